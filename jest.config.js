@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  testTimeout: 60000,
+  // Integration suites share PostgreSQL/Redis databases by name; each suite isolates itself with
+  // its own schema or key prefix, so files may run in parallel on the two cores.
+  maxWorkers: 2,
+};

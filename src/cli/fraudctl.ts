@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import type { CliIO, Command } from './command';
+import { UsageError } from './command';
+import { commands } from './commands';
+
+function help(io: CliIO): void {
+  const lines = ['usage: fraudctl <command> [options]', '', 'commands:'];
+  for (const c of commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
+  lines.push('', 'Run `fraudctl <command> --help` for its options.');
+  io.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** Runs `fraudctl` with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name === undefined ? 2 : 0;
+  }
+  // Two-word commands ("models list") are registered under the first word and dispatch themselves.
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    io.stderr.write(`fraudctl: unknown command "${name}"\n`);
+    help(io);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stderr.write(`usage: fraudctl ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`fraudctl ${name}: ${err.message}\nusage: fraudctl ${command.usage}\n`);
+      return 2;
+    }
+    io.stderr.write(`fraudctl ${name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, env: process.env };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      // Commands that keep running (serve, retrain --schedule) never resolve; the rest exit here.
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
