@@ -1,6 +1,18 @@
 import { toCentiUnits } from './currency';
 import type { Label } from './label-event';
-import { applyDelta, TIERS, TIER_INDEX, type CounterIncrement, type MemberUpdate, type ProfileDelta, type ProfileState } from './profile-state';
+import {
+  addToTier,
+  applyDelta,
+  FIELD_OFFSET,
+  sweepSets,
+  TIERS,
+  TIER_INDEX,
+  type CounterIncrement,
+  type MemberUpdate,
+  type ProfileDelta,
+  type ProfileState,
+  type SetName,
+} from './profile-state';
 import { parseRfc3339 } from './time';
 import type { Transaction } from './transaction';
 
@@ -68,9 +80,33 @@ export function labelDelta(txn: LabeledTransaction, change: number): ProfileDelt
   return { counters: [{ tier: d1, bucket, field: 'f', by: change }], seenAt: null, total: 0, members: [] };
 }
 
-/** Applies a transaction to one of its profiles in place (see {@link transactionDelta}). */
+function addMember(state: ProfileState, set: SetName, key: string, at: number): void {
+  const m = state.sets[set];
+  const prev = m.get(key);
+  if (prev === undefined || at > prev) m.set(key, at);
+}
+
+/**
+ * Applies a transaction to one of its profiles in place. Exactly `applyDelta(state,
+ * transactionDelta(role, txn))` (a test holds them equal), without building the delta: this is the
+ * replay's and the memory store's hot path.
+ */
 export function applyTransaction(state: ProfileState, role: EntityRole, txn: Transaction): void {
-  applyDelta(state, transactionDelta(role, txn));
+  const t = transactionTime(txn);
+  const amount = toCentiUnits(txn.amountMinor, txn.currency);
+  for (let i = 0; i < TIERS.length; i++) {
+    const bucket = Math.floor(t / (TIERS[i] as (typeof TIERS)[number]).bucketSeconds);
+    addToTier(state, i, bucket, FIELD_OFFSET.n, 1);
+    addToTier(state, i, bucket, FIELD_OFFSET.s, amount);
+  }
+  if (t > state.lastSeen) state.lastSeen = t;
+  state.total += 1;
+  if (role === 'user') {
+    addMember(state, 'merchants', txn.merchantId, t);
+    if (txn.channel !== undefined) addMember(state, 'channels', txn.channel, t);
+    if (txn.merchantCountry !== undefined) addMember(state, 'countries', txn.merchantCountry, t);
+    sweepSets(state);
+  }
 }
 
 /** Applies a label's resolved-label change to one of its profiles in place (see {@link labelDelta}). */

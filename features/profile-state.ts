@@ -31,9 +31,9 @@ export interface TierSpec {
 
 /** The tiers, in index order. A tier is referred to by its index in deltas. */
 export const TIERS: readonly TierSpec[] = [
-  { name: 'm5', bucketSeconds: 300, length: 24 },
-  { name: 'h1', bucketSeconds: 3_600, length: 48 },
-  { name: 'd1', bucketSeconds: 86_400, length: 40 },
+  { name: 'm5', bucketSeconds: 300, length: 13 },
+  { name: 'h1', bucketSeconds: 3_600, length: 25 },
+  { name: 'd1', bucketSeconds: 86_400, length: 38 },
 ];
 
 export const TIER_INDEX: Readonly<Record<TierName, number>> = { m5: 0, h1: 1, d1: 2 };
@@ -46,23 +46,31 @@ export const SET_NAMES: readonly SetName[] = ['merchants', 'channels', 'countrie
 /** How long a set member stays visible after the entity's last transaction time, in seconds. */
 export const SET_HORIZON_SECONDS = 90 * 86_400;
 
-/** One tier as a ring buffer: slot = id mod length holds the largest id mapped to it. */
-export interface BucketRing {
-  /** Largest bucket id ever incremented; -Infinity when none. */
-  top: number;
-  /** Bucket id held by each slot; NaN when the slot was never used. */
-  readonly ids: Float64Array;
-  readonly n: Float64Array;
-  readonly s: Float64Array;
-  readonly f: Float64Array;
-}
+/**
+ * Layout of {@link ProfileState.data}: for each tier in order, a ring of `length` slots stored as four
+ * consecutive arrays of `length` doubles (bucket ids, NaN = never used; then the `n`, `s` and `f`
+ * counters); slot = id mod length holds the largest id mapped to it. After the rings, one `top` per
+ * tier (largest bucket id ever incremented; -Infinity when none). One flat array keeps a profile in
+ * a few cache lines' reach, which is what the replay and the hot path are bound by.
+ */
+export const RING_OFFSET: readonly number[] = TIERS.map((_, i) => TIERS.slice(0, i).reduce((sum, t) => sum + 4 * t.length, 0));
+
+/** Index of tier `i`'s `top` in {@link ProfileState.data}. */
+export const TOP_OFFSET = TIERS.reduce((sum, t) => sum + 4 * t.length, 0);
+
+/** Length of {@link ProfileState.data}. */
+export const PROFILE_DATA_LENGTH = TOP_OFFSET + TIERS.length;
+
+/** Offset (in units of the tier length) of each counter inside a ring. */
+export const FIELD_OFFSET: Readonly<Record<CounterField, number>> = { n: 1, s: 2, f: 3 };
 
 export interface ProfileState {
   /** Largest transaction time applied, epoch seconds; -Infinity when none. */
   lastSeen: number;
   /** Lifetime number of transactions applied. */
   total: number;
-  readonly rings: readonly BucketRing[];
+  /** Every tier's ring and top; see {@link RING_OFFSET}. */
+  readonly data: Float64Array;
   readonly sets: Readonly<Record<SetName, Map<string, number>>>;
 }
 
@@ -91,24 +99,12 @@ export interface ProfileDelta {
   readonly members: readonly MemberUpdate[];
 }
 
-function createRing(length: number): BucketRing {
-  return {
-    top: Number.NEGATIVE_INFINITY,
-    ids: new Float64Array(length).fill(Number.NaN),
-    n: new Float64Array(length),
-    s: new Float64Array(length),
-    f: new Float64Array(length),
-  };
-}
-
 /** A profile that has seen nothing (a new user or merchant). */
 export function emptyProfile(): ProfileState {
-  return {
-    lastSeen: Number.NEGATIVE_INFINITY,
-    total: 0,
-    rings: TIERS.map((t) => createRing(t.length)),
-    sets: { merchants: new Map(), channels: new Map(), countries: new Map() },
-  };
+  const data = new Float64Array(PROFILE_DATA_LENGTH);
+  TIERS.forEach((t, i) => data.fill(Number.NaN, RING_OFFSET[i], (RING_OFFSET[i] as number) + t.length));
+  data.fill(Number.NEGATIVE_INFINITY, TOP_OFFSET);
+  return { lastSeen: Number.NEGATIVE_INFINITY, total: 0, data, sets: { merchants: new Map(), channels: new Map(), countries: new Map() } };
 }
 
 /** Slot of a bucket id in a ring of `length` slots (ids may be negative before 1970). */
@@ -117,23 +113,31 @@ export function slotOf(id: number, length: number): number {
   return r < 0 ? r + length : r;
 }
 
-/** True when bucket `id` of `ring` is visible (see the module comment). */
-export function isBucketVisible(ring: BucketRing, length: number, id: number): boolean {
-  return id <= ring.top && id > ring.top - length;
+/** The `top` of tier `tierIndex`: the largest bucket id ever incremented, -Infinity when none. */
+export function tierTop(state: ProfileState, tierIndex: number): number {
+  return state.data[TOP_OFFSET + tierIndex] as number;
 }
 
-function addCounter(ring: BucketRing, length: number, id: number, field: CounterField, by: number): void {
-  if (id <= ring.top - length) return; // invisible now and forever: top never decreases
-  if (id > ring.top) ring.top = id;
-  const slot = slotOf(id, length);
-  if (ring.ids[slot] !== id) {
-    // The slot holds an older id that is no longer visible (or nothing): recycle it.
-    ring.ids[slot] = id;
-    ring.n[slot] = 0;
-    ring.s[slot] = 0;
-    ring.f[slot] = 0;
+/**
+ * Adds `by` to counter `fieldOffset` (see {@link FIELD_OFFSET}) of bucket `id` of tier `tierIndex`.
+ * The merge rule of the module comment: ids at or below `top - length` are dropped (invisible now
+ * and forever, since `top` never decreases); a slot holding an older id is recycled.
+ */
+export function addToTier(state: ProfileState, tierIndex: number, id: number, fieldOffset: number, by: number): void {
+  const length = (TIERS[tierIndex] as TierSpec).length;
+  const d = state.data;
+  const top = d[TOP_OFFSET + tierIndex] as number;
+  if (id <= top - length) return;
+  if (id > top) d[TOP_OFFSET + tierIndex] = id;
+  const base = RING_OFFSET[tierIndex] as number;
+  const slot = base + slotOf(id, length);
+  if (d[slot] !== id) {
+    d[slot] = id;
+    d[slot + length] = 0;
+    d[slot + 2 * length] = 0;
+    d[slot + 3 * length] = 0;
   }
-  ring[field][slot] = (ring[field][slot] as number) + by;
+  d[slot + fieldOffset * length] = (d[slot + fieldOffset * length] as number) + by;
 }
 
 /** Largest set size before invisible members are swept from memory. */
@@ -145,10 +149,8 @@ const SWEEP_THRESHOLD = 64;
  */
 export function applyDelta(state: ProfileState, delta: ProfileDelta): void {
   for (const c of delta.counters) {
-    const tier = TIERS[c.tier];
-    const ring = state.rings[c.tier];
-    if (tier === undefined || ring === undefined) throw new RangeError(`unknown tier index ${c.tier}`);
-    addCounter(ring, tier.length, c.bucket, c.field, c.by);
+    if (TIERS[c.tier] === undefined) throw new RangeError(`unknown tier index ${c.tier}`);
+    addToTier(state, c.tier, c.bucket, FIELD_OFFSET[c.field], c.by);
   }
   if (delta.seenAt !== null && delta.seenAt > state.lastSeen) state.lastSeen = delta.seenAt;
   state.total += delta.total;
@@ -160,7 +162,8 @@ export function applyDelta(state: ProfileState, delta: ProfileDelta): void {
   if (delta.members.length > 0) sweepSets(state);
 }
 
-function sweepSets(state: ProfileState): void {
+/** Drops members that can never be visible again once a set grows past the sweep threshold. */
+export function sweepSets(state: ProfileState): void {
   const horizon = state.lastSeen - SET_HORIZON_SECONDS;
   for (const name of SET_NAMES) {
     const set = state.sets[name];
@@ -176,18 +179,19 @@ export function hasMember(state: ProfileState, set: SetName, key: string): boole
 }
 
 /**
- * Sum of `field` over the visible buckets of tier `tierIndex` with ids in `[from, to]`.
+ * Sum of `field` over the visible buckets of tier `tierIndex` with ids in `[from, to]`. The
+ * straightforward reference; `computeFeatures` uses an equivalent single pass per tier.
  */
 export function windowSum(state: ProfileState, tierIndex: number, field: CounterField, from: number, to: number): number {
-  const ring = state.rings[tierIndex] as BucketRing;
   const length = (TIERS[tierIndex] as TierSpec).length;
-  const lo = Math.max(from, ring.top - length + 1);
-  const hi = Math.min(to, ring.top);
-  const values = ring[field];
+  const top = tierTop(state, tierIndex);
+  const lo = Math.max(from, top - length + 1);
+  const hi = Math.min(to, top);
+  const base = RING_OFFSET[tierIndex] as number;
   let sum = 0;
   for (let id = lo; id <= hi; id++) {
-    const slot = slotOf(id, length);
-    if (ring.ids[slot] === id) sum += values[slot] as number;
+    const slot = base + slotOf(id, length);
+    if (state.data[slot] === id) sum += state.data[slot + FIELD_OFFSET[field] * length] as number;
   }
   return sum;
 }

@@ -27,6 +27,18 @@ function isLeapYear(year: number): boolean {
  * function serves as the JSON Schema format check and as the parser features use.
  */
 export function parseRfc3339(text: string): EventTime | null {
+  // Scoring and applying one transaction parse its timestamp several times; remember the last one.
+  if (text === lastText) return lastResult;
+  const result = parse(text);
+  lastText = text;
+  lastResult = result;
+  return result;
+}
+
+let lastText: string | undefined;
+let lastResult: EventTime | null = null;
+
+function parse(text: string): EventTime | null {
   const m = RFC3339.exec(text);
   if (m === null) return null;
   const year = Number(m[1]);

@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import { labelEventSchema, parseRfc3339, transactionSchema, type LabelEvent, type Transaction } from '../../features';
+import { FORMAT_CHECKERS, labelEventSchema, transactionSchema, type LabelEvent, type Transaction } from '../../features';
 
 /** One schema violation, addressed by JSON Pointer (`/amountMinor`; `` for the whole document). */
 export interface FieldError {
@@ -14,10 +14,22 @@ export interface Validator<T> {
   errors(): readonly FieldError[];
 }
 
+/** A line of an event stream (NDJSON): the event plus its `type` tag. */
+export type StreamTransaction = Transaction & { readonly type: 'transaction' };
+export type StreamLabelEvent = LabelEvent & { readonly type: 'label' };
+
 /** The event-contract validators, compiled once. */
 export interface Validators {
   readonly transaction: Validator<Transaction>;
   readonly labelEvent: Validator<LabelEvent>;
+  /** The same contracts with the stream's `type` tag allowed (and required). */
+  readonly streamTransaction: Validator<StreamTransaction>;
+  readonly streamLabelEvent: Validator<StreamLabelEvent>;
+}
+
+/** `schema` with a required `type` property whose value must be `tag`. */
+function tagged<S extends { $id: string; required: readonly string[]; properties: object }>(schema: S, tag: string) {
+  return { ...schema, $id: `${schema.$id}:stream`, required: [...schema.required, 'type'], properties: { ...schema.properties, type: { const: tag } } };
 }
 
 function describe(e: ErrorObject): FieldError {
@@ -31,7 +43,9 @@ function describe(e: ErrorObject): FieldError {
       return { path: `${e.instancePath}/${missing}`, message: 'is required' };
     }
     case 'format':
-      return { path: e.instancePath, message: 'must be an RFC 3339 date-time with a UTC offset, e.g. 2024-05-01T12:30:00Z' };
+    case 'minLength':
+    case 'maxLength':
+      return { path: e.instancePath, message: formatMessage(e) };
     case 'pattern':
       return {
         path: e.instancePath,
@@ -41,7 +55,7 @@ function describe(e: ErrorObject): FieldError {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       return {
         path: e.instancePath,
-        message: allowed.length <= 8 ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : `is not a known ${codeKind(e.instancePath)} code`,
+        message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
       };
     }
     default:
@@ -49,8 +63,16 @@ function describe(e: ErrorObject): FieldError {
   }
 }
 
-function codeKind(path: string): string {
-  return path === '/currency' ? 'ISO 4217 currency' : 'ISO 3166-1 alpha-2 country';
+const FORMAT_MESSAGES: Readonly<Record<string, string>> = {
+  rfc3339: 'must be an RFC 3339 date-time with a UTC offset, e.g. 2024-05-01T12:30:00Z',
+  iso4217: 'is not a known ISO 4217 currency code',
+  'iso3166-alpha2': 'is not a known ISO 3166-1 alpha-2 country code',
+};
+
+function formatMessage(e: ErrorObject): string {
+  const format = (e.parentSchema as { format?: string } | undefined)?.format;
+  if (format !== undefined) return FORMAT_MESSAGES[format] ?? `must match format ${format}`;
+  return e.message ?? 'is invalid';
 }
 
 interface CompiledSchema {
@@ -81,10 +103,12 @@ function wrap<T>(fn: CompiledSchema): Validator<T> {
  * report every offending field.
  */
 export function createValidators(): Validators {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false });
-  ajv.addFormat('rfc3339', { type: 'string', validate: (s: string) => parseRfc3339(s) !== null });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false, verbose: true });
+  for (const [name, validate] of Object.entries(FORMAT_CHECKERS)) ajv.addFormat(name, { type: 'string', validate });
   return {
     transaction: wrap<Transaction>(ajv.compile(transactionSchema)),
     labelEvent: wrap<LabelEvent>(ajv.compile(labelEventSchema)),
+    streamTransaction: wrap<StreamTransaction>(ajv.compile(tagged(transactionSchema, 'transaction'))),
+    streamLabelEvent: wrap<StreamLabelEvent>(ajv.compile(tagged(labelEventSchema, 'label'))),
   };
 }

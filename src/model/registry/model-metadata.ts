@@ -1,0 +1,96 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const windowSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: { from: { type: 'string' }, to: { type: 'string' } },
+} as const;
+
+const metricsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['auc', 'ap', 'cpAt100', 'recallAt1pctFpr'],
+  properties: {
+    auc: { type: 'number' },
+    ap: { type: 'number' },
+    cpAt100: { type: 'number' },
+    recallAt1pctFpr: { type: 'number' },
+    rows: { type: 'integer' },
+    frauds: { type: 'integer' },
+  },
+} as const;
+
+/**
+ * `model.json`, the registry entry of one model. The required part is what any ONNX binary
+ * classifier needs to be served (inputs, outputs, feature spec hash, checksum, thresholds); the
+ * rest is lineage and evaluation, filled by our own training pipeline.
+ */
+export const modelMetadataSchema = {
+  $id: 'urn:fraud-scoring:model-metadata:v1',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'createdAt', 'featureSpecHash', 'featureNames', 'onnx', 'sha256', 'thresholds', 'status'],
+  properties: {
+    version: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,80}$' },
+    createdAt: { type: 'string' },
+    parent: { type: ['string', 'null'] },
+    featureSpecHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    featureNames: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    onnx: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file', 'input', 'output'],
+      properties: {
+        file: { type: 'string' },
+        /** Name of the float input of shape [N, featureNames.length]. */
+        input: { type: 'string' },
+        /** Name of the output holding P(fraud): shape [N, 1], or [N, 2] with `outputColumn`. */
+        output: { type: 'string' },
+        outputColumn: { type: 'integer', minimum: 0 },
+      },
+    },
+    /** SHA-256 (hex) of the ONNX file. */
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    thresholds: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['challenge', 'decline'],
+      properties: {
+        /** score >= challenge (and < decline) => challenge */
+        challenge: { type: 'number', minimum: 0, maximum: 1 },
+        /** score >= decline => decline; 1 with no positive at 1 means "never" in practice */
+        decline: { type: 'number', minimum: 0, maximum: 1 },
+        targets: { type: 'object' },
+        validation: { type: 'object' },
+      },
+    },
+    status: { type: 'string', enum: ['candidate', 'champion', 'retired', 'rejected'] },
+    trainer: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, version: { type: 'string' }, params: { type: 'object' }, bestIteration: { type: 'integer' }, seconds: { type: 'number' } },
+    },
+    windows: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { train: windowSchema, validation: windowSchema, delay: windowSchema, test: windowSchema },
+    },
+    datasetHash: { type: 'string' },
+    protocol: { type: 'string' },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        test: metricsSchema,
+        validation: metricsSchema,
+        prequential: { type: 'object' },
+      },
+    },
+    notes: { type: 'object' },
+  },
+} as const;
+
+export type ModelMetadata = FromSchema<typeof modelMetadataSchema>;
+export type ModelStatus = ModelMetadata['status'];
+export type ModelMetrics = NonNullable<NonNullable<ModelMetadata['metrics']>['test']>;
