@@ -1,5 +1,15 @@
 import type { Command } from '../command';
+import { buildDatasetCommand } from './build-dataset';
+import { simulateCommand } from './simulate';
+import { modelsCommand } from './models';
 import { specCommand } from './spec';
+import { trainCommand } from './train';
 
 /** Every `fraudctl` subcommand, in the order `fraudctl --help` lists them. */
-export const commands: readonly Command[] = [specCommand];
+export const commands: readonly Command[] = [
+  simulateCommand,
+  buildDatasetCommand,
+  trainCommand,
+  modelsCommand,
+  specCommand,
+];

@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_OPTIONS, LABEL_DELAY_MODELS, simulate, startEpochSeconds, summarize, writeEventsToFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
+import { intOption, parseOptions, requireOption } from '../args';
+import { printJson, UsageError, type Command } from '../command';
+import { createProgress } from '../progress';
+
+const USAGE =
+  'simulate --out FILE [--seed N] [--customers N] [--terminals N] [--days N] [--start-date YYYY-MM-DD] [--start-day K] [--label-delay-model fixed|chargeback] [--json]';
+
+function parse(args: readonly string[]): { out: string; json: boolean; options: SimulationOptions } {
+  const { values } = parseOptions(args, {
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    customers: { type: 'string' },
+    terminals: { type: 'string' },
+    days: { type: 'string' },
+    'start-date': { type: 'string' },
+    'start-day': { type: 'string' },
+    'label-delay-model': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const model = values['label-delay-model'] ?? DEFAULT_OPTIONS.labelDelayModel;
+  if (!LABEL_DELAY_MODELS.includes(model as LabelDelayModel)) {
+    throw new UsageError(`--label-delay-model must be one of ${LABEL_DELAY_MODELS.join(', ')}, got "${model}"`);
+  }
+  const startDate = values['start-date'] ?? DEFAULT_OPTIONS.startDate;
+  try {
+    startEpochSeconds(startDate);
+  } catch {
+    throw new UsageError(`--start-date must be a date YYYY-MM-DD, got "${startDate}"`);
+  }
+  return {
+    out: requireOption('out', values.out),
+    json: values.json === true,
+    options: {
+      ...DEFAULT_OPTIONS,
+      seed: intOption('seed', values.seed, DEFAULT_OPTIONS.seed),
+      customers: intOption('customers', values.customers, DEFAULT_OPTIONS.customers, 1),
+      terminals: intOption('terminals', values.terminals, DEFAULT_OPTIONS.terminals, 1),
+      days: intOption('days', values.days, DEFAULT_OPTIONS.days, 1),
+      startDay: intOption('start-day', values['start-day'], DEFAULT_OPTIONS.startDay),
+      startDate,
+      labelDelayModel: model as LabelDelayModel,
+    },
+  };
+}
+
+/**
+ * `fraudctl simulate`: writes the synthetic transaction + label NDJSON stream of `src/sim` to
+ * `--out`. `--json` prints only `{transactions, frauds, fraudRate, labels, byScenario, seconds}`
+ * on stdout; otherwise a short summary goes to stderr (and a progress bar on a TTY).
+ */
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'write a synthetic transaction + label event stream (NDJSON)',
+  usage: USAGE,
+  async run(args, io) {
+    const { out, json, options } = parse(args);
+    const started = performance.now();
+    const result = simulate(options);
+    const summary = summarize(result);
+    const total = result.table.length + result.labels.length;
+    const progress = createProgress(io, 'simulate', total, json);
+    const written = writeEventsToFile(result, out, (n) => progress.update(n));
+    progress.stop();
+    const seconds = Math.round(performance.now() - started) / 1000;
+    if (json) {
+      printJson(io, { ...summary, seconds });
+      return 0;
+    }
+    const pct = (n: number): string => (summary.frauds === 0 ? '0.0' : ((100 * n) / summary.frauds).toFixed(1));
+    const shares = Object.entries(summary.byScenario).map(([k, n]) => `#${k} ${n} (${pct(n)}%)`);
+    io.stderr.write(
+      [
+        `simulate: wrote ${written.events} events (${(written.bytes / 1e6).toFixed(1)} MB) to ${out} in ${seconds.toFixed(1)} s`,
+        `  transactions ${summary.transactions}, frauds ${summary.frauds} (${(100 * summary.fraudRate).toFixed(3)}%), labels ${summary.labels}`,
+        `  frauds by scenario: ${shares.join(', ')}`,
+      ].join('\n') + '\n',
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,90 @@
+import Ajv from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * Every setting of the service, as environment variables. The schema is the single source: names,
+ * types, ranges and defaults; the README's configuration table follows it.
+ */
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0', description: 'interface to listen on' },
+    DATA_DIR: { type: 'string', minLength: 1, default: 'data', description: 'where the embedded SQLite database and spill files live' },
+    MODEL_REGISTRY_DIR: { type: 'string', minLength: 1, default: 'models', description: 'model registry directory (champion pointer + versions)' },
+    MODEL_POLL_INTERVAL_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 5000, description: 'how often the champion pointer is checked' },
+    CHALLENGER_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,80}$', description: 'registry version scored in shadow (logged, never returned)' },
+    SCORE_BUDGET_MS: { type: 'number', exclusiveMinimum: 0, maximum: 10_000, default: 50, description: 'per-request scoring budget' },
+    STORE_TIMEOUT_MS: { type: 'number', exclusiveMinimum: 0, maximum: 10_000, default: 20, description: 'deadline of the profile fetch (within the budget)' },
+    DEGRADED_POLICY: {
+      type: 'string',
+      enum: ['score', 'challenge', 'approve', 'decline'],
+      default: 'score',
+      description: 'decision when profiles are unavailable: score = model on partial features, or a fixed decision',
+    },
+    NO_MODEL_DECISION: { type: 'string', enum: ['approve', 'challenge', 'decline'], default: 'challenge', description: 'decision when no model can score' },
+    PROFILE_STORE: { type: 'string', enum: ['memory', 'redis', 'couchbase'], default: 'memory', description: 'profile store adapter' },
+    PROFILE_SNAPSHOT: { type: 'string', minLength: 1, description: 'profile snapshot file that seeds the memory store at start' },
+    REDIS_URL: { type: 'string', minLength: 1, default: 'redis://127.0.0.1:6379', description: 'Redis profile store' },
+    REDIS_KEY_PREFIX: { type: 'string', default: 'fraud:', description: 'prefix of every Redis key' },
+    COUCHBASE_CONNSTR: { type: 'string', minLength: 1, description: 'Couchbase connection string (couchbase://host)' },
+    COUCHBASE_USERNAME: { type: 'string', default: 'Administrator' },
+    COUCHBASE_PASSWORD: { type: 'string', default: '' },
+    COUCHBASE_BUCKET: { type: 'string', minLength: 1, default: 'fraud' },
+    DECISION_LOG: { type: 'string', enum: ['sqlite', 'postgres'], default: 'sqlite', description: 'decision log and label store backend' },
+    DATABASE_URL: { type: 'string', minLength: 1, description: 'PostgreSQL connection string (DECISION_LOG=postgres)' },
+    DECISION_LOG_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 100_000, default: 500, description: 'records per write batch' },
+    DECISION_LOG_FLUSH_MS: { type: 'integer', minimum: 1, maximum: 60_000, default: 50, description: 'longest a record waits before its batch is written' },
+    DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
+    IDEMPOTENCY_CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 200_000, description: 'recent responses kept in memory for retries' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
+    DECISION_EVENT_SAMPLE_RATE: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'fraction of approve events written (challenge/decline always are)' },
+    OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', minLength: 1, description: 'OTLP/HTTP collector for traces; tracing is a no-op without it' },
+    OTEL_SERVICE_NAME: { type: 'string', minLength: 1, default: 'fraud-scoring' },
+    SHUTDOWN_TIMEOUT_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 10_000, description: 'longest a graceful shutdown waits for in-flight work' },
+  },
+} as const;
+
+export type Config = Readonly<FromSchema<typeof configSchema, { keepDefaultedPropertiesOptional: false }>>;
+
+/** Every invalid environment variable, named in one message. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
+const validate = ajv.compile(configSchema);
+const KNOWN = new Set(Object.keys(configSchema.properties));
+
+/**
+ * Reads the configuration from an environment (only the variables the schema names; empty strings
+ * count as unset), applies defaults, checks it with one compiled schema and freezes it. Throws a
+ * {@link ConfigError} naming every bad variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of KNOWN) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String((e.params as { missingProperty?: string }).missingProperty ?? '');
+      const value = env[name];
+      return `${name} ${e.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const config = raw as Config;
+  const problems: string[] = [];
+  if (config.STORE_TIMEOUT_MS >= config.SCORE_BUDGET_MS) problems.push(`STORE_TIMEOUT_MS must be below SCORE_BUDGET_MS (${config.SCORE_BUDGET_MS})`);
+  if (config.PROFILE_STORE === 'couchbase' && config.COUCHBASE_CONNSTR === undefined) problems.push('COUCHBASE_CONNSTR is required when PROFILE_STORE=couchbase');
+  if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

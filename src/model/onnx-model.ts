@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ModelMetadata } from './registry/model-metadata';
+import { sha256Hex } from './registry/model-registry';
+
+/** Why a model was refused; the previous model keeps serving. */
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+}
+
+export interface OnnxModelOptions {
+  /** The running features/ spec hash; a model trained on another spec is refused. */
+  readonly expectedSpecHash: string;
+  /** onnxruntime intra-op threads (1 keeps single-row latency lowest on a shared box). */
+  readonly threads?: number;
+}
+
+const BATCH_ROWS = 8_192;
+
+/**
+ * A binary classifier served by onnxruntime-node. Created only through {@link OnnxModel.load} /
+ * {@link OnnxModel.fromBytes}, which verify the checksum and the feature spec hash, create the
+ * session and warm it up, so a model that exists is ready to score.
+ */
+export class OnnxModel {
+  private readonly input: string;
+  private readonly output: string;
+  private readonly column: number;
+  private readonly width: number;
+  private readonly dims: number[];
+
+  private constructor(
+    readonly metadata: ModelMetadata,
+    private readonly session: InferenceSession,
+  ) {
+    this.input = metadata.onnx.input;
+    this.output = metadata.onnx.output;
+    this.column = metadata.onnx.outputColumn ?? 0;
+    this.width = metadata.featureNames.length;
+    this.dims = [1, this.width];
+  }
+
+  get version(): string {
+    return this.metadata.version;
+  }
+
+  /** Loads `<dir>/<metadata.onnx.file>`. Throws a {@link ModelLoadError} naming the problem. */
+  static async load(dir: string, metadata: ModelMetadata, options: OnnxModelOptions): Promise<OnnxModel> {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(join(dir, metadata.onnx.file));
+    } catch (err) {
+      throw new ModelLoadError(`model ${metadata.version}: cannot read ${metadata.onnx.file}: ${(err as Error).message}`);
+    }
+    return OnnxModel.fromBytes(bytes, metadata, options);
+  }
+
+  /** Verifies and opens a model from its bytes. Throws a {@link ModelLoadError}. */
+  static async fromBytes(bytes: Uint8Array, metadata: ModelMetadata, options: OnnxModelOptions): Promise<OnnxModel> {
+    const v = metadata.version;
+    const actual = sha256Hex(bytes);
+    if (actual !== metadata.sha256) throw new ModelLoadError(`model ${v}: sha256 of ${metadata.onnx.file} is ${actual}, model.json says ${metadata.sha256}`);
+    if (metadata.featureSpecHash !== options.expectedSpecHash) {
+      throw new ModelLoadError(`model ${v}: feature spec hash ${metadata.featureSpecHash} differs from the running features/ (${options.expectedSpecHash})`);
+    }
+    let session: InferenceSession;
+    try {
+      session = await InferenceSession.create(bytes, {
+        intraOpNumThreads: options.threads ?? 1,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+    } catch (err) {
+      throw new ModelLoadError(`model ${v}: onnxruntime cannot load it: ${(err as Error).message}`);
+    }
+    if (!session.inputNames.includes(metadata.onnx.input) || !session.outputNames.includes(metadata.onnx.output)) {
+      await session.release();
+      throw new ModelLoadError(`model ${v}: expects input "${metadata.onnx.input}" and output "${metadata.onnx.output}", the graph has ${JSON.stringify(session.inputNames)} -> ${JSON.stringify(session.outputNames)}`);
+    }
+    const model = new OnnxModel(metadata, session);
+    try {
+      // Warm-up: the first run allocates and plans; a bad output shape shows up here, not under load.
+      const p = await model.score(new Float32Array(model.width).fill(Number.NaN));
+      if (!(p >= 0 && p <= 1)) throw new Error(`warm-up score ${p} is not a probability`);
+    } catch (err) {
+      await session.release();
+      throw new ModelLoadError(`model ${v}: warm-up failed: ${(err as Error).message}`);
+    }
+    return model;
+  }
+
+  /** P(fraud) of one feature vector (length = the model's feature count). */
+  async score(features: Float32Array): Promise<number> {
+    const feeds = { [this.input]: new Tensor('float32', features, this.dims) };
+    const out = await this.session.run(feeds, [this.output]);
+    const t = out[this.output] as Tensor;
+    const cols = t.dims.length > 1 ? (t.dims[1] as number) : 1;
+    return (t.data as Float32Array)[this.column < cols ? this.column : 0] as number;
+  }
+
+  /** P(fraud) of every row of a row-major matrix, in batches. */
+  async scoreBatch(matrix: Float32Array, rows: number): Promise<Float32Array> {
+    const out = new Float32Array(rows);
+    for (let start = 0; start < rows; start += BATCH_ROWS) {
+      const n = Math.min(BATCH_ROWS, rows - start);
+      const feeds = { [this.input]: new Tensor('float32', matrix.subarray(start * this.width, (start + n) * this.width), [n, this.width]) };
+      const res = (await this.session.run(feeds, [this.output]))[this.output] as Tensor;
+      const data = res.data as Float32Array;
+      const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
+      for (let i = 0; i < n; i++) out[start + i] = data[i * cols + (this.column < cols ? this.column : 0)] as number;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

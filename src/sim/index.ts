@@ -1,0 +1,13 @@
+export * from './fraud/book-scenarios';
+export * from './fraud/fraud-scenario';
+export * from './labels/label-delay';
+export * from './options';
+export * from './output/arrival-order';
+export * from './output/events';
+export * from './output/ids';
+export * from './output/write-events';
+export * from './population/population';
+export * from './random/stream';
+export * from './simulation';
+export * from './summary';
+export type { TransactionTable } from './transactions/transaction-table';

@@ -1,0 +1,198 @@
+import { FEATURE_NAMES } from '../../features';
+import { featureSpecHash } from '../model/feature-spec-hash';
+import { OnnxModel } from '../model/onnx-model';
+import { exportXGBoostToOnnx } from '../model/onnx-export';
+import type { ModelMetadata } from '../model/registry/model-metadata';
+import { sha256Hex } from '../model/registry/model-registry';
+import type { Dataset } from './dataset/load-dataset';
+import { evaluateScores, summarizeFolds, type Evaluation, type FoldSummary, type MetricSet } from './metrics';
+import { gatherRows, isoDay, labelsKnownAt, prequentialOptions, timeSplit, trueLabels, type SplitOptions, type TimeSplit, type TimeWindow } from './protocol/time-split';
+import { renderReport } from './report';
+import { selectThresholds, type ThresholdSelection, type ThresholdTargets } from './thresholds';
+import { trainBinary, withDMatrix, type BinaryParams, type Booster, type XGBoost } from './xgboost';
+
+export interface TrainModelOptions {
+  readonly xgb: XGBoost;
+  readonly dataset: Dataset;
+  readonly datasetHash: string;
+  readonly split: SplitOptions;
+  readonly protocol: string;
+  readonly params: BinaryParams;
+  readonly rounds: number;
+  readonly earlyStoppingRounds: number;
+  readonly thresholdTargets: ThresholdTargets;
+  /** Prequential folds to estimate (1 = only the main split; the handbook reports 4). */
+  readonly prequentialFolds: number;
+  readonly parent: string | null;
+  readonly now: Date;
+  readonly onStage?: (stage: string) => void;
+}
+
+export interface TrainedModel {
+  readonly metadata: ModelMetadata;
+  readonly onnx: Uint8Array;
+  readonly reportHtml: string;
+  readonly test: Evaluation;
+  readonly prequential: FoldSummary | null;
+  readonly split: TimeSplit;
+}
+
+interface FoldResult {
+  readonly booster: Booster;
+  readonly bestIteration: number;
+  readonly params: ReadonlyArray<readonly [string, string]>;
+}
+
+function window(w: TimeWindow): { from: string; to: string } {
+  return { from: isoDay(w.from), to: isoDay(w.to - 1) };
+}
+
+/** Days since the epoch of each row (the Card Precision grouping). */
+function days(dataset: Dataset, rows: Uint32Array): Float64Array {
+  return Float64Array.from(rows, (r) => Math.floor((dataset.sidecar.columns.timestamp[r] as number) / 86_400));
+}
+
+function fit(opts: TrainModelOptions, split: TimeSplit): FoldResult {
+  const { dataset, xgb } = opts;
+  const cols = dataset.sidecar.featureNames.length;
+  const train = { data: gatherRows(dataset.matrix, cols, split.trainRows), rows: split.trainRows.length, cols, labels: labelsKnownAt(dataset.sidecar, split.trainRows, split.labelCutoff) };
+  const valid = { data: gatherRows(dataset.matrix, cols, split.validationRows), rows: split.validationRows.length, cols, labels: labelsKnownAt(dataset.sidecar, split.validationRows, split.labelCutoff) };
+  return withDMatrix(xgb, train, (dtrain) =>
+    withDMatrix(xgb, valid, (dvalid) => {
+      const r = trainBinary(xgb, { train: dtrain, valid: dvalid, params: opts.params, rounds: opts.rounds, earlyStoppingRounds: opts.earlyStoppingRounds, evalMetric: 'aucpr' });
+      return { booster: r.booster, bestIteration: r.bestIteration, params: r.params };
+    }),
+  );
+}
+
+function predict(opts: TrainModelOptions, booster: Booster, rows: Uint32Array): Float32Array {
+  const cols = opts.dataset.sidecar.featureNames.length;
+  return withDMatrix(opts.xgb, { data: gatherRows(opts.dataset.matrix, cols, rows), rows: rows.length, cols }, (d) => booster.predict(d));
+}
+
+function versionText(xgb: XGBoost): string {
+  const v = xgb.version();
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+/** Version names sort by creation time: `YYYYMMDDTHHMMSSZ-<first 8 hex of the ONNX sha256>`. */
+export function modelVersion(now: Date, sha256: string): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${sha256.slice(0, 8)}`;
+}
+
+/**
+ * Trains a challenger with the given time split: XGBoost on the training window (labels known at
+ * the cutoff), early stopping and thresholds on the validation window, exported to ONNX and
+ * evaluated *through onnxruntime* on the test window, so the reported numbers are those of the
+ * served artifact. Optionally repeats the protocol on earlier folds (prequential estimate).
+ * Throws on an empty window or an XGBoost failure; every native handle is freed.
+ */
+export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel> {
+  const { dataset } = opts;
+  const specHash = featureSpecHash();
+  if (dataset.sidecar.specHash !== specHash) throw new Error(`dataset was built with feature spec ${dataset.sidecar.specHash}, the running features/ are ${specHash}: rebuild it`);
+  const cols = dataset.sidecar.featureNames.length;
+  const split = timeSplit(dataset.sidecar, opts.split);
+  opts.onStage?.('train');
+  const started = process.hrtime.bigint();
+  const main = fit(opts, split);
+  let onnx: Uint8Array;
+  let importance: ReadonlyMap<string, number>;
+  try {
+    onnx = exportXGBoostToOnnx(main.booster.saveJson(), { featureCount: cols, metadata: { featureSpecHash: specHash } });
+    importance = main.booster.featureScore('total_gain');
+  } finally {
+    main.booster.free();
+  }
+  const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sha256 = sha256Hex(onnx);
+  const version = modelVersion(opts.now, sha256);
+
+  opts.onStage?.('evaluate');
+  const draft: ModelMetadata = {
+    version,
+    createdAt: opts.now.toISOString(),
+    parent: opts.parent,
+    featureSpecHash: specHash,
+    featureNames: [...FEATURE_NAMES],
+    onnx: { file: 'model.onnx', input: 'features', output: 'probability' },
+    sha256,
+    thresholds: { challenge: 1, decline: 1 },
+    status: 'candidate',
+  };
+  const model = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: specHash, threads: 2 });
+  let testScores: Float32Array;
+  let validScores: Float32Array;
+  try {
+    testScores = await model.scoreBatch(gatherRows(dataset.matrix, cols, split.testRows), split.testRows.length);
+    validScores = await model.scoreBatch(gatherRows(dataset.matrix, cols, split.validationRows), split.validationRows.length);
+  } finally {
+    await model.close();
+  }
+  const userIds = dataset.sidecar.columns.userId;
+  const test = evaluateScores({ scores: testScores, labels: trueLabels(dataset.sidecar, split.testRows), cardIds: Array.from(split.testRows, (r) => userIds[r] as string), days: days(dataset, split.testRows) });
+  const validLabels = Uint8Array.from(labelsKnownAt(dataset.sidecar, split.validationRows, split.labelCutoff));
+  const validation = evaluateScores({ scores: validScores, labels: validLabels, cardIds: Array.from(split.validationRows, (r) => userIds[r] as string), days: days(dataset, split.validationRows) });
+  const thresholds: ThresholdSelection = selectThresholds(validScores, validLabels, opts.thresholdTargets);
+
+  let prequential: FoldSummary | null = null;
+  if (opts.prequentialFolds > 1) {
+    const folds: MetricSet[] = [test.metrics];
+    for (const [i, foldSplit] of prequentialOptions(opts.split, opts.prequentialFolds).slice(1).entries()) {
+      opts.onStage?.(`prequential fold ${i + 2}/${opts.prequentialFolds}`);
+      const s = timeSplit(dataset.sidecar, foldSplit);
+      const fold = fit(opts, s);
+      try {
+        const scores = predict(opts, fold.booster, s.testRows);
+        folds.push(evaluateScores({ scores, labels: trueLabels(dataset.sidecar, s.testRows), cardIds: Array.from(s.testRows, (r) => userIds[r] as string), days: days(dataset, s.testRows) }).metrics);
+      } finally {
+        fold.booster.free();
+      }
+    }
+    prequential = summarizeFolds(folds);
+  }
+
+  const metadata: ModelMetadata = {
+    ...draft,
+    thresholds: { ...thresholds.thresholds, targets: { ...thresholds.targets }, validation: { ...thresholds.validation } },
+    trainer: {
+      name: 'xgboost',
+      version: versionText(opts.xgb),
+      params: { ...Object.fromEntries(main.params), rounds: opts.rounds, earlyStoppingRounds: opts.earlyStoppingRounds },
+      bestIteration: main.bestIteration,
+      seconds: Math.round(trainSeconds * 100) / 100,
+    },
+    windows: { train: window(split.train), validation: window(split.validation), delay: window(split.delay), test: window(split.test) },
+    datasetHash: opts.datasetHash,
+    protocol: opts.protocol,
+    metrics: {
+      test: { ...test.metrics, rows: test.rows, frauds: test.frauds },
+      validation: { ...validation.metrics, rows: validation.rows, frauds: validation.frauds },
+      ...(prequential === null ? {} : { prequential: { folds: prequential.folds, mean: prequential.mean, std: prequential.std } }),
+    },
+    notes: { removedKnownCompromisedTestRows: split.removedKnownCompromised, trainRows: split.trainRows.length, labelCutoff: new Date(split.labelCutoff * 1000).toISOString() },
+  };
+  const gains = [...importance].map(([key, gain]) => ({ name: FEATURE_NAMES[Number(key.replace(/^f/, ''))] ?? key, gain }));
+  const reportHtml = renderReport({
+    model: {
+      version,
+      createdAt: metadata.createdAt,
+      parent: opts.parent,
+      featureSpecHash: specHash,
+      datasetHash: opts.datasetHash,
+      trainer: `xgboost ${versionText(opts.xgb)} (C API via koffi)`,
+      params: Object.fromEntries(main.params),
+    },
+    windows: {
+      train: { start: isoDay(split.train.from), end: isoDay(split.train.to) },
+      validation: { start: isoDay(split.validation.from), end: isoDay(split.validation.to) },
+      test: { start: isoDay(split.test.from), end: isoDay(split.test.to) },
+      delayDays: opts.split.delayDays,
+    },
+    metrics: { test: test.metrics, validation: validation.metrics, ...(prequential === null ? {} : { prequential }) },
+    testSet: test,
+    thresholds,
+    featureImportance: gains,
+  });
+  return { metadata, onnx, reportHtml, test, prequential, split };
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { CliIO } from '../../src/cli/command';
+import { main } from '../../src/cli/fraudctl';
+import { simulate, summarize, writeEvents } from '../../src/sim';
+
+function fakeIO(): { io: CliIO; stdout: () => string; stderr: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c: Buffer) => out.push(c.toString()));
+  stderr.on('data', (c: Buffer) => err.push(c.toString()));
+  return { io: { stdout, stderr, isTTY: false, env: {} }, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+const SMALL = ['--customers', '150', '--terminals', '300', '--days', '30', '--seed', '4'];
+
+describe('fraudctl simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
+
+  it('--json prints exactly one JSON object on stdout, nothing else, and writes the stream', async () => {
+    const out = join(dir, 'a.ndjson');
+    const t = fakeIO();
+    expect(await main(['simulate', '--out', out, ...SMALL, '--json'], t.io)).toBe(0);
+    expect(t.stderr()).toBe('');
+    const lines = t.stdout().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    const report = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(['transactions', 'frauds', 'fraudRate', 'labels', 'byScenario', 'seconds']);
+    const expected = summarize(simulate({ seed: 4, customers: 150, terminals: 300, days: 30 }));
+    expect(report).toMatchObject({ ...expected });
+    expect(Object.keys(report.byScenario as object)).toEqual(['1', '2', '3']);
+    expect(typeof report.seconds).toBe('number');
+    const written = readFileSync(out, 'utf8');
+    expect(written.split('\n').length - 1).toBe(expected.transactions + expected.labels);
+  });
+
+  it('writes the same bytes as the programmatic API, and again on a rerun', async () => {
+    const a = join(dir, 'b1.ndjson');
+    const b = join(dir, 'b2.ndjson');
+    await main(['simulate', '--out', a, ...SMALL, '--label-delay-model', 'chargeback', '--json'], fakeIO().io);
+    await main(['simulate', '--out', b, ...SMALL, '--label-delay-model', 'chargeback', '--json'], fakeIO().io);
+    const chunks: string[] = [];
+    writeEvents(simulate({ seed: 4, customers: 150, terminals: 300, days: 30, labelDelayModel: 'chargeback' }), (c) => chunks.push(c));
+    expect(readFileSync(a, 'utf8')).toBe(chunks.join(''));
+    expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
+  });
+
+  it('without --json prints a short summary on stderr and nothing on stdout', async () => {
+    const t = fakeIO();
+    expect(await main(['simulate', '--out', join(dir, 'c.ndjson'), ...SMALL], t.io)).toBe(0);
+    expect(t.stdout()).toBe('');
+    expect(t.stderr()).toMatch(/^simulate: wrote \d+ events \([\d.]+ MB\) to .*c\.ndjson in [\d.]+ s\n {2}transactions \d+, frauds \d+ \([\d.]+%\), labels \d+\n {2}frauds by scenario: #1 \d+ \([\d.]+%\), #2 \d+ \([\d.]+%\), #3 \d+ \([\d.]+%\)\n$/);
+  });
+
+  it('--start-day simulates a later period of the same world (ids continue)', async () => {
+    const t = fakeIO();
+    const out = join(dir, 'd.ndjson');
+    expect(await main(['simulate', '--out', out, ...SMALL, '--start-day', '20', '--days', '5', '--json'], t.io)).toBe(0);
+    const first = JSON.parse(readFileSync(out, 'utf8').split('\n')[0] as string) as { transactionId: string; timestamp: string };
+    expect(first.timestamp.startsWith('2018-04-21')).toBe(true);
+    expect(Number(first.transactionId.slice(2))).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [['--days', '3'], '--out is required'],
+    [['--out', 'x', '--label-delay-model', 'weekly'], '--label-delay-model must be one of fixed, chargeback, got "weekly"'],
+    [['--out', 'x', '--days', '0'], '--days must be an integer >= 1, got "0"'],
+    [['--out', 'x', '--start-date', '2018-13-01'], '--start-date must be a date YYYY-MM-DD, got "2018-13-01"'],
+    [['--out', 'x', '--start-date', '2018-02-30'], '--start-date must be a date YYYY-MM-DD, got "2018-02-30"'],
+    [['--out', 'x', '--seed=-1'], '--seed must be an integer >= 0, got "-1"'],
+    [['--out', 'x', '--bogus'], "Unknown option '--bogus'"],
+  ])('answers a usage error (exit 2) for %p', async (args, message) => {
+    const t = fakeIO();
+    expect(await main(['simulate', ...args], t.io)).toBe(2);
+    expect(t.stderr()).toContain(message);
+    expect(t.stderr()).toContain('usage: fraudctl simulate --out FILE');
+    expect(t.stdout()).toBe('');
+  });
+
+  it('reports an unwritable output path as an error (exit 1)', async () => {
+    const t = fakeIO();
+    expect(await main(['simulate', '--out', join(dir, 'missing', 'x.ndjson'), ...SMALL], t.io)).toBe(1);
+    expect(t.stderr()).toContain('ENOENT');
+  });
+});
