@@ -26,6 +26,8 @@ const enum Op {
   KnownFrauds,
   FraudRate,
   AmountToAvg,
+  LatestFraudAge,
+  EarliestFraudAge,
   SecondsSinceLast,
   NewMember,
 }
@@ -56,6 +58,8 @@ const AGGREGATE_OP: Readonly<Record<WindowAggregate, Op>> = {
   known_frauds: Op.KnownFrauds,
   fraud_rate: Op.FraudRate,
   amount_to_avg: Op.AmountToAvg,
+  latest_fraud_age: Op.LatestFraudAge,
+  earliest_fraud_age: Op.EarliestFraudAge,
 };
 
 const ENTITY: Readonly<Record<EntityRole, number>> = { user: 0, merchant: 1 };
@@ -100,7 +104,7 @@ const PLAN: readonly Instruction[] = FEATURE_DEFINITIONS.map(instruction);
 // the hot path allocates nothing; computeFeatures never yields, so calls cannot interleave.
 const PREFIX: readonly AgePrefix[] = [0, 1].flatMap((entity) =>
   TIERS.map((_, tierIndex) => {
-    const ages = Math.max(0, ...PLAN.filter((i) => i.op >= Op.Count && i.op <= Op.AmountToAvg && i.prefix === entity * TIERS.length + tierIndex).map((i) => i.hi));
+    const ages = Math.max(0, ...PLAN.filter((i) => i.op >= Op.Count && i.op <= Op.EarliestFraudAge && i.prefix === entity * TIERS.length + tierIndex).map((i) => i.hi));
     return { ages, n: new Float64Array(ages + 1), s: new Float64Array(ages + 1), f: new Float64Array(ages + 1) };
   }),
 );
@@ -219,6 +223,14 @@ function evaluate(i: Instruction, txn: Transaction, time: EventTime, user: Profi
     case Op.AmountToAvg: {
       const s = (p.s[i.hi] as number) - (p.s[i.lo] as number);
       return n === 0 || s === 0 ? Number.NaN : majorAmount(txn) / (s / 100 / n);
+    }
+    case Op.LatestFraudAge: {
+      for (let a = i.lo; a < i.hi; a++) if ((p.f[a + 1] as number) > (p.f[a] as number)) return a;
+      return Number.NaN;
+    }
+    case Op.EarliestFraudAge: {
+      for (let a = i.hi - 1; a >= i.lo; a--) if ((p.f[a + 1] as number) > (p.f[a] as number)) return a;
+      return Number.NaN;
     }
     default:
       throw new RangeError(`unknown feature op ${String(i.op)}`);

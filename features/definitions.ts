@@ -32,7 +32,11 @@ export type WindowAggregate =
   /** known frauds / transactions; NaN when the window is empty */
   | 'fraud_rate'
   /** this transaction's amount / the window's mean amount; NaN when the window is empty */
-  | 'amount_to_avg';
+  | 'amount_to_avg'
+  /** age (in buckets: 0 = the current one) of the most recent bucket holding a known fraud; NaN when none */
+  | 'latest_fraud_age'
+  /** age (in buckets) of the oldest bucket in the window holding a known fraud; NaN when none */
+  | 'earliest_fraud_age';
 
 export type FeatureDefinition = { readonly name: string; readonly version: number; readonly description: string } & (
   | { readonly kind: 'amount' }
@@ -75,6 +79,8 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   win('user_count_30d', 'user', 'count', d1(30), 'user transactions in the last 30 days'),
   win('user_avg_amount_30d', 'user', 'avg_amount', d1(30), 'user mean amount over the last 30 days'),
   win('user_amount_to_avg_30d', 'user', 'amount_to_avg', d1(30), 'amount relative to the user\'s 30-day mean'),
+  win('user_avg_amount_30d_delay7', 'user', 'avg_amount', d1(30, 7), 'user mean amount over the 30 days before the last 7 (a baseline recent fraud cannot have inflated yet)'),
+  win('user_amount_to_avg_30d_delay7', 'user', 'amount_to_avg', d1(30, 7), 'amount relative to the user\'s mean over the 30 days before the last 7'),
   win('user_known_frauds_30d', 'user', 'known_frauds', d1(30), 'user transactions of the last 30 days labeled fraud so far'),
   { name: 'user_seconds_since_last', version: 1, kind: 'seconds_since_last', entity: 'user', description: 'seconds since the user\'s latest earlier transaction (0 if later ones were seen); NaN for a new user' },
   { name: 'user_merchant_new', version: 1, kind: 'new_member', set: 'merchants', description: '1 when the user has not paid this merchant within 90 days, else 0' },
@@ -91,4 +97,6 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   win('merchant_known_frauds_7d', 'merchant', 'known_frauds', d1(7), 'merchant transactions of the last 7 days labeled fraud so far'),
   win('merchant_known_frauds_30d', 'merchant', 'known_frauds', d1(30), 'merchant transactions of the last 30 days labeled fraud so far'),
   win('merchant_risk_30d', 'merchant', 'fraud_rate', d1(30), 'known fraud rate of the merchant\'s transactions of the last 30 days'),
+  win('merchant_days_since_known_fraud', 'merchant', 'latest_fraud_age', d1(37), 'days since the most recent day (within 37) with a merchant transaction known to be fraud'),
+  win('merchant_days_since_first_known_fraud', 'merchant', 'earliest_fraud_age', d1(37), 'days since the oldest day (within 37) with a merchant transaction known to be fraud: how long a fraud campaign has been running'),
 ];

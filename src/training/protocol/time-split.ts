@@ -59,8 +59,8 @@ function rowsIn(times: readonly number[], w: TimeWindow): number[] {
 /**
  * Splits a dataset by event time. Test rows follow the handbook: on each test day, transactions of
  * cards (users) already known to be compromised — a fraud label known (`labelKnownAt`) before that
- * day's start, on a transaction before it — are removed, since a real system would already have
- * blocked the card. Throws a RangeError if a window holds no rows.
+ * day's start, on a transaction made since the training period began — are removed, since a real
+ * system would already have blocked the card. Throws a RangeError if a window holds no rows.
  */
 export function timeSplit(sidecar: Pick<DatasetSidecar, 'columns'>, opts: SplitOptions): TimeSplit {
   const { timestamp: times, label, labelKnownAt, userId } = sidecar.columns;
@@ -79,11 +79,13 @@ export function timeSplit(sidecar: Pick<DatasetSidecar, 'columns'>, opts: SplitO
   ] as const) {
     if (rows.length === 0) throw new RangeError(`the ${name} window holds no transactions`);
   }
-  // Frauds with their card and the moment they became known, sorted by that moment.
+  // Frauds from the training period on, with their card and the moment they became known, sorted
+  // by that moment. As in the handbook, older compromises do not count: cards get reissued.
   const known: { at: number; time: number; user: string }[] = [];
   for (let i = 0; i < times.length; i++) {
     const at = labelKnownAt[i];
-    if (label[i] === 1 && at !== null && at !== undefined && at < test.to) known.push({ at, time: times[i] as number, user: userId[i] as string });
+    const time = times[i] as number;
+    if (label[i] === 1 && at !== null && at !== undefined && at < test.to && time >= train.from) known.push({ at, time, user: userId[i] as string });
   }
   known.sort((a, b) => a.at - b.at);
   const compromised = new Set<string>();

@@ -222,6 +222,20 @@ describe('profile state', () => {
               known_frauds: fr,
               fraud_rate: n === 0 ? NaN : fr / n,
               amount_to_avg: n === 0 || sum === 0 ? NaN : 50 / (sum / 100 / n),
+              latest_fraud_age: (() => {
+                for (let age = def.window.delay; age < def.window.delay + def.window.buckets; age++) {
+                  const id = Math.floor(t / TIERS[ti]!.bucketSeconds) - age;
+                  if (windowSum(s, ti, 'f', id, id) > 0) return age;
+                }
+                return NaN;
+              })(),
+              earliest_fraud_age: (() => {
+                for (let age = def.window.delay + def.window.buckets - 1; age >= def.window.delay; age--) {
+                  const id = Math.floor(t / TIERS[ti]!.bucketSeconds) - age;
+                  if (windowSum(s, ti, 'f', id, id) > 0) return age;
+                }
+                return NaN;
+              })(),
             }[def.aggregate];
             expect([def.name, f[idx(def.name)]]).toEqual([def.name, Math.fround(expected)]);
           }

@@ -19,7 +19,7 @@ function sidecar(rows: [number, string, 0 | 1, number | null][]) {
 
 describe('timeSplit (handbook protocol)', () => {
   const rows: [number, string, 0 | 1, number | null][] = [
-    [D('2018-07-20'), 'a', 0, null], // 0 validation
+    [D('2018-07-20'), 'a', 1, D('2018-07-27')], // 0 validation: a fraud before training, card a is not blocked
     [D('2018-07-25'), 'b', 1, D('2018-08-01')], // 1 train, fraud known before test: card b is known
     [D('2018-07-31'), 'c', 1, D('2018-08-07')], // 2 train
     [D('2018-08-03'), 'd', 1, D('2018-08-10')], // 3 delay: fraud that becomes known on 08-10
@@ -29,13 +29,14 @@ describe('timeSplit (handbook protocol)', () => {
     [D('2018-08-11'), 'd', 0, null], // 7 test 08-11: d known -> removed
     [D('2018-08-14', 23), 'e', 0, null], // 8 last test second-ish -> kept
     [D('2018-08-15'), 'e', 0, null], // 9 after the test week
+    [D('2018-08-09'), 'a', 0, null], // 10 test: card a's old compromise predates training -> kept
   ];
 
   it('picks train, validation (week before train) and test rows by event time', () => {
     const s = timeSplit(sidecar(rows), HANDBOOK_SPLIT);
     expect(Array.from(s.validationRows)).toEqual([0]);
     expect(Array.from(s.trainRows)).toEqual([1, 2]);
-    expect(Array.from(s.testRows)).toEqual([5, 6, 8]);
+    expect(Array.from(s.testRows)).toEqual([5, 6, 8, 10]);
     expect(s.removedKnownCompromised).toBe(2);
     expect(s.labelCutoff).toBe(dayStart('2018-08-08'));
     expect(s.test).toEqual({ from: dayStart('2018-08-08'), to: dayStart('2018-08-15') });
@@ -46,6 +47,7 @@ describe('timeSplit (handbook protocol)', () => {
     const late: [number, string, 0 | 1, number | null][] = rows.map((r, i) => (i === 2 ? [r[0], r[1], 1, D('2018-08-09')] : r));
     const s = timeSplit(sidecar(late), HANDBOOK_SPLIT);
     expect(Array.from(labelsKnownAt(sidecar(late), s.trainRows, s.labelCutoff))).toEqual([1, 0]);
+    expect(Array.from(labelsKnownAt(sidecar(late), s.validationRows, s.labelCutoff))).toEqual([1]);
   });
 
   it('builds prequential folds shifted back a week each', () => {
