@@ -37,7 +37,7 @@ export const configSchema = {
     DECISION_LOG_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 100_000, default: 500, description: 'records per write batch' },
     DECISION_LOG_FLUSH_MS: { type: 'integer', minimum: 1, maximum: 60_000, default: 50, description: 'longest a record waits before its batch is written' },
     DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
-    IDEMPOTENCY_CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 200_000, description: 'recent responses kept in memory for retries' },
+    IDEMPOTENCY_CACHE_SIZE: { type: 'integer', minimum: 1000, maximum: 10_000_000, default: 200_000, description: 'recent responses kept in memory for retries' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
     DECISION_EVENT_SAMPLE_RATE: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'fraction of approve events written (challenge/decline always are)' },

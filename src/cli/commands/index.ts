@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
 import { modelsCommand } from './models';
+import { serveCommand } from './serve';
 import { specCommand } from './spec';
 import { trainCommand } from './train';
 
@@ -11,5 +12,6 @@ export const commands: readonly Command[] = [
   buildDatasetCommand,
   trainCommand,
   modelsCommand,
+  serveCommand,
   specCommand,
 ];

@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SimulationResult } from '../simulation';
 import { arrivalOrder } from './arrival-order';
 import { labelEvent, transactionEvent, type SimEvent } from './events';
@@ -52,6 +53,7 @@ export function writeEvents(r: SimulationResult, sink: ChunkSink, onProgress: (e
  * throws the file system's error (the file may then be partial).
  */
 export function writeEventsToFile(r: SimulationResult, path: string, onProgress?: (events: number) => void): WriteStats {
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
   try {
     return writeEvents(

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../../config/config';
+import { startService } from '../../main';
+import type { Command } from '../command';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the scoring service (configured by environment variables; see README)',
+  usage: 'serve',
+  async run(_args, io) {
+    let config;
+    try {
+      config = loadConfig(io.env);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    const service = await startService(config);
+    const stop = (signal: string) => {
+      service.logger.info(`received ${signal}`);
+      service.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          service.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    // Runs until a signal; never resolves.
+    return new Promise<number>(() => undefined);
+  },
+};

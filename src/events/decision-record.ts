@@ -1,0 +1,35 @@
+import type { Transaction } from '../../features';
+
+/** The closed set of answers. */
+export type Decision = 'approve' | 'challenge' | 'decline';
+
+/** Why a response was degraded (scored with less than full information, or not by the model). */
+export type DegradedReason = 'profile_store_timeout' | 'profile_store_error' | 'no_model' | 'model_error' | 'budget_exceeded';
+
+/**
+ * What the service decided for one transaction, kept for audit, retries and retraining. Written
+ * to the decision log after the response (batched); `features` are exactly the served vector.
+ */
+export interface DecisionRecord {
+  readonly transactionId: string;
+  /** SHA-256 (hex) of the canonical JSON of the validated transaction: retries must match it. */
+  readonly requestHash: string;
+  readonly transaction: Transaction;
+  /** The transaction's event time, epoch seconds. */
+  readonly eventTime: number;
+  /** The served feature vector (float32, spec order). */
+  readonly features: Float32Array;
+  readonly featureSpecHash: string;
+  /** P(fraud) from the model; null when no model scored. */
+  readonly score: number | null;
+  readonly decision: Decision;
+  readonly modelVersion: string | null;
+  /** The challenger's shadow score (logged, never returned). */
+  readonly shadow: { readonly version: string; readonly score: number } | null;
+  readonly degraded: boolean;
+  readonly degradedReasons: readonly DegradedReason[];
+  /** Server-side time from request start to the decision, milliseconds. */
+  readonly latencyMs: number;
+  /** Wall-clock time of the decision (ISO 8601). */
+  readonly decidedAt: string;
+}

@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS decisions (
+  seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id    TEXT NOT NULL UNIQUE,
+  request_hash      TEXT NOT NULL,
+  event_time        INTEGER NOT NULL,
+  user_id           TEXT NOT NULL,
+  merchant_id       TEXT NOT NULL,
+  transaction_json  TEXT NOT NULL,
+  features          BLOB NOT NULL,
+  feature_spec_hash TEXT NOT NULL,
+  score             REAL,
+  decision          TEXT NOT NULL,
+  model_version     TEXT,
+  shadow_version    TEXT,
+  shadow_score      REAL,
+  degraded          INTEGER NOT NULL,
+  degraded_reasons  TEXT NOT NULL,
+  latency_ms        REAL NOT NULL,
+  decided_at        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_event_time ON decisions (event_time);
+CREATE TABLE IF NOT EXISTS labels (
+  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id      TEXT NOT NULL,
+  source              TEXT NOT NULL,
+  label               TEXT NOT NULL,
+  reported_at         TEXT NOT NULL,
+  reported_at_seconds INTEGER NOT NULL,
+  received_at         TEXT NOT NULL,
+  UNIQUE (transaction_id, source)
+);
+CREATE INDEX IF NOT EXISTS labels_reported_at ON labels (reported_at_seconds);
+`;
+
+/**
+ * Opens (creating if needed) the embedded database: WAL journal, `synchronous = FULL` so a
+ * committed label survives a crash or power loss, and the decision and label tables.
+ */
+export function openSqlite(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,181 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { FEATURE_NAMES, type Transaction } from '../../features';
+import type { LabelStore } from '../events/label-store';
+import type { FeedbackService } from '../scoring/feedback-service';
+import type { ScoringService } from '../scoring/scoring-service';
+import type { ServiceMetrics } from '../telemetry/metrics';
+import type { Validators } from '../validation/validators';
+import { HttpError } from './errors';
+
+/** Largest accepted request body. */
+export const MAX_BODY = '16kb';
+
+/** What the app needs; built by the composition root (src/main.ts) or a test. */
+export interface AppDeps {
+  readonly validators: Validators;
+  readonly scoring: ScoringService;
+  readonly feedback: FeedbackService;
+  readonly labels: LabelStore;
+  readonly metrics: ServiceMetrics;
+  /** Readiness: resolves when a model is loaded and the stores answer; rejects with the reason. */
+  readonly ready: () => Promise<void>;
+  /** Monotonic clock in ms. */
+  readonly now: () => number;
+  readonly onError: (err: unknown) => void;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void> | void;
+
+/** Wraps an async handler so a rejection reaches the error middleware. */
+function route(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const r = handler(req, res);
+      if (r instanceof Promise) r.catch(next);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  const type = req.headers['content-type'];
+  if (type === undefined || req.is('application/json') === false) next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+  else next();
+}
+
+/**
+ * The HTTP API as an express app that never listens (src/main.ts does; tests use supertest).
+ * Every client mistake is a 4xx with `{"error":{"code","message","details"?}}`; nothing malformed
+ * reaches a store or the model.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { validators, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+  const json = express.json({ limit: MAX_BODY, strict: false, type: () => true });
+
+  app.use((req, res, next) => {
+    const started = deps.now();
+    res.on('finish', () => {
+      const routePath = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      metrics.httpDuration.observe({ route: routePath, method: req.method, status: String(res.statusCode) }, (deps.now() - started) / 1000);
+    });
+    next();
+  });
+
+  app.post(
+    '/v1/score',
+    requireJson,
+    json,
+    route(async (req, res) => {
+      const started = deps.now();
+      const body: unknown = req.body;
+      if (!validators.transaction(body)) throw new HttpError('validation_failed', 'the transaction is invalid', validators.transaction.errors());
+      metrics.stage.validate.observe((deps.now() - started) / 1000);
+      const outcome = await deps.scoring.score(body as Transaction, started);
+      if (outcome.kind === 'conflict') throw new HttpError('idempotency_conflict', `transactionId ${body.transactionId} was already scored with a different body`);
+      res.status(200).json(outcome.response);
+    }),
+  );
+
+  app.post(
+    '/v1/feedback',
+    requireJson,
+    json,
+    route(async (req, res) => {
+      const body: unknown = req.body;
+      if (!validators.labelEvent(body)) throw new HttpError('validation_failed', 'the label event is invalid', validators.labelEvent.errors());
+      const outcome = await deps.feedback.record(body);
+      switch (outcome.kind) {
+        case 'unknown_transaction':
+          throw new HttpError('unknown_transaction', `no decision for transactionId ${body.transactionId}: labels can only be given to scored transactions`);
+        case 'conflict':
+          throw new HttpError('label_conflict', `${body.source} already labeled ${body.transactionId} as ${outcome.existing.label}`);
+        case 'recorded':
+          res.status(outcome.duplicate ? 200 : 201).json({
+            transactionId: body.transactionId,
+            label: body.label,
+            source: body.source,
+            status: outcome.duplicate ? 'duplicate' : 'recorded',
+            resolvedLabel: outcome.resolvedLabel,
+          });
+      }
+    }),
+  );
+
+  app.get(
+    '/v1/decisions/:transactionId',
+    route(async (req, res) => {
+      const id = req.params.transactionId as string;
+      const record = await deps.scoring.decision(id);
+      if (record === null) throw new HttpError('not_found', `no decision for transactionId ${id}`);
+      const labels = await deps.labels.forTransaction(id);
+      res.status(200).json({
+        transactionId: record.transactionId,
+        decision: record.decision,
+        score: record.score,
+        modelVersion: record.modelVersion,
+        degraded: record.degraded,
+        degradedReasons: record.degradedReasons,
+        decidedAt: record.decidedAt,
+        latencyMs: record.latencyMs,
+        transaction: record.transaction,
+        featureSpecHash: record.featureSpecHash,
+        features: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number.isNaN(record.features[i]) ? null : record.features[i]])),
+        challenger: record.shadow,
+        labels: labels.map((l) => ({ label: l.label, source: l.source, reportedAt: l.reportedAt, receivedAt: l.receivedAt })),
+      });
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+
+  app.get(
+    '/readyz',
+    route(async (_req, res) => {
+      try {
+        await deps.ready();
+      } catch (err) {
+        throw new HttpError('not_ready', (err as Error).message);
+      }
+      res.status(200).json({ status: 'ready' });
+    }),
+  );
+
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+    }),
+  );
+
+  app.use((req, _res, next) => {
+    next(new HttpError('not_found', `no route ${req.method} ${req.path}`));
+  });
+
+  // The one place errors become HTTP answers; clients never see a stack or an internal message.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    let e: HttpError;
+    if (err instanceof HttpError) e = err;
+    else {
+      const type = (err as { type?: string }).type;
+      if (type === 'entity.too.large') e = new HttpError('payload_too_large', `request body exceeds ${MAX_BODY}`);
+      else if (type === 'entity.parse.failed') e = new HttpError('invalid_json', 'request body is not valid JSON');
+      else if (type === 'charset.unsupported' || type === 'encoding.unsupported') e = new HttpError('unsupported_media_type', 'the body must be UTF-8 JSON without content encoding');
+      else if (type === 'request.aborted') e = new HttpError('invalid_json', 'the request body was aborted');
+      else {
+        deps.onError(err);
+        e = new HttpError('internal', 'internal error');
+      }
+    }
+    res.status(e.status).json(e.body());
+  });
+
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { FieldError } from '../validation/validators';
+
+/** The closed catalogue of error codes clients see, with their HTTP status. */
+export const ERRORS = {
+  invalid_json: 400,
+  validation_failed: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_conflict: 409,
+  label_conflict: 409,
+  unknown_transaction: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  not_ready: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error meant for the client: a stable code, a clear message, optional per-field details. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERRORS[this.code];
+  }
+
+  /** The response body: `{"error":{"code","message","details"?}}`. */
+  body(): { error: { code: ErrorCode; message: string; details?: readonly FieldError[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.details.length > 0 ? { details: this.details } : {}) } };
+  }
+}

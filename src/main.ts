@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { Config } from './config/config';
+import { createDecisionEvents } from './events/decision-events';
+import { createEventStores, type EventStores } from './events/create-event-stores';
+import { createApp } from './http/app';
+import { featureSpecHash } from './model/feature-spec-hash';
+import { ModelManager } from './model/model-manager';
+import { ModelRegistry } from './model/registry/model-registry';
+import { FeedbackService } from './scoring/feedback-service';
+import { ScoringService } from './scoring/scoring-service';
+import { createProfileStore } from './store/create-profile-store';
+import type { ProfileStore } from './store/profile-store';
+import { createLogger } from './telemetry/logger';
+import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics';
+import { createTracing, type Tracing } from './telemetry/tracing';
+import { createValidators } from './validation/validators';
+
+/** A running service. */
+export interface RunningService {
+  readonly server: Server;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly metrics: ServiceMetrics;
+  readonly store: ProfileStore;
+  readonly events: EventStores;
+  readonly models: ModelManager;
+  readonly logger: Logger;
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (up to the timeout), flush the
+   * decision log, close stores and models. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+}
+
+/**
+ * The composition root: builds every part from the config, wires them and listens. Resolves when
+ * the service accepts requests.
+ */
+export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = createServiceMetrics();
+  const tracing: Tracing = createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
+  const onError = (what: string, err: unknown) => logger.error({ err }, what);
+  const store = await createProfileStore(config);
+  const events = await createEventStores(config, metrics);
+  const specHash = featureSpecHash();
+  const models = await ModelManager.create({
+    registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
+    expectedSpecHash: specHash,
+    pollIntervalMs: config.MODEL_POLL_INTERVAL_MS,
+    challengerVersion: config.CHALLENGER_VERSION ?? null,
+    logger,
+    metrics,
+  });
+  models.start();
+  const now = () => performance.now();
+  const wallClock = () => new Date();
+  const scoring = new ScoringService({
+    store,
+    models,
+    decisionLog: events.decisionLog,
+    events: createDecisionEvents(logger, { enabled: config.DECISION_EVENTS === 'on', sampleRate: config.DECISION_EVENT_SAMPLE_RATE }),
+    metrics,
+    tracer: tracing.tracer,
+    policy: {
+      degradedPolicy: config.DEGRADED_POLICY,
+      noModelDecision: config.NO_MODEL_DECISION,
+      storeTimeoutMs: config.STORE_TIMEOUT_MS,
+      budgetMs: config.SCORE_BUDGET_MS,
+    },
+    featureSpecHash: specHash,
+    recentCapacity: config.IDEMPOTENCY_CACHE_SIZE,
+    now,
+    wallClock,
+    onBackgroundError: onError,
+  });
+  const feedback = new FeedbackService({ decisionLog: events.decisionLog, labels: events.labels, store, metrics, wallClock, onBackgroundError: onError });
+  const pendingGauge = setInterval(() => metrics.decisionLogPending.set(events.decisionLog.pending()), 1000);
+  pendingGauge.unref();
+  const app = createApp({
+    validators: createValidators(),
+    scoring,
+    feedback,
+    labels: events.labels,
+    metrics,
+    now,
+    onError: (err) => onError('unhandled request error', err),
+    ready: async () => {
+      if (models.champion() === null) throw new Error('no champion model loaded');
+      await Promise.all([store.ping(), events.decisionLog.ping(), events.labels.ping()]);
+    },
+  });
+  const server = createServer(app);
+  // Behind a load balancer: keep connections longer than its idle timeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  logger.info({ url, model: models.champion()?.version ?? null, store: store.kind, decisionLog: events.decisionLog.kind }, `fraud-scoring listening on ${url}`);
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: draining in-flight requests');
+      clearInterval(pendingGauge);
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
+      await Promise.race([drained, timeout]);
+      server.closeAllConnections();
+      await events.close();
+      await store.close();
+      await models.close();
+      await tracing.shutdown();
+      logger.info('shutdown complete');
+    })();
+    return closing;
+  };
+  return { server, url, metrics, store, events, models, logger, close };
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../config/config';
+import { MemoryProfileStore } from './memory-profile-store';
+import type { ProfileStore } from './profile-store';
+
+/**
+ * Builds the profile store from config: the in-process memory store by default (seeded from
+ * `PROFILE_SNAPSHOT` when set), Redis or Couchbase when chosen. Ready when resolved.
+ */
+export async function createProfileStore(config: Config): Promise<ProfileStore> {
+  switch (config.PROFILE_STORE) {
+    case 'memory':
+      return MemoryProfileStore.create(config.PROFILE_SNAPSHOT);
+    case 'redis': {
+      const { createRedisProfileStore } = await import('./redis-profile-store');
+      return createRedisProfileStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.STORE_TIMEOUT_MS });
+    }
+    case 'couchbase': {
+      const { createCouchbaseProfileStore } = await import('./couchbase-profile-store');
+      return createCouchbaseProfileStore({
+        connectionString: config.COUCHBASE_CONNSTR as string,
+        username: config.COUCHBASE_USERNAME,
+        password: config.COUCHBASE_PASSWORD,
+        bucket: config.COUCHBASE_BUCKET,
+        timeoutMs: config.STORE_TIMEOUT_MS,
+      });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Decision, DegradedReason } from '../events/decision-record';
+
+/** Scoring stages timed on the hot path. */
+export type Stage = 'validate' | 'store' | 'features' | 'model' | 'decision';
+
+const STAGES: readonly Stage[] = ['validate', 'store', 'features', 'model', 'decision'];
+const DECISIONS: readonly Decision[] = ['approve', 'challenge', 'decline'];
+
+/** The service's metrics, registered on one registry; children with fixed labels are bound at start. */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** Per-stage server-side timers, bound once (seconds). */
+  readonly stage: Readonly<Record<Stage, { observe(seconds: number): void }>>;
+  readonly scoringDuration: Histogram;
+  readonly decisions: Readonly<Record<Decision, { inc(): void }>>;
+  readonly degraded: Counter<'reason'>;
+  readonly modelInfo: Gauge<'version' | 'role'>;
+  readonly modelLoadFailures: Counter<'role'>;
+  readonly shadowScores: Counter<'version'>;
+  readonly storeErrors: Counter<'operation'>;
+  readonly decisionLogPending: Gauge;
+  readonly decisionLogSpilled: Counter;
+  readonly decisionLogWriteErrors: Counter;
+  readonly labels: Counter<'label' | 'source' | 'outcome'>;
+  readonly idempotentReplays: Counter<'outcome'>;
+}
+
+/** A record with one bound metric child per key (decided once, at start). */
+function bindAll<K extends string, V>(keys: readonly K[], bind: (key: K) => V): Readonly<Record<K, V>> {
+  const out = {} as Record<K, V>;
+  for (const k of keys) out[k] = bind(k);
+  return out;
+}
+
+/** Latency buckets in seconds: sub-millisecond resolution where the budget matters. */
+const HTTP_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1];
+const STAGE_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05];
+
+/**
+ * Creates the service metrics on a fresh registry (plus the process defaults, prefixed
+ * `fraud_`), so each app instance and each test has its own.
+ */
+export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'fraud_' });
+  const stageHistogram = new Histogram({
+    name: 'fraud_scoring_stage_duration_seconds',
+    help: 'Server-side time per scoring stage',
+    labelNames: ['stage'],
+    buckets: STAGE_BUCKETS,
+    registers: [registry],
+  });
+  const decisionCounter = new Counter({ name: 'fraud_decisions_total', help: 'Decisions returned, by outcome', labelNames: ['decision'], registers: [registry] });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'fraud_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers: [registry],
+    }),
+    stage: bindAll(STAGES, (s) => stageHistogram.labels(s)),
+    scoringDuration: new Histogram({
+      name: 'fraud_scoring_duration_seconds',
+      help: 'Server-side scoring time from validated request to decision (excludes HTTP)',
+      buckets: STAGE_BUCKETS,
+      registers: [registry],
+    }),
+    decisions: bindAll(DECISIONS, (d) => decisionCounter.labels(d)),
+    degraded: new Counter({ name: 'fraud_degraded_total', help: 'Degraded responses by reason', labelNames: ['reason'], registers: [registry] }),
+    modelInfo: new Gauge({ name: 'fraud_model_info', help: 'Loaded models (value 1), by version and role', labelNames: ['version', 'role'], registers: [registry] }),
+    modelLoadFailures: new Counter({ name: 'fraud_model_load_failures_total', help: 'Models refused at load', labelNames: ['role'], registers: [registry] }),
+    shadowScores: new Counter({ name: 'fraud_shadow_scores_total', help: 'Challenger shadow scores computed', labelNames: ['version'], registers: [registry] }),
+    storeErrors: new Counter({ name: 'fraud_profile_store_errors_total', help: 'Profile store failures', labelNames: ['operation'], registers: [registry] }),
+    decisionLogPending: new Gauge({ name: 'fraud_decision_log_pending', help: 'Decision records not yet durable', registers: [registry] }),
+    decisionLogSpilled: new Counter({ name: 'fraud_decision_log_spilled_total', help: 'Decision records spilled to disk during a sink outage', registers: [registry] }),
+    decisionLogWriteErrors: new Counter({ name: 'fraud_decision_log_write_errors_total', help: 'Failed decision log batch writes', registers: [registry] }),
+    labels: new Counter({ name: 'fraud_labels_total', help: 'Feedback labels received', labelNames: ['label', 'source', 'outcome'], registers: [registry] }),
+    idempotentReplays: new Counter({
+      name: 'fraud_idempotent_replays_total',
+      help: 'Retried transactionIds: replayed (same body) or conflict (different body)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Counts a degraded response once per reason. */
+export function countDegraded(metrics: ServiceMetrics, reasons: readonly DegradedReason[]): void {
+  for (const r of reasons) metrics.degraded.inc({ reason: r });
+}
