@@ -37,6 +37,10 @@ export interface RunningService {
 
 export interface StartOptions {
   readonly logger?: Logger;
+  /** A profile store to use instead of the configured one (tests: a stalling or failing store). */
+  readonly store?: ProfileStore;
+  /** Tracing to use instead of the configured one (tests: an in-memory exporter). */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -46,9 +50,9 @@ export interface StartOptions {
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createServiceMetrics();
-  const tracing: Tracing = createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
+  const tracing: Tracing = options.tracing ?? createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
   const onError = (what: string, err: unknown) => logger.error({ err }, what);
-  const store = await createProfileStore(config);
+  const store = options.store ?? (await createProfileStore(config));
   const events = await createEventStores(config, metrics);
   const specHash = featureSpecHash();
   const models = await ModelManager.create({
@@ -84,7 +88,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const feedback = new FeedbackService({ decisionLog: events.decisionLog, labels: events.labels, store, metrics, wallClock, onBackgroundError: onError });
   const pendingGauge = setInterval(() => metrics.decisionLogPending.set(events.decisionLog.pending()), 1000);
   pendingGauge.unref();
+  let draining = false;
   const app = createApp({
+    draining: () => draining,
     validators: createValidators(),
     scoring,
     feedback,
@@ -117,11 +123,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down: draining in-flight requests');
+      draining = true;
       clearInterval(pendingGauge);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections busy when the drain began go idle later; keep closing idle ones until none is left.
       server.closeIdleConnections();
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
+      const sweeper = setInterval(() => server.closeIdleConnections(), 25);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS);
+      });
       await Promise.race([drained, timeout]);
+      clearInterval(sweeper);
+      clearTimeout(timer);
       server.closeAllConnections();
       await events.close();
       await store.close();

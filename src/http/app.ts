@@ -22,6 +22,8 @@ export interface AppDeps {
   /** Monotonic clock in ms. */
   readonly now: () => number;
   readonly onError: (err: unknown) => void;
+  /** True once a graceful shutdown began: answers then close their connection. */
+  readonly draining?: () => boolean;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
@@ -57,8 +59,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', false);
   const json = express.json({ limit: MAX_BODY, strict: false, type: () => true });
 
+  const draining = deps.draining ?? (() => false);
   app.use((req, res, next) => {
     const started = deps.now();
+    // During a drain, keep-alive clients would otherwise keep the process busy until the timeout.
+    if (draining()) res.setHeader('Connection', 'close');
     res.on('finish', () => {
       const routePath = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       metrics.httpDuration.observe({ route: routePath, method: req.method, status: String(res.statusCode) }, (deps.now() - started) / 1000);

@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, transactionDelta, transactionTime, type ProfileState, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
@@ -156,6 +156,7 @@ export class ScoringService {
     const { deps } = this;
     const { metrics, policy, now } = deps;
     const reasons: DegradedReason[] = [];
+    const span = deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
     const t0 = now();
     const fetched = await this.fetch(txn.userId, txn.merchantId);
     const t1 = now();
@@ -178,6 +179,8 @@ export class ScoringService {
         score = await model.score(features);
       } catch (err) {
         reasons.push('model_error');
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'model failed to score' });
         deps.onBackgroundError(`model ${model.version} failed to score`, err);
       }
     }
@@ -194,6 +197,19 @@ export class ScoringService {
     metrics.stage.decision.observe((t4 - t3) / 1000);
     if (t4 - startedAt > policy.budgetMs) reasons.push('budget_exceeded');
     metrics.scoringDuration.observe((t4 - t0) / 1000);
+    if (span.isRecording()) {
+      span.setAttributes({
+        'fraud.decision': decision,
+        'fraud.score': score ?? -1,
+        'fraud.model_version': model?.version ?? '',
+        'fraud.degraded': reasons.length > 0,
+        'fraud.degraded_reasons': reasons,
+        'fraud.stage.store_ms': t1 - t0,
+        'fraud.stage.features_ms': t2 - t1,
+        'fraud.stage.model_ms': t3 - t2,
+      });
+    }
+    span.end();
 
     const response: ScoreResponse = {
       transactionId: txn.transactionId,
