@@ -9,12 +9,13 @@ import { createApp } from './http/app';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
 import { ModelRegistry } from './model/registry/model-registry';
+import { ApplySequence } from './scoring/apply-sequence';
 import { FeedbackService } from './scoring/feedback-service';
 import { ScoringService } from './scoring/scoring-service';
 import { createProfileStore } from './store/create-profile-store';
 import type { ProfileStore } from './store/profile-store';
 import { createLogger } from './telemetry/logger';
-import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics';
+import { createServiceMetrics, initializeSeries, type ServiceMetrics } from './telemetry/metrics';
 import { createTracing, type Tracing } from './telemetry/tracing';
 import { createValidators } from './validation/validators';
 
@@ -50,6 +51,7 @@ export interface StartOptions {
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createServiceMetrics();
+  initializeSeries(metrics);
   const tracing: Tracing = options.tracing ?? createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
   const onError = (what: string, err: unknown) => logger.error({ err }, what);
   const store = options.store ?? (await createProfileStore(config));
@@ -64,10 +66,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
   });
   models.start();
+  // Continue the profile-update order after anything already logged (restarts, shared databases).
+  const sequence = new ApplySequence(Math.max(await events.decisionLog.maxApplySeq(), await events.labels.maxApplySeq()));
   const now = () => performance.now();
   const wallClock = () => new Date();
   const scoring = new ScoringService({
     store,
+    sequence,
     models,
     decisionLog: events.decisionLog,
     events: createDecisionEvents(logger, { enabled: config.DECISION_EVENTS === 'on', sampleRate: config.DECISION_EVENT_SAMPLE_RATE }),
@@ -85,7 +90,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     wallClock,
     onBackgroundError: onError,
   });
-  const feedback = new FeedbackService({ decisionLog: events.decisionLog, labels: events.labels, store, metrics, wallClock, onBackgroundError: onError });
+  const feedback = new FeedbackService({ sequence, decisionLog: events.decisionLog, labels: events.labels, store, metrics, wallClock, onBackgroundError: onError });
   const pendingGauge = setInterval(() => metrics.decisionLogPending.set(events.decisionLog.pending()), 1000);
   pendingGauge.unref();
   let draining = false;
@@ -99,8 +104,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
     now,
     onError: (err) => onError('unhandled request error', err),
     ready: async () => {
-      if (models.champion() === null) throw new Error('no champion model loaded');
-      await Promise.all([store.ping(), events.decisionLog.ping(), events.labels.ping()]);
+      const champion = models.champion();
+      if (champion === null) throw new Error('no champion model loaded');
+      const check = (p: Promise<void>) =>
+        p.then(
+          () => 'ok',
+          (err: unknown) => `unavailable: ${(err as Error).message}`,
+        );
+      const [profileStore, decisionLog, labelStore] = await Promise.all([check(store.ping()), check(events.decisionLog.ping()), check(events.labels.ping())]);
+      return { model: champion.version, dependencies: { profileStore, decisionLog, labelStore } };
     },
   });
   const server = createServer(app);

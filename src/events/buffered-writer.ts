@@ -178,14 +178,14 @@ export class BufferedWriter<T> {
       }
       renameSync(this.opts.spillPath, claimed);
     }
-    const lines = readLines(claimed);
-    for (let at = 0; at < lines.length; at += this.opts.batchSize) {
-      const batch = this.decodeLines(lines.slice(at, at + this.opts.batchSize));
+    const entries = this.decodeLines(readLines(claimed));
+    for (let at = 0; at < entries.length; at += this.opts.batchSize) {
+      const batch = entries.slice(at, at + this.opts.batchSize).map((e) => e.item);
       try {
         await this.sink.write(batch);
       } catch (err) {
         // Put what is left back, ahead of anything spilled meanwhile.
-        const rest = [...lines.slice(at), ...readLines(this.opts.spillPath)];
+        const rest = [...entries.slice(at).map((e) => e.line), ...readLines(this.opts.spillPath)];
         writeFileSync(`${this.opts.spillPath}.tmp`, rest.map((l) => `${l}\n`).join(''));
         renameSync(`${this.opts.spillPath}.tmp`, this.opts.spillPath);
         rmSync(claimed);
@@ -203,17 +203,17 @@ export class BufferedWriter<T> {
    * Decodes spilled lines. A line that does not decode (torn by a crash mid-append) can never be
    * written: it is moved to `<spillPath>.rejected` and reported, rather than blocking the replay forever.
    */
-  private decodeLines(lines: readonly string[]): T[] {
-    const items: T[] = [];
+  private decodeLines(lines: readonly string[]): { readonly line: string; readonly item: T }[] {
+    const entries: { readonly line: string; readonly item: T }[] = [];
     for (const line of lines) {
       try {
-        items.push(this.opts.codec.decode(line));
+        entries.push({ line, item: this.opts.codec.decode(line) });
       } catch (err) {
         appendFileSync(`${this.opts.spillPath}.rejected`, `${line}\n`);
         this.opts.onWriteError?.(new Error(`unreadable spill line moved to ${this.opts.spillPath}.rejected: ${(err as Error).message}`));
       }
     }
-    return items;
+    return entries;
   }
 
   /** Puts a failed batch back at the head of the queue (the spill file, if items spilled meanwhile). */

@@ -29,6 +29,8 @@ export interface DecisionLog {
   list(range: DecisionRange): Promise<LoggedDecision[]>;
   /** Records appended but not yet durable. */
   pending(): number;
+  /** The largest applySeq stored or buffered (0 when empty): where a restarted sequence resumes. */
+  maxApplySeq(): Promise<number>;
   flush(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -32,4 +32,9 @@ export interface DecisionRecord {
   readonly latencyMs: number;
   /** Wall-clock time of the decision (ISO 8601). */
   readonly decidedAt: string;
+  /**
+   * Position of this transaction's profile update among every profile update of the service's
+   * history (transactions and labels, one sequence): the order an exact replay must follow.
+   */
+  readonly applySeq: number;
 }

@@ -11,6 +11,8 @@ export interface LabelRecord {
   readonly reportedAtSeconds: number;
   /** Wall-clock time the service committed it (ISO 8601). */
   readonly receivedAt: string;
+  /** Position of its profile update in the service's update sequence; null until applied. */
+  readonly applySeq: number | null;
 }
 
 /** Outcome of {@link LabelStore.add}. */
@@ -27,7 +29,11 @@ export type AddLabelResult =
  * resolved label atomically with the insert.
  */
 export interface LabelStore {
-  add(label: Omit<LabelRecord, 'receivedAt'>, receivedAt: string): Promise<AddLabelResult>;
+  add(label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string): Promise<AddLabelResult>;
+  /** Records where the label's profile update fell in the update sequence. */
+  markApplied(transactionId: string, source: LabelRecord['source'], applySeq: number): Promise<void>;
+  /** The largest applySeq recorded (0 when none). */
+  maxApplySeq(): Promise<number>;
   forTransaction(transactionId: string): Promise<LabelRecord[]>;
   /** Labels that arrived (reportedAtSeconds) in [from, to), ordered by arrival. */
   listArrived(fromEpochSeconds: number, toEpochSeconds: number): Promise<LabelRecord[]>;

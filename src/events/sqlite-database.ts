@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS decisions (
   degraded          INTEGER NOT NULL,
   degraded_reasons  TEXT NOT NULL,
   latency_ms        REAL NOT NULL,
-  decided_at        TEXT NOT NULL
+  decided_at        TEXT NOT NULL,
+  apply_seq         INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS decisions_event_time ON decisions (event_time);
 CREATE TABLE IF NOT EXISTS labels (
@@ -32,10 +33,18 @@ CREATE TABLE IF NOT EXISTS labels (
   reported_at         TEXT NOT NULL,
   reported_at_seconds INTEGER NOT NULL,
   received_at         TEXT NOT NULL,
+  apply_seq           INTEGER,
   UNIQUE (transaction_id, source)
 );
 CREATE INDEX IF NOT EXISTS labels_reported_at ON labels (reported_at_seconds);
 `;
+
+/** Adds columns introduced after a database file was created. */
+function migrate(db: Database.Database): void {
+  const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+  if (!has('decisions', 'apply_seq')) db.exec('ALTER TABLE decisions ADD COLUMN apply_seq INTEGER NOT NULL DEFAULT 0');
+  if (!has('labels', 'apply_seq')) db.exec('ALTER TABLE labels ADD COLUMN apply_seq INTEGER');
+}
 
 /**
  * Opens (creating if needed) the embedded database: WAL journal, `synchronous = FULL` so a
@@ -48,5 +57,6 @@ export function openSqlite(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
 }

@@ -22,6 +22,7 @@ interface Row {
   degraded_reasons: string;
   latency_ms: number;
   decided_at: string;
+  apply_seq: number;
 }
 
 function fromRow(r: Row): LoggedDecision {
@@ -41,6 +42,7 @@ function fromRow(r: Row): LoggedDecision {
     degradedReasons: JSON.parse(r.degraded_reasons) as DegradedReason[],
     latencyMs: r.latency_ms,
     decidedAt: r.decided_at,
+    applySeq: r.apply_seq,
   };
 }
 
@@ -60,15 +62,15 @@ export class SqliteDecisionLog implements DecisionLog {
   ) {
     const insert = db.prepare(
       `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
-        feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertAll = db.transaction((batch: readonly DecisionRecord[]) => {
       for (const r of batch) {
         insert.run(
           r.transactionId, r.requestHash, r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
           featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-          r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
+          r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
         );
       }
     });
@@ -112,6 +114,12 @@ export class SqliteDecisionLog implements DecisionLog {
 
   pending(): number {
     return this.writer.pending();
+  }
+
+  maxApplySeq(): Promise<number> {
+    let max = (this.db.prepare('SELECT COALESCE(MAX(apply_seq), 0) AS m FROM decisions').get() as { m: number }).m;
+    for (const r of this.byId.values()) if (r.applySeq > max) max = r.applySeq;
+    return Promise.resolve(max);
   }
 
   flush(): Promise<void> {

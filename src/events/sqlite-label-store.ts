@@ -9,6 +9,7 @@ interface Row {
   reported_at: string;
   reported_at_seconds: number;
   received_at: string;
+  apply_seq: number | null;
 }
 
 function fromRow(r: Row): LabelRecord {
@@ -19,12 +20,14 @@ function fromRow(r: Row): LabelRecord {
     reportedAt: r.reported_at,
     reportedAtSeconds: r.reported_at_seconds,
     receivedAt: r.received_at,
+    applySeq: r.apply_seq,
   };
 }
 
 /** The embedded label store: a SQLite table; each add is its own durable transaction. */
 export class SqliteLabelStore implements LabelStore {
-  private readonly addTx: (label: Omit<LabelRecord, 'receivedAt'>, receivedAt: string) => AddLabelResult;
+  private readonly addTx: (label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string) => AddLabelResult;
+  private readonly setApplied: Database.Statement<[number, string, string]>;
   private readonly byTxn: Database.Statement<[string], Row>;
   private readonly arrived: Database.Statement<[number, number], Row>;
 
@@ -34,8 +37,9 @@ export class SqliteLabelStore implements LabelStore {
     const insert = db.prepare(
       'INSERT INTO labels (transaction_id, source, label, reported_at, reported_at_seconds, received_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.setApplied = db.prepare('UPDATE labels SET apply_seq = ? WHERE transaction_id = ? AND source = ?');
     // IMMEDIATE takes the write lock before reading, so two adds for one transaction serialize.
-    this.addTx = db.transaction((label: Omit<LabelRecord, 'receivedAt'>, receivedAt: string): AddLabelResult => {
+    this.addTx = db.transaction((label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string): AddLabelResult => {
         const previous = this.byTxn.all(label.transactionId).map(fromRow);
         const same = previous.find((p) => p.source === label.source);
         if (same !== undefined) return same.label === label.label ? { kind: 'duplicate', existing: same } : { kind: 'conflict', existing: same };
@@ -44,7 +48,7 @@ export class SqliteLabelStore implements LabelStore {
     }).immediate;
   }
 
-  add(label: Omit<LabelRecord, 'receivedAt'>, receivedAt: string): Promise<AddLabelResult> {
+  add(label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string): Promise<AddLabelResult> {
     try {
       return Promise.resolve(this.addTx(label, receivedAt));
     } catch (err) {
@@ -54,6 +58,15 @@ export class SqliteLabelStore implements LabelStore {
 
   forTransaction(transactionId: string): Promise<LabelRecord[]> {
     return Promise.resolve(this.byTxn.all(transactionId).map(fromRow));
+  }
+
+  markApplied(transactionId: string, source: LabelRecord['source'], applySeq: number): Promise<void> {
+    this.setApplied.run(applySeq, transactionId, source);
+    return Promise.resolve();
+  }
+
+  maxApplySeq(): Promise<number> {
+    return Promise.resolve((this.db.prepare('SELECT COALESCE(MAX(apply_seq), 0) AS m FROM labels').get() as { m: number }).m);
   }
 
   listArrived(fromEpochSeconds: number, toEpochSeconds: number): Promise<LabelRecord[]> {

@@ -17,8 +17,12 @@ export interface AppDeps {
   readonly feedback: FeedbackService;
   readonly labels: LabelStore;
   readonly metrics: ServiceMetrics;
-  /** Readiness: resolves when a model is loaded and the stores answer; rejects with the reason. */
-  readonly ready: () => Promise<void>;
+  /**
+   * Readiness: resolves with a status document when the service can answer (a champion is
+   * loaded); rejects with the reason otherwise. Store outages degrade answers, they do not make
+   * the service unready (that would take every replica out at once), so they are reported only.
+   */
+  readonly ready: () => Promise<Record<string, unknown>>;
   /** Monotonic clock in ms. */
   readonly now: () => number;
   readonly onError: (err: unknown) => void;
@@ -143,12 +147,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.get(
     '/readyz',
     route(async (_req, res) => {
+      let status: Record<string, unknown>;
       try {
-        await deps.ready();
+        status = await deps.ready();
       } catch (err) {
         throw new HttpError('not_ready', (err as Error).message);
       }
-      res.status(200).json({ status: 'ready' });
+      res.status(200).json({ status: 'ready', ...status });
     }),
   );
 

@@ -3,6 +3,7 @@ import type { DecisionLog } from '../events/decision-log';
 import type { LabelRecord, LabelStore } from '../events/label-store';
 import type { ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
+import type { ApplySequence } from './apply-sequence';
 
 /** Outcome of `POST /v1/feedback`. */
 export type FeedbackOutcome =
@@ -11,6 +12,7 @@ export type FeedbackOutcome =
   | { readonly kind: 'conflict'; readonly existing: LabelRecord };
 
 export interface FeedbackDeps {
+  readonly sequence: ApplySequence;
   readonly decisionLog: DecisionLog;
   readonly labels: LabelStore;
   readonly store: ProfileStore;
@@ -51,17 +53,23 @@ export class FeedbackService {
     const before = resolveLabel(result.previous);
     const after = resolveLabel([...result.previous, { ...event, reportedAtSeconds }]) as Label;
     const delta = labelDelta({ userId: decision.transaction.userId, merchantId: decision.transaction.merchantId, epochSeconds: decision.eventTime }, fraudIndicatorChange(before, after));
-    if (delta !== null) {
-      try {
-        await deps.store.apply([
-          { role: 'user', id: decision.transaction.userId, delta },
-          { role: 'merchant', id: decision.transaction.merchantId, delta },
-        ]);
-      } catch (err) {
-        // The label itself is durable; only the profile counters missed it.
-        deps.metrics.storeErrors.inc({ operation: 'apply_label' });
-        deps.onBackgroundError(`profile update for label of ${event.transactionId} failed`, err);
-      }
+    // The label's place in the update sequence is taken where its update is issued (before any await),
+    // and recorded with the label, so a replay applies it between the same transactions.
+    const seq = deps.sequence.next();
+    const applied =
+      delta === null
+        ? Promise.resolve()
+        : deps.store.apply([
+            { role: 'user', id: decision.transaction.userId, delta },
+            { role: 'merchant', id: decision.transaction.merchantId, delta },
+          ]);
+    try {
+      await applied;
+      await deps.labels.markApplied(event.transactionId, event.source, seq);
+    } catch (err) {
+      // The label itself is durable; only the profile counters (or its sequence number) missed it.
+      deps.metrics.storeErrors.inc({ operation: 'apply_label' });
+      deps.onBackgroundError(`profile update for label of ${event.transactionId} failed`, err);
     }
     deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'recorded' });
     return { kind: 'recorded', resolvedLabel: after, duplicate: false };

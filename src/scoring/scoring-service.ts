@@ -6,6 +6,7 @@ import type { Decision, DecisionRecord, DegradedReason } from '../events/decisio
 import type { ModelManager } from '../model/model-manager';
 import type { ProfilePair, ProfileStore } from '../store/profile-store';
 import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
+import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
 import { RecentResponses } from './recent-responses';
 import { requestHash } from './request-hash';
@@ -38,6 +39,8 @@ export interface ScoringPolicy {
 
 export interface ScoringDeps {
   readonly store: ProfileStore;
+  /** The profile-update order shared with feedback labels. */
+  readonly sequence: ApplySequence;
   readonly models: ModelManager;
   readonly decisionLog: DecisionLog;
   readonly events: DecisionEvents;
@@ -70,9 +73,9 @@ function responseOf(r: DecisionRecord): ScoreResponse {
 /**
  * The product's main job. `score` answers a validated transaction: idempotency (same id + same
  * body → the same answer, profiles updated once; same id + another body → conflict), one profile
- * fetch under a deadline, the shared `features/` vector, the champion's score, the decision from
- * its thresholds. Then, after the answer is built, the side effects: profile deltas (applied
- * before any await, so the next request sees them), shadow score, decision log, metrics, event.
+ * fetch under a deadline, the shared `features/` vector, its profile deltas (issued right after the
+ * read, numbered in the update sequence), the champion's score, the decision from its thresholds.
+ * Then, after the answer: shadow score, decision log, metrics, event.
  */
 export class ScoringService {
   private readonly recent: RecentResponses<Settled>;
@@ -168,6 +171,11 @@ export class ScoringService {
       merchant = fetched.pair.merchant;
     } else reasons.push(fetched.reason);
     const features = computeFeatures(txn, user, merchant);
+    // Score first, then update: the vector above was computed from the state before this
+    // transaction; its own deltas go out now, in the same synchronous step as the read (for the
+    // memory store the read-and-update is atomic, so every served vector is reproducible by a
+    // replay in applySeq order, even under concurrent requests).
+    const applySeq = this.applyTransaction(txn);
     const t2 = now();
     metrics.stage.features.observe((t2 - t1) / 1000);
 
@@ -234,22 +242,30 @@ export class ScoringService {
       degradedReasons: reasons,
       latencyMs: t4 - startedAt,
       decidedAt: deps.wallClock().toISOString(),
+      applySeq,
     };
     return { response, after: () => this.afterResponse(record) };
   }
 
-  /** Side effects of a fresh decision; the profile update happens synchronously first. */
+  /** Issues a transaction's profile deltas (not awaited) and returns its place in the update order. */
+  private applyTransaction(txn: Transaction): number {
+    const { deps } = this;
+    const seq = deps.sequence.next();
+    deps.store
+      .apply([
+        { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
+        { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
+      ])
+      .catch((err: unknown) => {
+        deps.metrics.storeErrors.inc({ operation: 'apply' });
+        deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
+      });
+    return seq;
+  }
+
+  /** Side effects of a fresh decision once it is answered: metrics, shadow score, log, event. */
   private afterResponse(record: DecisionRecord): void {
     const { deps } = this;
-    const txn = record.transaction;
-    const applied = deps.store.apply([
-      { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
-      { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
-    ]);
-    applied.catch((err: unknown) => {
-      deps.metrics.storeErrors.inc({ operation: 'apply' });
-      deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
-    });
     deps.metrics.decisions[record.decision].inc();
     countDegraded(deps.metrics, record.degradedReasons);
     const challenger = deps.models.challenger();

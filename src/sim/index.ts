@@ -1,4 +1,5 @@
 export * from './fraud/book-scenarios';
+export * from './fraud/card-testing';
 export * from './fraud/fraud-scenario';
 export * from './labels/label-delay';
 export * from './options';

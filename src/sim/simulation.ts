@@ -57,8 +57,9 @@ export function simulate(partial: Partial<SimulationOptions> = {}, scenarios: re
   const periodEnd = options.startDay + options.days;
   const margin = marginDays(scenarios);
   const generated = generateTransactions(population, options.seed, Math.max(0, periodStart - margin), periodEnd + margin);
-  const working = permuteRows(generated.table, timeOrder(generated.table));
-  applyFraudScenarios({ seed: options.seed, table: working, population, periodStart, periodEnd }, scenarios);
+  const sorted = permuteRows(generated.table, timeOrder(generated.table));
+  applyFraudScenarios({ seed: options.seed, table: sorted, population, periodStart, periodEnd }, scenarios);
+  const working = scenarios.some((s) => s.movesRows === true) ? permuteRows(sorted, timeOrder(sorted)) : sorted;
   const lo = firstRowOfDay(working, periodStart);
   const table = sliceRows(working, lo, firstRowOfDay(working, periodEnd));
   const firstIndex = generated.countBefore + lo;

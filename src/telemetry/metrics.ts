@@ -14,7 +14,7 @@ export interface ServiceMetrics {
   /** Per-stage server-side timers, bound once (seconds). */
   readonly stage: Readonly<Record<Stage, { observe(seconds: number): void }>>;
   readonly scoringDuration: Histogram;
-  readonly decisions: Readonly<Record<Decision, { inc(): void }>>;
+  readonly decisions: Readonly<Record<Decision, { inc(value?: number): void }>>;
   readonly degraded: Counter<'reason'>;
   readonly modelInfo: Gauge<'version' | 'role'>;
   readonly modelLoadFailures: Counter<'role'>;
@@ -86,6 +86,17 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
       registers: [registry],
     }),
   };
+}
+
+/** Every degraded reason, so each series exists (at 0) from the start and increase() sees the first one. */
+const DEGRADED_REASONS: readonly DegradedReason[] = ['profile_store_timeout', 'profile_store_error', 'no_model', 'model_error', 'budget_exceeded'];
+
+/** Creates the labelled series alerts rely on at 0, so a rule sees their first increment. */
+export function initializeSeries(metrics: ServiceMetrics): void {
+  for (const reason of DEGRADED_REASONS) metrics.degraded.inc({ reason }, 0);
+  for (const role of ['champion', 'challenger']) metrics.modelLoadFailures.inc({ role }, 0);
+  for (const operation of ['get', 'get_timeout', 'apply', 'apply_label']) metrics.storeErrors.inc({ operation }, 0);
+  for (const d of DECISIONS) metrics.decisions[d].inc(0);
 }
 
 /** Counts a degraded response once per reason. */

@@ -1,7 +1,9 @@
 import type { Command } from '../command';
+import { benchCommand } from './bench';
 import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
 import { modelsCommand } from './models';
+import { retrainCommand } from './retrain';
 import { serveCommand } from './serve';
 import { specCommand } from './spec';
 import { trainCommand } from './train';
@@ -12,6 +14,8 @@ export const commands: readonly Command[] = [
   buildDatasetCommand,
   trainCommand,
   modelsCommand,
+  retrainCommand,
   serveCommand,
   specCommand,
+  benchCommand,
 ];

@@ -1,13 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_OPTIONS, LABEL_DELAY_MODELS, simulate, startEpochSeconds, summarize, writeEventsToFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
+import {
+  BOOK_SCENARIOS,
+  CARD_TESTING_DEFAULTS,
+  cardTestingScenario,
+  DEFAULT_OPTIONS,
+  LABEL_DELAY_MODELS,
+  simulate,
+  type FraudScenario, startEpochSeconds, summarize, writeEventsToFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
 import { intOption, parseOptions, requireOption } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 import { createProgress } from '../progress';
 
 const USAGE =
-  'simulate --out FILE [--seed N] [--customers N] [--terminals N] [--days N] [--start-date YYYY-MM-DD] [--start-day K] [--label-delay-model fixed|chargeback] [--json]';
+  'simulate --out FILE [--seed N] [--customers N] [--terminals N] [--days N] [--start-date YYYY-MM-DD] [--start-day K] [--label-delay-model fixed|chargeback] [--card-testing N] [--json]';
 
-function parse(args: readonly string[]): { out: string; json: boolean; options: SimulationOptions } {
+function parse(args: readonly string[]): { out: string; json: boolean; options: SimulationOptions; scenarios: readonly FraudScenario[] } {
   const { values } = parseOptions(args, {
     out: { type: 'string' },
     seed: { type: 'string' },
@@ -17,6 +24,7 @@ function parse(args: readonly string[]): { out: string; json: boolean; options: 
     'start-date': { type: 'string' },
     'start-day': { type: 'string' },
     'label-delay-model': { type: 'string' },
+    'card-testing': { type: 'string' },
     json: { type: 'boolean' },
   });
   const model = values['label-delay-model'] ?? DEFAULT_OPTIONS.labelDelayModel;
@@ -29,9 +37,11 @@ function parse(args: readonly string[]): { out: string; json: boolean; options: 
   } catch {
     throw new UsageError(`--start-date must be a date YYYY-MM-DD, got "${startDate}"`);
   }
+  const cardTesting = intOption('card-testing', values['card-testing'], 0);
   return {
     out: requireOption('out', values.out),
     json: values.json === true,
+    scenarios: cardTesting === 0 ? BOOK_SCENARIOS : [...BOOK_SCENARIOS, cardTestingScenario({ ...CARD_TESTING_DEFAULTS, perDay: cardTesting })],
     options: {
       ...DEFAULT_OPTIONS,
       seed: intOption('seed', values.seed, DEFAULT_OPTIONS.seed),
@@ -55,9 +65,9 @@ export const simulateCommand: Command = {
   summary: 'write a synthetic transaction + label event stream (NDJSON)',
   usage: USAGE,
   async run(args, io) {
-    const { out, json, options } = parse(args);
+    const { out, json, options, scenarios } = parse(args);
     const started = performance.now();
-    const result = simulate(options);
+    const result = simulate(options, scenarios);
     const summary = summarize(result);
     const total = result.table.length + result.labels.length;
     const progress = createProgress(io, 'simulate', total, json);

@@ -37,5 +37,7 @@ export interface FraudScenario {
    * the period do not depend on where the period starts or ends (0 for per-row rules).
    */
   readonly marginDays: number;
+  /** True when the scenario changes rows' times (the table is re-sorted after all scenarios). */
+  readonly movesRows?: boolean;
   apply(ctx: FraudContext): void;
 }

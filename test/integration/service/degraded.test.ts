@@ -38,7 +38,8 @@ describe('degraded scoring', () => {
   let store: FlakyStore;
   beforeAll(async () => {
     store = new FlakyStore(await MemoryProfileStore.create());
-    svc = await startTestService({ STORE_TIMEOUT_MS: '15', SCORE_BUDGET_MS: '50' }, store);
+    // A generous budget so a loaded CI box cannot add 'budget_exceeded'; the store deadline is what is tested.
+    svc = await startTestService({ STORE_TIMEOUT_MS: '15', SCORE_BUDGET_MS: '250' }, store);
   });
   afterAll(async () => {
     await svc.close();
@@ -51,7 +52,7 @@ describe('degraded scoring', () => {
     const elapsed = performance.now() - started;
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ degraded: true, degradedReasons: ['profile_store_timeout'], score: expect.any(Number) });
-    expect(elapsed).toBeLessThan(50 + 200); // the budget, plus generous room for a loaded CI box
+    expect(elapsed).toBeLessThan(250);
     const metrics = await svc.metrics.registry.getSingleMetricAsString('fraud_degraded_total');
     expect(metrics).toContain('fraud_degraded_total{reason="profile_store_timeout"} 1');
     const record = await (await fetch(`${svc.url}/v1/decisions/stall-1`)).json();
@@ -60,13 +61,17 @@ describe('degraded scoring', () => {
     expect((record as { features: Record<string, unknown> }).features.amount).toBe(20);
   });
 
-  it('answers degraded when the store errors, and readiness reports it', async () => {
+  it('answers degraded when the store errors; readiness stays up (the service degrades, it does not stop) and reports the store', async () => {
     store.mode = 'fail';
     const r = await postJson(`${svc.url}/v1/score`, txn('fail-1'));
     expect(r).toMatchObject({ status: 200, body: { degraded: true, degradedReasons: ['profile_store_error'] } });
     const ready = await fetch(`${svc.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ error: { code: 'not_ready', message: 'profile store unreachable' } });
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      model: svc.models.champion()?.version,
+      dependencies: { profileStore: 'unavailable: profile store unreachable', decisionLog: 'ok', labelStore: 'ok' },
+    });
   });
 
   it('recovers when the store does', async () => {

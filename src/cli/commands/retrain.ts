@@ -1,0 +1,159 @@
+import { Cron } from 'croner';
+import type { ProfileState } from '../../../features';
+import { ConfigError, loadConfig } from '../../config/config';
+import { createEventStores } from '../../events/create-event-stores';
+import { featureSpecHash } from '../../model/feature-spec-hash';
+import { ModelRegistry } from '../../model/registry/model-registry';
+import { readSnapshot } from '../../store/profile-snapshot';
+import { createServiceMetrics } from '../../telemetry/metrics';
+import { ParityError, retrain, type RetrainResult } from '../../training/retrain/retrain';
+import { loadXGBoost, XGBoostUnavailableError, type XGBoost } from '../../training/xgboost';
+import { intOption, numberOption, parseOptions } from '../args';
+import { printJson, UsageError, type CliIO, type Command } from '../command';
+
+const OPTIONS = {
+  'as-of': { type: 'string' },
+  'maturity-days': { type: 'string' },
+  'holdout-days': { type: 'string' },
+  'validation-days': { type: 'string' },
+  'lookback-days': { type: 'string' },
+  'ap-margin': { type: 'string' },
+  'max-depth': { type: 'string' },
+  eta: { type: 'string' },
+  rounds: { type: 'string' },
+  threads: { type: 'string' },
+  seed: { type: 'string' },
+  schedule: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function summary(r: RetrainResult) {
+  return {
+    promoted: r.promoted,
+    champion: r.champion,
+    challenger: r.challenger,
+    reason: r.reason,
+    metrics: r.metrics,
+    parityMismatchRate: r.parity.mismatchRate,
+    parityChecked: r.parity.checked,
+    rows: r.rows,
+  };
+}
+
+async function loadSeed(path: string | undefined) {
+  if (path === undefined) return undefined;
+  const users = new Map<string, ProfileState>();
+  const merchants = new Map<string, ProfileState>();
+  for await (const [role, id, p] of readSnapshot(path)) (role === 'user' ? users : merchants).set(id, p);
+  return { users, merchants };
+}
+
+export const retrainCommand: Command = {
+  name: 'retrain',
+  summary: 'decision log + labels -> parity check -> train -> gate -> promote (optionally on a schedule)',
+  usage:
+    'retrain [--as-of ISO] [--maturity-days N] [--holdout-days N] [--validation-days N] [--lookback-days N] [--ap-margin X] ' +
+    '[--max-depth N] [--eta X] [--rounds N] [--threads N] [--seed N] [--schedule CRON] [--json]   (stores from the service\'s environment)',
+  async run(args, io) {
+    const { values } = parseOptions(args, OPTIONS);
+    let config;
+    try {
+      config = loadConfig(io.env);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    const asOfText = values['as-of'];
+    if (asOfText !== undefined && Number.isNaN(Date.parse(asOfText))) throw new UsageError(`--as-of must be an ISO 8601 date-time, got "${asOfText}"`);
+    const json = values.json === true;
+    process.env.OMP_WAIT_POLICY ??= 'passive';
+    let xgb: XGBoost;
+    try {
+      xgb = loadXGBoost({ env: io.env });
+    } catch (err) {
+      if (err instanceof XGBoostUnavailableError) {
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    const settings = {
+      maturityDays: intOption('maturity-days', values['maturity-days'], 30, 0),
+      holdoutDays: intOption('holdout-days', values['holdout-days'], 7, 1),
+      validationDays: intOption('validation-days', values['validation-days'], 7, 1),
+      lookbackDays: intOption('lookback-days', values['lookback-days'], 60, 1),
+      apMargin: numberOption('ap-margin', values['ap-margin'], 0.01, 0),
+      params: {
+        maxDepth: intOption('max-depth', values['max-depth'], 6, 1),
+        eta: numberOption('eta', values.eta, 0.1, 0),
+        subsample: 0.8,
+        colsampleBytree: 0.8,
+        nthread: intOption('threads', values.threads, 2, 1),
+        seed: intOption('seed', values.seed, 42, 0),
+        verbosity: 0 as const,
+      },
+      rounds: intOption('rounds', values.rounds, 500, 1),
+      earlyStoppingRounds: 50,
+      thresholdTargets: { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 },
+    };
+    const runOnce = async (out: CliIO): Promise<number> => {
+      const stores = await createEventStores(config, createServiceMetrics({ defaultMetrics: false }));
+      try {
+        const seedProfiles = await loadSeed(config.PROFILE_SNAPSHOT);
+        const now = new Date();
+        const result = await retrain({
+          xgb,
+          decisionLog: stores.decisionLog,
+          labels: stores.labels,
+          registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
+          specHash: featureSpecHash(),
+          asOf: Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000),
+          now,
+          ...settings,
+          ...(seedProfiles === undefined ? {} : { seedProfiles }),
+        });
+        if (json) printJson(out, summary(result));
+        else {
+          out.stderr.write(
+            `${result.promoted ? 'promoted' : 'kept the champion'}: challenger ${result.challenger} (${result.reason}); ` +
+              `parity ${result.parity.mismatches}/${result.parity.checked} mismatches\n`,
+          );
+        }
+        return 0;
+      } catch (err) {
+        if (err instanceof ParityError) {
+          out.stderr.write(`RETRAIN REFUSED: ${err.message}\n`);
+          return 1;
+        }
+        throw err;
+      } finally {
+        await stores.close();
+      }
+    };
+    if (values.schedule === undefined) return runOnce(io);
+    let cron: Cron;
+    try {
+      cron = new Cron(values.schedule, { protect: true }, async () => {
+        try {
+          await runOnce(io);
+        } catch (err) {
+          io.stderr.write(`retrain run failed: ${(err as Error).message}\n`);
+        }
+      });
+    } catch (err) {
+      throw new UsageError(`--schedule is not a valid cron expression: ${(err as Error).message}`);
+    }
+    io.stderr.write(`retraining on schedule "${values.schedule}"; next run ${cron.nextRun()?.toISOString() ?? 'never'}\n`);
+    return new Promise<number>((resolve) => {
+      const stop = () => {
+        cron.stop();
+        resolve(0);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+  },
+};

@@ -1,0 +1,44 @@
+import type { EventStores } from './create-event-stores';
+import { createPostgresDecisionLog, type PostgresWriterOptions } from './postgres-decision-log';
+import { createPostgresLabelStore } from './postgres-label-store';
+import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
+import { quoteSchema } from './postgres-schema';
+
+/**
+ * Opens the decision log and the label store on one PostgreSQL pool (a connection string, or
+ * options naming a pool or a schema), both ready when returned. `close()` flushes the decision log
+ * (spilling what cannot be written), then ends the pool if this function created it. Throws a
+ * RangeError for an invalid schema name, or the driver's error when the database is unreachable
+ * (a pool it created is ended first).
+ */
+export async function openPostgresEventStores(
+  connection: string | PostgresConnectionOptions,
+  writer: PostgresWriterOptions,
+): Promise<EventStores> {
+  const opts: PostgresConnectionOptions = typeof connection === 'string' ? { connectionString: connection } : connection;
+  quoteSchema(opts.schema ?? 'public');
+  const { pool, owned } = resolvePool(opts);
+  const shared = { pool, schema: opts.schema };
+  try {
+    const decisionLog = await createPostgresDecisionLog({ ...shared, writer });
+    const labels = await createPostgresLabelStore(shared).catch(async (err: unknown) => {
+      await decisionLog.close();
+      throw err;
+    });
+    return {
+      decisionLog,
+      labels,
+      async close() {
+        try {
+          await decisionLog.close();
+          await labels.close();
+        } finally {
+          if (owned) await pool.end();
+        }
+      },
+    };
+  } catch (err) {
+    if (owned) await pool.end();
+    throw err;
+  }
+}

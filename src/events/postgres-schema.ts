@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { withClient } from './postgres-pool';
+
+/** Schema names the adapters accept: a plain SQL identifier (quoted anyway), at most 63 bytes. */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * The schema name as a quoted SQL identifier (`"name"`), for interpolation into statements.
+ * Throws a RangeError when `name` is not a plain identifier (letters, digits, `_`; not starting
+ * with a digit; 1..63 characters), so nothing but a vetted name ever reaches SQL text.
+ */
+export function quoteSchema(name: string): string {
+  if (!SCHEMA_NAME.test(name)) throw new RangeError(`invalid PostgreSQL schema name "${name}": expected ${SCHEMA_NAME.source}`);
+  return `"${name}"`;
+}
+
+/**
+ * A 64-bit advisory lock key (decimal string, for `pg_advisory_xact_lock($1::bigint)`) for a
+ * purpose within a schema, e.g. `('fraud', 'label', transactionId)`. Deterministic across
+ * processes; collisions only cost needless serialization, never correctness.
+ */
+export function advisoryLockKey(...parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest().readBigInt64BE(0).toString();
+}
+
+/** A named (prepared once per connection) statement, spread into a node-postgres query config. */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * `text` as a prepared statement named after a hash of the text: names live per connection (and
+ * the server compares only their first 63 bytes), so adapters sharing a pool with different
+ * schemas never claim one name for two texts. Never throws.
+ */
+export function statement(text: string): Statement {
+  return { name: `fraud-${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+}
+
+/**
+ * The tables of the decision log and the label store, the PostgreSQL twin of the SQLite schema
+ * (see sqlite-database.ts): same columns and uniqueness rules; `seq` is a BIGSERIAL, features are
+ * the float32 little-endian bytes, degraded reasons a TEXT[], the transaction exact JSON text.
+ * Deliberately no CHECK constraints: a record the sink refuses would block its batch forever.
+ */
+export function postgresSchemaSql(schema: string): string {
+  const s = quoteSchema(schema);
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.decisions (
+  seq               BIGSERIAL PRIMARY KEY,
+  transaction_id    TEXT NOT NULL UNIQUE,
+  request_hash      TEXT NOT NULL,
+  event_time        BIGINT NOT NULL,
+  user_id           TEXT NOT NULL,
+  merchant_id       TEXT NOT NULL,
+  transaction_json  JSON NOT NULL,
+  features          BYTEA NOT NULL,
+  feature_spec_hash TEXT NOT NULL,
+  score             DOUBLE PRECISION,
+  decision          TEXT NOT NULL,
+  model_version     TEXT,
+  shadow_version    TEXT,
+  shadow_score      DOUBLE PRECISION,
+  degraded          BOOLEAN NOT NULL,
+  degraded_reasons  TEXT[] NOT NULL,
+  latency_ms        DOUBLE PRECISION NOT NULL,
+  decided_at        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_event_time ON ${s}.decisions (event_time);
+CREATE TABLE IF NOT EXISTS ${s}.labels (
+  seq                 BIGSERIAL PRIMARY KEY,
+  transaction_id      TEXT NOT NULL,
+  source              TEXT NOT NULL,
+  label               TEXT NOT NULL,
+  reported_at         TEXT NOT NULL,
+  reported_at_seconds BIGINT NOT NULL,
+  received_at         TEXT NOT NULL,
+  UNIQUE (transaction_id, source)
+);
+CREATE INDEX IF NOT EXISTS labels_reported_at ON ${s}.labels (reported_at_seconds);
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS apply_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS apply_seq BIGINT;
+`;
+}
+
+/**
+ * Creates the schema and both tables if absent (idempotent). Runs in one transaction under an
+ * advisory lock, because concurrent `CREATE ... IF NOT EXISTS` from several processes can still
+ * collide in the catalogue. Throws a RangeError for an invalid schema name, or the driver's error
+ * when the database is unreachable or the role may not create the schema.
+ */
+export async function ensurePostgresSchema(pool: Pool, schema: string): Promise<void> {
+  const ddl = postgresSchemaSql(schema);
+  await withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryLockKey('fraud-scoring', 'schema', schema)]);
+    await client.query(ddl);
+    await client.query('COMMIT');
+  });
+}

@@ -1,0 +1,144 @@
+import {
+  COUNTER_FIELDS,
+  emptyProfile,
+  FIELD_OFFSET,
+  RING_OFFSET,
+  SET_HORIZON_SECONDS,
+  SET_NAMES,
+  slotOf,
+  TIERS,
+  TOP_OFFSET,
+  type CounterField,
+  type EntityRole,
+  type ProfileState,
+  type SetName,
+  type TierName,
+} from '../../features';
+
+/**
+ * The Couchbase document of one entity's profile, and its pure translation to and from
+ * {@link ProfileState}. No I/O.
+ *
+ * ```json
+ * { "ls": 1700000000, "tot": 12,
+ *   "top": { "m5": 5666666, "h1": 472222, "d1": 19675 },
+ *   "c": { "m5": { "5666666": { "n": 2, "s": 1500, "f": 0 } }, "h1": { … }, "d1": { … } },
+ *   "m": { "merchants": { "M42": 1700000000 }, "channels": { … }, "countries": { … } } }
+ * ```
+ *
+ * Counters are keyed by bucket id (not by ring slot), so a sub-document `increment` on
+ * `c.<tier>.<id>.<field>` is a commutative merge that needs no read. A bucket is visible when
+ * `top - length < id <= top` (the rule of profile-state.ts); invisible buckets and members are
+ * garbage that any full rewrite drops. Every number is an integer below 2^53 (exact in JSON and in
+ * the server's 64-bit counters).
+ */
+export interface ProfileDocument {
+  /** lastSeen, epoch seconds; absent = never. */
+  ls?: number;
+  /** Lifetime transaction count. */
+  tot?: number;
+  /** Largest bucket id ever incremented, per tier. */
+  top?: Partial<Record<TierName, number>>;
+  /** Counters per tier, per bucket id (decimal string). Absent field = 0. */
+  c?: Partial<Record<TierName, Record<string, Partial<Record<CounterField, number>>>>>;
+  /** Set members: latest time per key. */
+  m?: Partial<Record<SetName, Record<string, number>>>;
+}
+
+/** The document key of an entity: `<prefix>u:<id>` or `<prefix>m:<id>`. */
+export function couchbaseProfileKey(keyPrefix: string, role: EntityRole, id: string): string {
+  return `${keyPrefix}${role === 'user' ? 'u' : 'm'}:${id}`;
+}
+
+/**
+ * A sub-document path from components. Plain identifiers stay as they are; any other component
+ * (bucket ids, member keys with dots) is escaped with backticks, a literal backtick doubled.
+ */
+export function subdocPath(...components: readonly string[]): string {
+  return components.map((c) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(c) ? c : `\`${c.replace(/`/g, '``')}\``)).join('.');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function integer(v: unknown, where: string, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`couchbase profile ${where}: ${path} is not an integer`);
+  return v;
+}
+
+function record(v: unknown, where: string, path: string): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (!isRecord(v)) throw new Error(`couchbase profile ${where}: ${path} is not an object`);
+  return v;
+}
+
+/**
+ * The profile a document holds (`null` = no document = an empty profile): visible buckets go into
+ * their ring slots, visible members into the sets, garbage is skipped. `where` names the entity in
+ * errors. Throws an Error naming the entity and path when the document is malformed.
+ */
+export function decodeProfileDocument(content: unknown, where: string): ProfileState {
+  const state = emptyProfile();
+  if (content === null) return state;
+  const doc = record(content, where, 'document');
+  if (doc.ls !== undefined) state.lastSeen = integer(doc.ls, where, 'ls');
+  if (doc.tot !== undefined) state.total = integer(doc.tot, where, 'tot');
+  const tops = record(doc.top, where, 'top');
+  const counters = record(doc.c, where, 'c');
+  TIERS.forEach((tier, i) => {
+    if (tops[tier.name] === undefined) return;
+    const top = integer(tops[tier.name], where, `top.${tier.name}`);
+    state.data[TOP_OFFSET + i] = top;
+    const base = RING_OFFSET[i] as number;
+    for (const [key, value] of Object.entries(record(counters[tier.name], where, `c.${tier.name}`))) {
+      const id = Number(key);
+      if (!Number.isSafeInteger(id) || id <= top - tier.length || id > top) continue;
+      const fields = record(value, where, `c.${tier.name}.${key}`);
+      const slot = base + slotOf(id, tier.length);
+      state.data[slot] = id;
+      for (const field of COUNTER_FIELDS) {
+        const v = fields[field];
+        state.data[slot + FIELD_OFFSET[field] * tier.length] = v === undefined ? 0 : integer(v, where, `c.${tier.name}.${key}.${field}`);
+      }
+    }
+  });
+  const members = record(doc.m, where, 'm');
+  const horizon = state.lastSeen - SET_HORIZON_SECONDS;
+  for (const name of SET_NAMES) {
+    for (const [key, at] of Object.entries(record(members[name], where, `m.${name}`))) {
+      const t = integer(at, where, `m.${name}.${key}`);
+      if (t > horizon) state.sets[name].set(key, t);
+    }
+  }
+  return state;
+}
+
+/** The document of `state`, holding only what is visible (the rest is garbage; see the module comment). */
+export function encodeProfileDocument(state: ProfileState): ProfileDocument {
+  const doc: ProfileDocument = { tot: state.total, top: {}, c: {}, m: {} };
+  if (state.lastSeen !== Number.NEGATIVE_INFINITY) doc.ls = state.lastSeen;
+  TIERS.forEach((tier, i) => {
+    const top = state.data[TOP_OFFSET + i] as number;
+    if (top === Number.NEGATIVE_INFINITY) return;
+    (doc.top as Partial<Record<TierName, number>>)[tier.name] = top;
+    const buckets: Record<string, Partial<Record<CounterField, number>>> = {};
+    const base = RING_OFFSET[i] as number;
+    for (let slot = base; slot < base + tier.length; slot++) {
+      const id = state.data[slot] as number;
+      if (!(id > top - tier.length && id <= top)) continue;
+      buckets[String(id)] = {
+        n: state.data[slot + FIELD_OFFSET.n * tier.length] as number,
+        s: state.data[slot + FIELD_OFFSET.s * tier.length] as number,
+        f: state.data[slot + FIELD_OFFSET.f * tier.length] as number,
+      };
+    }
+    (doc.c as NonNullable<ProfileDocument['c']>)[tier.name] = buckets;
+  });
+  const horizon = state.lastSeen - SET_HORIZON_SECONDS;
+  for (const name of SET_NAMES) {
+    const visible = [...state.sets[name]].filter(([, at]) => at > horizon);
+    if (visible.length > 0) (doc.m as NonNullable<ProfileDocument['m']>)[name] = Object.fromEntries(visible);
+  }
+  return doc;
+}

@@ -1,0 +1,102 @@
+import {
+  emptyProfile,
+  FIELD_OFFSET,
+  RING_OFFSET,
+  SET_HORIZON_SECONDS,
+  SET_NAMES,
+  slotOf,
+  TIERS,
+  TOP_OFFSET,
+  type EntityRole,
+  type ProfileDelta,
+  type ProfileState,
+  type TierSpec,
+} from '../../features';
+import { groupIncrements } from './profile-codec';
+
+// Hoisted: the features index re-exports through getters, too slow for the per-slot decode loop.
+const TIER_LIST = TIERS;
+const RING_OFFSETS = RING_OFFSET;
+const SET_LIST = SET_NAMES;
+const TOP_AT = TOP_OFFSET;
+const N_AT = FIELD_OFFSET.n;
+const S_AT = FIELD_OFFSET.s;
+const F_AT = FIELD_OFFSET.f;
+
+/**
+ * Pure translation between profile deltas/states and the Redis layout documented in
+ * redis-profile-scripts.ts. No I/O.
+ */
+
+/** The two keys of one entity: its hash and its member set. Both carry the hash tag `{<id>}`. */
+export function redisProfileKeys(keyPrefix: string, role: EntityRole, id: string): readonly [string, string] {
+  const base = `${keyPrefix}${role === 'user' ? 'u' : 'm'}:{${id}}`;
+  return [base, `${base}:set`];
+}
+
+/**
+ * The ARGV of APPLY_SCRIPT for `delta`. `ttlSeconds` 0 keeps keys forever. Throws a RangeError on
+ * a delta that is not integral (see `groupIncrements`).
+ */
+export function encodeRedisDelta(delta: ProfileDelta, ttlSeconds: number): string[] {
+  const groups = groupIncrements(delta);
+  const argv = [String(ttlSeconds), delta.seenAt === null ? '' : String(delta.seenAt), String(delta.total), String(SET_HORIZON_SECONDS), String(groups.length)];
+  for (const g of groups) {
+    const length = (TIER_LIST[g.tier] as TierSpec).length;
+    argv.push(String(g.tier), String(length), String(g.bucket), String(slotOf(g.bucket, length)), String(g.n), String(g.s), String(g.f));
+  }
+  for (const m of delta.members) argv.push(`${SET_LIST.indexOf(m.set)}:${m.key}`, String(m.at));
+  return argv;
+}
+
+function integer(text: string | undefined, where: string): number {
+  const v = Number(text);
+  if (text === undefined || text === '' || !Number.isSafeInteger(v)) throw new Error(`redis profile ${where}: not an integer: ${String(text)}`);
+  return v;
+}
+
+function decodeSlot(state: ProfileState, field: string, value: string, where: string): void {
+  const colon = field.indexOf(':');
+  const tierIndex = colon < 1 ? -1 : Number(field.slice(0, colon));
+  const slot = Number(field.slice(colon + 1));
+  const tier = TIER_LIST[tierIndex];
+  if (tier === undefined || !Number.isInteger(slot) || slot < 0 || slot >= tier.length) throw new Error(`redis profile ${where}: unknown field ${field}`);
+  // "id,n,s,f", parsed without split(): this runs for every stored slot on the hot path.
+  const a = value.indexOf(',');
+  const b = value.indexOf(',', a + 1);
+  const c = value.indexOf(',', b + 1);
+  if (a < 0 || b < 0 || c < 0 || value.indexOf(',', c + 1) >= 0) throw new Error(`redis profile ${where}: malformed slot ${field} = ${value}`);
+  const at = (RING_OFFSETS[tierIndex] as number) + slot;
+  state.data[at] = integer(value.slice(0, a), where);
+  state.data[at + N_AT * tier.length] = integer(value.slice(a + 1, b), where);
+  state.data[at + S_AT * tier.length] = integer(value.slice(b + 1, c), where);
+  state.data[at + F_AT * tier.length] = integer(value.slice(c + 1), where);
+}
+
+/**
+ * The profile held in one entity's hash (flat `[field, value, …]`) and member set (flat
+ * `[member, score, …]`); empty replies give an empty profile. `where` names the entity in errors.
+ * Throws an Error naming the entity and field when the stored data is malformed.
+ */
+export function decodeRedisProfile(hash: readonly string[], members: readonly string[], where: string): ProfileState {
+  const state = emptyProfile();
+  for (let i = 0; i + 1 < hash.length; i += 2) {
+    const field = hash[i] as string;
+    const value = hash[i + 1] as string;
+    if (field === 'ls') state.lastSeen = integer(value, where);
+    else if (field === 'tot') state.total = integer(value, where);
+    else if (field.startsWith('t')) {
+      const tierIndex = Number(field.slice(1));
+      if (TIER_LIST[tierIndex] === undefined) throw new Error(`redis profile ${where}: unknown field ${field}`);
+      state.data[TOP_AT + tierIndex] = integer(value, where);
+    } else decodeSlot(state, field, value, where);
+  }
+  for (let i = 0; i + 1 < members.length; i += 2) {
+    const member = members[i] as string;
+    const colon = member.indexOf(':');
+    const set = SET_LIST[Number(member.slice(0, colon))];
+    if (colon < 1 || set === undefined) throw new Error(`redis profile ${where}: malformed member ${member}`);
+    state.sets[set].set(member.slice(colon + 1), integer(members[i + 1], where));
+  }
+  return state;
+}

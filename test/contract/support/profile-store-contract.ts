@@ -1,0 +1,237 @@
+import fc from 'fast-check';
+import { computeFeatures, COUNTER_FIELDS, emptyProfile, FEATURE_NAMES, TIERS, tierTop, windowSum, type ProfileDelta, type Transaction } from '../../../features';
+import type { ProfileStore, ProfileUpdate } from '../../../src/store/profile-store';
+import { waitFor } from './wait-for';
+import { batches, MERCHANTS, prng, scenarioArb, scenarioUpdates, shuffle, T0, txn, updatesOf, USERS } from './profile-events';
+import { featureDiff, memoryOf, parityDiff } from './profile-parity';
+import type { ProfileNamespace, ProfileStoreHarness } from './profile-store-harness';
+
+const ids = { user: USERS[0], merchant: MERCHANTS[0] } as const;
+
+/**
+ * The profile store contract every adapter passes: `get`/`apply` semantics and bit-identical
+ * feature parity with the memory store (the reference), timeouts, ping and close. `harness` says how
+ * to reach the backend; its optional parts enable the tests that need them.
+ */
+export function describeProfileStoreContract(name: string, harness: ProfileStoreHarness): void {
+  describe(`profile store contract: ${name}`, () => {
+    async function inNamespace(fn: (ns: ProfileNamespace) => Promise<void>): Promise<void> {
+      const ns = await harness.namespace();
+      try {
+        await fn(ns);
+      } finally {
+        await ns.dispose();
+      }
+    }
+
+    async function withStores(count: number, fn: (stores: ProfileStore[], ns: ProfileNamespace) => Promise<void>): Promise<void> {
+      await inNamespace(async (ns) => {
+        const stores: ProfileStore[] = [];
+        try {
+          for (let i = 0; i < count; i++) stores.push(await ns.open());
+          await fn(stores, ns);
+        } finally {
+          for (const s of stores) await s.close();
+        }
+      });
+    }
+
+    it('gives empty profiles for ids never seen', async () => {
+      await withStores(1, async ([store]) => {
+        const { user, merchant } = await (store as ProfileStore).get('nobody', 'nowhere');
+        const empty = emptyProfile();
+        for (const p of [user, merchant]) {
+          expect(p.lastSeen).toBe(Number.NEGATIVE_INFINITY);
+          expect(p.total).toBe(0);
+          expect(Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength)).toEqual(Buffer.from(empty.data.buffer));
+          for (const set of Object.values(p.sets)) expect(set.size).toBe(0);
+        }
+      });
+    });
+
+    it('returns what was applied, for the user and the merchant', async () => {
+      await withStores(1, async ([store]) => {
+        const s = store as ProfileStore;
+        const a = txn(1, T0 + 3_600, { amountMinor: 2_500, channel: 'ecommerce', merchantCountry: 'DE' });
+        const b = txn(2, T0 + 3_900, { amountMinor: 500 });
+        await s.apply(updatesOf(a));
+        await s.apply(updatesOf(b));
+        const { user, merchant } = await s.get(ids.user, ids.merchant);
+        expect([user.lastSeen, user.total, merchant.lastSeen, merchant.total]).toEqual([T0 + 3_900, 2, T0 + 3_900, 2]);
+        expect(windowSum(user, 0, 's', 0, Number.MAX_SAFE_INTEGER)).toBe(3_000);
+        expect([...user.sets.merchants]).toEqual([[ids.merchant, T0 + 3_900]]);
+        expect([...user.sets.channels]).toEqual([['ecommerce', T0 + 3_600]]);
+        expect(merchant.sets.merchants.size).toBe(0);
+        const q = txn(3, T0 + 4_000);
+        const want = (await memoryOf([...updatesOf(a), ...updatesOf(b)])).getSync(ids.user, ids.merchant);
+        expect(featureDiff(q, { user, merchant }, want)).toEqual([]);
+        const f = computeFeatures(q, user, merchant);
+        expect(f[FEATURE_NAMES.indexOf('user_count_1h')]).toBe(2);
+        expect(f[FEATURE_NAMES.indexOf('user_seconds_since_last')]).toBe(100);
+      });
+    });
+
+    it('keeps integers exact up to 2^53, for negative bucket ids and ids beyond 2^32', async () => {
+      const big = 2 ** 52 - 1;
+      const deltas: ProfileDelta[] = [
+        { counters: [{ tier: 2, bucket: 2 ** 40, field: 's', by: big }, { tier: 2, bucket: 2 ** 40, field: 'n', by: 1 }], seenAt: 2 ** 53 - 1, total: 2 ** 52, members: [{ set: 'countries', key: 'FR', at: 2 ** 53 - 2 }] },
+        { counters: [{ tier: 2, bucket: 2 ** 40, field: 's', by: big }, { tier: 2, bucket: 2 ** 40 - 37, field: 'f', by: -3 }], seenAt: null, total: 2 ** 52 - 1, members: [] },
+        { counters: [{ tier: 0, bucket: -3, field: 'n', by: 7 }, { tier: 0, bucket: -16, field: 'n', by: 5 }, { tier: 0, bucket: -15, field: 's', by: -big }], seenAt: -5_000, total: 0, members: [] },
+      ];
+      await withStores(1, async ([store]) => {
+        const s = store as ProfileStore;
+        const updates = deltas.map((delta): ProfileUpdate => ({ role: 'merchant', id: 'big', delta }));
+        await s.apply(updates);
+        const got = (await s.get('nobody', 'big')).merchant;
+        const want = (await memoryOf(updates)).getSync('nobody', 'big').merchant;
+        expect([got.lastSeen, got.total, got.sets.countries.get('FR')]).toEqual([2 ** 53 - 1, 2 ** 53 - 1, 2 ** 53 - 2]);
+        expect(windowSum(got, 2, 's', 2 ** 40, 2 ** 40)).toBe(2 ** 53 - 2);
+        for (let tier = 0; tier < TIERS.length; tier++) {
+          expect(tierTop(got, tier)).toBe(tierTop(want, tier));
+          for (const field of COUNTER_FIELDS) {
+            for (let id = -40; id <= 0; id++) expect([tier, field, id, windowSum(got, tier, field, id, id)]).toEqual([tier, field, id, windowSum(want, tier, field, id, id)]);
+            const top = tierTop(want, tier);
+            if (top === Number.NEGATIVE_INFINITY) continue;
+            for (let id = top - 40; id <= top; id++) expect([tier, field, id, windowSum(got, tier, field, id, id)]).toEqual([tier, field, id, windowSum(want, tier, field, id, id)]);
+          }
+        }
+      });
+    });
+
+    (harness.countRequests === undefined ? it.skip : it)('reads both profiles in one request', async () => {
+      await withStores(1, async ([store], ns) => {
+        const s = store as ProfileStore;
+        await s.apply(updatesOf(txn(1, T0)));
+        const count = await (harness.countRequests as NonNullable<ProfileStoreHarness['countRequests']>)(ns, async () => {
+          await s.get(ids.user, ids.merchant);
+        });
+        expect(count).toBe(1);
+      });
+    });
+
+    it('matches the memory store (visible state, feature bits) for random event streams in any order and batching', async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb(30), fc.integer(), fc.boolean(), async (events, seed, inOrder) => {
+          const random = prng(seed);
+          const updates = scenarioUpdates(events);
+          const reference = await memoryOf(updates);
+          await withStores(1, async ([store]) => {
+            for (const batch of batches(inOrder ? updates : shuffle(updates, random), 8, random)) await (store as ProfileStore).apply(batch);
+            expect(await parityDiff(store as ProfileStore, reference, events)).toEqual([]);
+          });
+        }),
+        { numRuns: harness.networked ? 40 : 150 },
+      );
+    });
+
+    it('matches the memory store (visible state, feature bits) when two clients apply concurrently', async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb(40), fc.integer(), async (events, seed) => {
+          const random = prng(seed);
+          const updates = scenarioUpdates(events);
+          const reference = await memoryOf(updates);
+          await withStores(2, async (stores) => {
+            const queues: ProfileUpdate[][][] = [[], []];
+            for (const batch of batches(shuffle(updates, random), 4, random)) (queues[random() < 0.5 ? 0 : 1] as ProfileUpdate[][]).push(batch);
+            await Promise.all(
+              queues.map(async (queue, i) => {
+                for (const batch of queue) await (stores[i] as ProfileStore).apply(batch);
+              }),
+            );
+            expect(await parityDiff(stores[1] as ProfileStore, reference, events)).toEqual([]);
+          });
+        }),
+        { numRuns: harness.networked ? 25 : 100 },
+      );
+    });
+
+    it('hides buckets that left the window, also from labels arriving after it moved', async () => {
+      const old = txn(1, T0 + 36_000);
+      const recent = txn(2, T0 + 36_000 + 40 * 86_400);
+      const hourLater = txn(3, T0 + 36_000 + 2 * 3_600);
+      const label: ProfileUpdate[] = [{ role: 'merchant', id: ids.merchant, delta: { counters: [{ tier: 2, bucket: Math.floor((T0 + 36_000) / 86_400), field: 'f', by: 1 }], seenAt: null, total: 0, members: [] } }];
+      for (const order of [[old, recent], [recent, old]]) {
+        await withStores(1, async ([store]) => {
+          const s = store as ProfileStore;
+          for (const t of order) await s.apply(updatesOf(t as Transaction));
+          await s.apply(label);
+          const q = txn(9, T0 + 36_000 + 40 * 86_400 + 60);
+          const got = await s.get(ids.user, ids.merchant);
+          const f = computeFeatures(q, got.user, got.merchant);
+          const named = (n: string) => f[FEATURE_NAMES.indexOf(n)];
+          expect([named('user_count_30d'), named('user_count_7d'), named('merchant_count_30d'), named('merchant_known_frauds_30d')]).toEqual([1, 1, 1, 0]);
+        });
+      }
+      await withStores(1, async ([store]) => {
+        await (store as ProfileStore).apply([...updatesOf(old), ...updatesOf(hourLater)]);
+        const got = await (store as ProfileStore).get(ids.user, ids.merchant);
+        expect(computeFeatures(txn(9, T0 + 36_000 + 2 * 3_600 + 1), got.user, got.merchant)[FEATURE_NAMES.indexOf('user_count_1h')]).toBe(1);
+      });
+    });
+
+    it('forgets set members at the 90-day horizon behind lastSeen, whatever the arrival order', async () => {
+      const first = (i: number, user: string) => txn(i, T0, { userId: user, merchantId: 'm-old', channel: 'atm', merchantCountry: 'US' });
+      const later = (i: number, user: string, dt: number) => txn(i, T0 + dt, { userId: user, merchantId: 'm-new', channel: 'ecommerce', merchantCountry: 'FR' });
+      const horizon = 90 * 86_400;
+      const cases = [
+        { user: 'at-horizon', updates: [...updatesOf(first(1, 'at-horizon')), ...updatesOf(later(2, 'at-horizon', horizon))], forgotten: 1 },
+        { user: 'before-horizon', updates: [...updatesOf(first(3, 'before-horizon')), ...updatesOf(later(4, 'before-horizon', horizon - 1))], forgotten: 0 },
+        { user: 'late-arrival', updates: [...updatesOf(later(6, 'late-arrival', horizon)), ...updatesOf(first(5, 'late-arrival'))], forgotten: 1 },
+      ];
+      await withStores(1, async ([store]) => {
+        const s = store as ProfileStore;
+        for (const c of cases) await s.apply(c.updates);
+        for (const c of cases) {
+          const { user, merchant } = await s.get(c.user, 'm-old');
+          const f = computeFeatures(txn(9, T0 + horizon + 60, { userId: c.user, merchantId: 'm-old', channel: 'atm', merchantCountry: 'US' }), user, merchant);
+          const news = ['user_merchant_new', 'user_channel_new', 'user_country_new'].map((n) => f[FEATURE_NAMES.indexOf(n)]);
+          expect([c.user, ...news]).toEqual([c.user, c.forgotten, c.forgotten, c.forgotten]);
+          const g = computeFeatures(txn(9, T0 + horizon + 60, { userId: c.user, merchantId: 'm-new', channel: 'ecommerce', merchantCountry: 'FR' }), user, merchant);
+          expect([c.user, g[FEATURE_NAMES.indexOf('user_merchant_new')]]).toEqual([c.user, 0]);
+        }
+      });
+    });
+
+    it('pings', async () => {
+      await withStores(1, async ([store]) => {
+        await expect((store as ProfileStore).ping()).resolves.toBeUndefined();
+      });
+    });
+
+    it('closes, idempotently; a closed networked store rejects requests', async () => {
+      await inNamespace(async (ns) => {
+        const store = await ns.open();
+        await store.close();
+        await expect(store.close()).resolves.toBeUndefined();
+        if (harness.networked) await expect(store.get(ids.user, ids.merchant)).rejects.toThrow();
+      });
+    });
+
+    (harness.outage === undefined ? it.skip : it)('rejects get, apply and ping within the timeout when the backend goes away, and recovers', async () => {
+      await inNamespace(async (ns) => {
+        const outage = await (harness.outage as NonNullable<ProfileStoreHarness['outage']>)(ns);
+        try {
+          const s = outage.store;
+          await s.apply(updatesOf(txn(1, T0)));
+          outage.cut();
+          for (const call of [() => s.get(ids.user, ids.merchant), () => s.apply(updatesOf(txn(2, T0 + 1))), () => s.ping()]) {
+            const started = Date.now();
+            await expect(call()).rejects.toThrow();
+            expect(Date.now() - started).toBeLessThan(harness.timeoutMs * 2 + 500);
+          }
+          outage.restore();
+          await waitFor('the store to answer again', () => s.ping().then(() => true, () => false), 10_000);
+          expect((await s.get(ids.user, ids.merchant)).user.total).toBe(1);
+        } finally {
+          await outage.close();
+        }
+      });
+    });
+
+    (harness.createUnreachable === undefined ? it.skip : it)('rejects creation, within the connect timeout, when the backend is unreachable', async () => {
+      const started = Date.now();
+      await expect((harness.createUnreachable as NonNullable<ProfileStoreHarness['createUnreachable']>)()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(harness.timeoutMs * 2 + 1_000);
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { transactionDelta } from '../../../features';
+import type { ProfileUpdate } from '../../../src/store/profile-store';
+import { createRedisProfileStore } from '../../../src/store/redis-profile-store';
+import { T0, txn } from '../../contract/support/profile-events';
+import { redisAvailable, redisTestUrl } from '../../contract/support/profile-redis-harness';
+
+// What the contract cannot see: the stored layout, garbage collection, expiry, client ownership.
+const describeRedis = redisAvailable() ? describe : describe.skip;
+
+describeRedis('redis profile store (real server)', () => {
+  const url = redisTestUrl();
+  let redis: Redis;
+  let keyPrefix: string;
+
+  beforeEach(() => {
+    redis = new Redis(url);
+    keyPrefix = `test:profiles:${randomBytes(6).toString('hex')}:`;
+  });
+
+  afterEach(async () => {
+    const keys = await redis.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redis.unlink(...keys);
+    await redis.quit();
+  });
+
+  const userUpdate = (i: number, t: number, merchantId: string): ProfileUpdate => ({ role: 'user', id: 'u.1', delta: transactionDelta('user', txn(i, t, { merchantId, amountMinor: 1_000 + i })) });
+
+  it('stores ring slots, tops and scalars as integer strings, and members with their time as score', async () => {
+    const store = await createRedisProfileStore({ url, keyPrefix });
+    try {
+      await store.apply([userUpdate(1, T0 + 7_200, 'm-1')]);
+      const m5 = Math.floor((T0 + 7_200) / 300);
+      expect(await redis.hgetall(`${keyPrefix}u:{u.1}`)).toMatchObject({
+        t0: String(m5),
+        [`0:${m5 % 13}`]: `${m5},1,1001,0`,
+        ls: String(T0 + 7_200),
+        tot: '1',
+      });
+      expect(await redis.zrange(`${keyPrefix}u:{u.1}:set`, 0, -1, 'WITHSCORES')).toEqual(['0:m-1', String(T0 + 7_200)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('deletes members that fell behind the horizon, and never lowers a member time', async () => {
+    const store = await createRedisProfileStore({ url, keyPrefix });
+    try {
+      await store.apply([userUpdate(1, T0, 'old'), userUpdate(2, T0 + 1_000, 'kept')]);
+      await store.apply([userUpdate(3, T0 + 90 * 86_400 + 500, 'new'), userUpdate(4, T0 + 999, 'kept')]);
+      expect(await redis.zrange(`${keyPrefix}u:{u.1}:set`, 0, -1, 'WITHSCORES')).toEqual(['0:kept', String(T0 + 1_000), '0:new', String(T0 + 90 * 86_400 + 500)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refreshes the expiry of both keys on every apply when ttlSeconds is set, and sets none by default', async () => {
+    const expiring = await createRedisProfileStore({ url, keyPrefix, ttlSeconds: 600 });
+    const keeping = await createRedisProfileStore({ url, keyPrefix: `${keyPrefix}keep:` });
+    try {
+      await expiring.apply([userUpdate(1, T0, 'm-1')]);
+      await keeping.apply([userUpdate(1, T0, 'm-1')]);
+      for (const key of [`${keyPrefix}u:{u.1}`, `${keyPrefix}u:{u.1}:set`]) expect(await redis.ttl(key)).toBeGreaterThan(590);
+      expect(await redis.ttl(`${keyPrefix}keep:u:{u.1}`)).toBe(-1);
+    } finally {
+      await expiring.close();
+      await keeping.close();
+    }
+  });
+
+  it('rejects a delta that is not integral before writing anything', async () => {
+    const store = await createRedisProfileStore({ url, keyPrefix });
+    try {
+      const bad: ProfileUpdate = { role: 'merchant', id: 'm', delta: { counters: [{ tier: 0, bucket: 1, field: 's', by: 0.5 }], seenAt: null, total: 0, members: [] } };
+      await expect(store.apply([userUpdate(1, T0, 'm-1'), bad])).rejects.toThrow(new RangeError('profile delta: counter increment must be a safe integer, got 0.5'));
+      expect(await redis.keys(`${keyPrefix}*`)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('uses an injected client and leaves it open on close', async () => {
+    const client = new Redis(url);
+    try {
+      const store = await createRedisProfileStore({ client, keyPrefix });
+      await store.apply([userUpdate(1, T0, 'm-1')]);
+      expect((await store.get('u.1', 'm-1')).user.total).toBe(1);
+      await store.close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('rejects a negative ttlSeconds', async () => {
+    await expect(createRedisProfileStore({ url, keyPrefix, ttlSeconds: -5 })).rejects.toThrow(new RangeError('ttlSeconds must be a non-negative integer, got -5'));
+  });
+});
