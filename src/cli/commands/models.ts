@@ -31,7 +31,7 @@ export const modelsCommand: Command = {
         else {
           io.stdout.write(`${'VERSION'.padEnd(34)} ${'STATUS'.padEnd(10)} ${'AUC'.padStart(6)} ${'AP'.padStart(6)} ${'CP@100'.padStart(7)}  CREATED\n`);
           for (const m of models) {
-            const f = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(3));
+            const f = (x: number | null | undefined) => (x === undefined || x === null ? '-' : x.toFixed(3));
             io.stdout.write(`${m.version.padEnd(34)} ${m.status.padEnd(10)} ${f(m.metrics?.auc).padStart(6)} ${f(m.metrics?.ap).padStart(6)} ${f(m.metrics?.cpAt100).padStart(7)}  ${m.createdAt}\n`);
           }
         }

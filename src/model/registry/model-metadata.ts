@@ -12,10 +12,11 @@ const metricsSchema = {
   additionalProperties: false,
   required: ['auc', 'ap', 'cpAt100', 'recallAt1pctFpr'],
   properties: {
-    auc: { type: 'number' },
-    ap: { type: 'number' },
-    cpAt100: { type: 'number' },
-    recallAt1pctFpr: { type: 'number' },
+    // null where undefined (e.g. AUC of a window without fraud): JSON has no NaN.
+    auc: { type: ['number', 'null'] },
+    ap: { type: ['number', 'null'] },
+    cpAt100: { type: ['number', 'null'] },
+    recallAt1pctFpr: { type: ['number', 'null'] },
     rows: { type: 'integer' },
     frauds: { type: 'integer' },
   },

@@ -43,14 +43,15 @@ function intIn(draw: (n: number) => number, [lo, hi]: readonly [number, number])
  * payments (50 c - 3 EUR, 30 s - 5 min apart) at merchants the customer never used, then cashes
  * out with one or two large ones (90 - 210 EUR, below the 220 EUR rule of scenario 1) at other new
  * merchants within the hour. The payments are the card's own next transactions (of the following
- * `windowDays` days) moved to the burst: times, terminals, channel and amounts change, so the
- * table must be re-sorted afterwards (`movesRows`). All of them are fraud.
+ * `windowDays` days, within the simulated period) moved to the burst: times, terminals, channel
+ * and amounts change, so the table must be re-sorted afterwards (`movesRows`). All of them are
+ * fraud. Unlike the handbook's scenarios, its frauds depend on where the period ends.
  */
 export function cardTestingScenario(p: CardTestingParams): FraudScenario {
   return {
     id: p.id,
     name: 'card-testing',
-    marginDays: p.windowDays - 1,
+    marginDays: 0,
     movesRows: true,
     apply(ctx) {
       const { table, population } = ctx;
@@ -65,7 +66,9 @@ export function cardTestingScenario(p: CardTestingParams): FraudScenario {
         const draw = (n: number) => s.int(n);
         for (const customer of sampleWithoutReplacement(s, customers, Math.min(p.perDay, customers))) {
           const usual = new Set(listOf(population.terminalsOf, customer));
-          const rows = Array.from(ctx.rowsOfCustomer(customer)).filter((r) => (table.day[r] as number) >= d && (table.day[r] as number) < d + p.windowDays && taken[r] === 0);
+          // Only the period's own rows move, so transaction ids stay unique across periods.
+          const until = Math.min(d + p.windowDays, ctx.periodEnd);
+          const rows = Array.from(ctx.rowsOfCustomer(customer)).filter((r) => (table.day[r] as number) >= d && (table.day[r] as number) < until && taken[r] === 0);
           const tests = intIn(draw, p.tests);
           const cashOuts = intIn(draw, p.cashOuts);
           let second = 3_600 + draw(SECONDS_PER_DAY - 4 * 3_600);

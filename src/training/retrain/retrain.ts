@@ -112,12 +112,14 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   const trainPart = pick(served, train.from, train.to);
   const validPart = pick(served, validation.from, validation.to);
   const holdoutPart = pick(served, holdout.from, holdout.to);
-  for (const [name, part] of [
-    ['training', trainPart],
-    ['validation', validPart],
-    ['holdout', holdoutPart],
+  for (const [name, part, w] of [
+    ['training', trainPart, train],
+    ['validation', validPart, validation],
+    ['holdout', holdoutPart, holdout],
   ] as const) {
-    if (part.rows.length === 0 || part.labels.every((l) => l === 0)) throw new RangeError(`the ${name} window (${name === 'holdout' ? isoDay(holdout.from) : ''}) has no labeled fraud to learn from or compare on`);
+    if (part.labels.every((l) => l === 0)) {
+      throw new RangeError(`the ${name} window ${isoDay(w.from)}..${isoDay(w.to - 1)} has ${part.rows.length} matured transactions and no labeled fraud to learn from or compare on`);
+    }
   }
 
   const { xgb } = opts;
