@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { benchCommand } from './bench';
 import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
+import { evaluateCommand } from './evaluate';
 import { modelsCommand } from './models';
 import { retrainCommand } from './retrain';
 import { serveCommand } from './serve';
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   simulateCommand,
   buildDatasetCommand,
   trainCommand,
+  evaluateCommand,
   modelsCommand,
   retrainCommand,
   serveCommand,
