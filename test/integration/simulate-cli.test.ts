@@ -82,9 +82,12 @@ describe('fraudctl simulate', () => {
     expect(t.stdout()).toBe('');
   });
 
-  it('reports an unwritable output path as an error (exit 1)', async () => {
+  it('creates missing directories, and reports an unwritable output path as an error (exit 1)', async () => {
+    const ok = fakeIO();
+    expect(await main(['simulate', '--out', join(dir, 'missing', 'x.ndjson'), ...SMALL], ok.io)).toBe(0);
     const t = fakeIO();
-    expect(await main(['simulate', '--out', join(dir, 'missing', 'x.ndjson'), ...SMALL], t.io)).toBe(1);
-    expect(t.stderr()).toContain('ENOENT');
+    // A path through a regular file can never be created.
+    expect(await main(['simulate', '--out', join(dir, 'missing', 'x.ndjson', 'y.ndjson'), ...SMALL], t.io)).toBe(1);
+    expect(t.stderr()).toContain('ENOTDIR');
   });
 });
