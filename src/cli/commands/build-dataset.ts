@@ -1,3 +1,4 @@
+import { writeSnapshot } from '../../store/profile-snapshot';
 import { buildDataset } from '../../training/dataset/build-dataset';
 import { createValidators } from '../../validation/validators';
 import { parseOptions, requireOption } from '../args';
@@ -7,9 +8,9 @@ import { createProgress } from '../progress';
 export const buildDatasetCommand: Command = {
   name: 'build-dataset',
   summary: 'replay an event stream through features/ into a training matrix',
-  usage: 'build-dataset --in FILE --out DIR [--json]',
+  usage: 'build-dataset --in FILE --out DIR [--snapshot FILE] [--json]',
   async run(args, io) {
-    const { values } = parseOptions(args, { in: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseOptions(args, { in: { type: 'string' }, out: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } });
     const input = requireOption('in', values.in);
     const outDir = requireOption('out', values.out);
     const json = values.json === true;
@@ -26,6 +27,14 @@ export const buildDatasetCommand: Command = {
     });
     progress?.stop();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (values.snapshot !== undefined) {
+      // The profiles at the end of the stream: what a service started with PROFILE_SNAPSHOT continues from.
+      const { users, merchants } = result.replay.profiles();
+      await writeSnapshot(values.snapshot, (function* () {
+        for (const [id, p] of users) yield ['user', id, p] as const;
+        for (const [id, p] of merchants) yield ['merchant', id, p] as const;
+      })());
+    }
     const summary = {
       rows: result.rows,
       features: result.features,

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeFeatures, formatRfc3339, transactionDelta, type Transaction } from '../../../features';
+import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
+
+const T0 = Date.UTC(2018, 5, 1) / 1000;
+const txn = (i: number, over: Partial<Transaction> = {}): Transaction => ({
+  transactionId: `t${i}`,
+  timestamp: formatRfc3339(T0 + i * 3_000),
+  userId: `u${i % 3}`,
+  merchantId: `m${i % 2}`,
+  amountMinor: 100 + i,
+  currency: 'EUR',
+  channel: 'ecommerce',
+  merchantCountry: i % 2 === 0 ? 'BE' : 'FR',
+  ...over,
+});
+
+describe('MemoryProfileStore snapshots', () => {
+  it('round-trips every profile exactly through a snapshot file', async () => {
+    const store = await MemoryProfileStore.create();
+    for (let i = 0; i < 200; i++) {
+      const t = txn(i);
+      store.applySync([
+        { role: 'user', id: t.userId, delta: transactionDelta('user', t) },
+        { role: 'merchant', id: t.merchantId, delta: transactionDelta('merchant', t) },
+      ]);
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'snap-')), 'profiles.ndjson');
+    expect(await store.snapshot(path)).toBe(5);
+    const copy = await MemoryProfileStore.create(path);
+    expect(copy.size()).toEqual({ users: 3, merchants: 2 });
+    const probe = txn(500, { userId: 'u1', merchantId: 'm0' });
+    const a = store.getSync('u1', 'm0');
+    const b = copy.getSync('u1', 'm0');
+    expect(Buffer.from(computeFeatures(probe, b.user, b.merchant).buffer)).toEqual(Buffer.from(computeFeatures(probe, a.user, a.merchant).buffer));
+    expect(b.user.total).toBe(a.user.total);
+    expect([...b.user.sets.merchants]).toEqual([...a.user.sets.merchants]);
+  });
+
+  it('names the line of a malformed snapshot entry', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'snap-')), 'bad.ndjson');
+    writeFileSync(path, '{"role":"user","id":"u1","lastSeen":null,"total":0,"data":"AAAA","sets":{}}\n');
+    await expect(MemoryProfileStore.create(path)).rejects.toThrow('profile user:u1 has 3 data bytes');
+    writeFileSync(path, '\nnot json\n');
+    await expect(MemoryProfileStore.create(path)).rejects.toThrow(`${path}:2: not a profile snapshot line`);
+  });
+
+  it('gives unknown entities an empty profile', async () => {
+    const store = await MemoryProfileStore.create();
+    const p = await store.get('nobody', 'nowhere');
+    expect([p.user.total, p.merchant.total, p.user.lastSeen]).toEqual([0, 0, Number.NEGATIVE_INFINITY]);
+  });
+});
