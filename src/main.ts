@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config';
 import { createDecisionEvents } from './events/decision-events';
 import { createEventStores, type EventStores } from './events/create-event-stores';
-import { createApp } from './http/app';
+import { createApp, expressServerOptions } from './http/app';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
 import { ModelRegistry } from './model/registry/model-registry';
@@ -115,7 +115,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       return { model: champion.version, dependencies: { profileStore, decisionLog, labelStore } };
     },
   });
-  const server = createServer(app);
+  const server = createServer(expressServerOptions(app), app);
   // Behind a load balancer: keep connections longer than its idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Transaction } from '../../features';
-import { BufferedWriter, type BufferedWriterOptions } from './buffered-writer';
+import { BufferedWriter, type BatchSink, type BufferedWriterOptions } from './buffered-writer';
 import { decisionCodec, featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
@@ -48,10 +51,118 @@ function fromRow(r: Row): LoggedDecision {
 
 export type WriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 'codec'>;
 
-/** The embedded decision log: a SQLite table written in batched transactions. */
+/** Prepares the batch insert on a connection: one transaction per batch, ids already stored ignored. */
+export function prepareDecisionInsert(db: Database.Database): (batch: readonly DecisionRecord[]) => void {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
+      feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return db.transaction((batch: readonly DecisionRecord[]) => {
+    for (const r of batch) {
+      insert.run(
+        r.transactionId, r.requestHash, r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
+        featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
+        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
+      );
+    }
+  });
+}
+
+/** Messages to the writer thread (sqlite-decision-writer.ts) and its replies. */
+export type WriterMessage = { readonly id: number; readonly kind: 'write'; readonly batch: readonly DecisionRecord[] } | { readonly id: number; readonly kind: 'close' };
+export interface WriterReply {
+  readonly id: number;
+  readonly error?: string;
+}
+
+/**
+ * Writes batches in a worker thread with its own connection to the same file, so the inserts,
+ * each commit's fsync and the WAL checkpoints they trigger never stall the event loop (measured:
+ * the largest stalls of a loaded service, see docs/performance.md). Started on the first write
+ * and again after a crash; it keeps the process alive only while a write is waiting.
+ */
+class WriterThread implements BatchSink<DecisionRecord> {
+  private worker: Worker | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+
+  constructor(
+    private readonly script: string,
+    private readonly path: string,
+  ) {}
+
+  write(batch: readonly DecisionRecord[]): Promise<void> {
+    return this.send({ id: ++this.nextId, kind: 'write', batch });
+  }
+
+  /** Closes the thread's connection and ends the thread. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return;
+    await this.send({ id: ++this.nextId, kind: 'close' }).catch(() => undefined);
+    this.worker = null;
+    await worker.terminate();
+  }
+
+  private send(message: WriterMessage): Promise<void> {
+    const worker = this.start();
+    return new Promise<void>((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(message.id, { resolve, reject });
+      worker.postMessage(message);
+    });
+  }
+
+  private settle(id: number, err: Error | null): void {
+    const w = this.waiting.get(id);
+    if (w === undefined) return;
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (err === null) w.resolve();
+    else w.reject(err);
+  }
+
+  private start(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = new Worker(this.script, { workerData: { path: this.path } });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => this.settle(reply.id, reply.error === undefined ? null : new Error(reply.error)));
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      // The next write starts a new thread; BufferedWriter retries what failed here.
+      this.worker = null;
+      for (const id of [...this.waiting.keys()]) this.settle(id, err);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`decision writer thread exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+/** In-thread writes: for an in-memory database, or where the writer script is not built (ts-jest). */
+function inThreadSink(db: Database.Database): BatchSink<DecisionRecord> & { close(): Promise<void> } {
+  const insertAll = prepareDecisionInsert(db);
+  return {
+    write: (batch) => {
+      insertAll(batch);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The embedded decision log: a SQLite table written in batched transactions, by a worker thread
+ * when the database is a file and the writer script is built beside this module (decided once,
+ * here), else in this thread. Reads use the given connection; a record is served from memory
+ * until its batch is committed.
+ */
 export class SqliteDecisionLog implements DecisionLog {
   readonly kind = 'sqlite';
   private readonly writer: BufferedWriter<DecisionRecord>;
+  private readonly sink: BatchSink<DecisionRecord> & { close(): Promise<void> };
   private readonly byId = new Map<string, DecisionRecord>();
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly selectRange: Database.Statement<[number, number], Row>;
@@ -60,29 +171,12 @@ export class SqliteDecisionLog implements DecisionLog {
     private readonly db: Database.Database,
     writer: WriterOptions,
   ) {
-    const insert = db.prepare(
-      `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
-        feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertAll = db.transaction((batch: readonly DecisionRecord[]) => {
-      for (const r of batch) {
-        insert.run(
-          r.transactionId, r.requestHash, r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
-          featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-          r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
-        );
-      }
-    });
     this.selectOne = db.prepare('SELECT * FROM decisions WHERE transaction_id = ?');
     this.selectRange = db.prepare('SELECT * FROM decisions WHERE event_time >= ? AND event_time < ? ORDER BY seq');
+    const script = join(__dirname, 'sqlite-decision-writer.js');
+    this.sink = !db.memory && existsSync(script) ? new WriterThread(script, db.name) : inThreadSink(db);
     this.writer = new BufferedWriter(
-      {
-        write: (batch) => {
-          insertAll(batch);
-          return Promise.resolve();
-        },
-      },
+      this.sink,
       {
         ...writer,
         codec: decisionCodec,
@@ -133,5 +227,6 @@ export class SqliteDecisionLog implements DecisionLog {
 
   async close(): Promise<void> {
     await this.writer.close();
+    await this.sink.close();
   }
 }

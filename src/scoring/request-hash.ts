@@ -1,10 +1,30 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson, type Transaction } from '../../features';
+import * as crypto from 'node:crypto';
+import { transactionSchema, type Transaction } from '../../features';
+
+type Field = keyof Transaction;
+
+/** The contract's fields in canonical (sorted) order, each with its `"name":` prefix, fixed at start. */
+const FIELDS: readonly Field[] = (Object.keys(transactionSchema.properties) as Field[]).sort();
+const PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
+
+/** One-shot SHA-256 where node has it (20.12+), else a Hash object: chosen once. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * SHA-256 (hex) of a validated transaction's canonical JSON: two bodies with the same fields and
  * values hash equal whatever their key order or whitespace, so a retry is recognised as such.
+ * The text hashed is exactly `canonicalJson(txn)` (keys sorted, undefined fields left out), built
+ * from the contract's fixed field list instead of sorting each object's keys: a validated
+ * transaction has no other fields (the schema forbids them).
  */
 export function requestHash(txn: Transaction): string {
-  return createHash('sha256').update(canonicalJson(txn)).digest('hex');
+  let text = '{';
+  for (let i = 0; i < FIELDS.length; i++) {
+    const value = txn[FIELDS[i] as Field];
+    if (value === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += (PREFIXES[i] as string) + JSON.stringify(value);
+  }
+  return sha256Hex(`${text}}`);
 }

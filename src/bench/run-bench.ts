@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDaysFor, type BenchWorld } from './bench-world';
+import { startChildServer, type ChildServer } from './child-server';
+import { historySnapshot } from './history-snapshot';
+import { loadPeriod, LoadSource } from './load-source';
+import { runStep, type LoadTarget, type StepPlan, type StepResult } from './load-step';
+import { machineInfo, type MachineInfo } from './machine-info';
+import { scrapeMetrics, serverTimings, type ServerTimings } from './server-timings';
+
+/** Everything a run needs; the CLI command builds it. */
+export interface BenchOptions {
+  /** Seconds of load per step. */
+  readonly durationSeconds: number;
+  /** Fixed rates, requests/s, in the order they run. */
+  readonly rates: readonly number[];
+  /** Connections of the saturation step (and of the warm-up). */
+  readonly saturationConnections: number;
+  /** Connections of a fixed-rate step at `rate` requests/s. */
+  readonly fixedConnections: (rate: number) => number;
+  /** Seconds of unmeasured load on each server before the first step. */
+  readonly warmupSeconds: number;
+  readonly world: Omit<BenchWorld, 'loadDays'>;
+  /** Where history snapshots are cached between runs. */
+  readonly cacheDir: string;
+  /** `fraudctl` (built) and the baseline's entry (built), started with `node`. */
+  readonly fraudctlScript: string;
+  readonly baselineScript: string;
+  readonly registryDir: string;
+  /** Service decision events (ECS JSON on stdout, written to a file here). */
+  readonly decisionEvents: 'on' | 'off';
+  /** When set, both servers run with `--cpu-prof` and write their profiles here. */
+  readonly cpuProfDir?: string;
+  readonly onStage?: (stage: string) => void;
+}
+
+/** A client-side step result plus, for the service, its own server-side timings. */
+export type ServiceStep = StepResult & { readonly server: ServerTimings };
+
+export interface TargetReport<S extends StepResult> {
+  readonly url: string;
+  /** Process id of the server (names its CPU profile, if any). */
+  readonly pid: number;
+  /** Requests/s achieved in the saturation step. */
+  readonly saturationRps: number;
+  readonly saturation: S;
+  readonly fixed: readonly S[];
+}
+
+/** What `fraudctl bench --json` prints. */
+export interface BenchReport {
+  readonly machine: MachineInfo;
+  readonly settings: {
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly saturationConnections: number;
+    readonly decisionEvents: 'on' | 'off';
+    readonly world: BenchWorld;
+    readonly historySnapshotCached: boolean;
+  };
+  readonly baseline: TargetReport<StepResult>;
+  readonly service: TargetReport<ServiceStep> & {
+    /** Bodies sent that reused a load-period transaction under a new id (0 when the period sufficed). */
+    readonly reusedTransactions: number;
+  };
+  /** Service saturation throughput / baseline saturation throughput. */
+  readonly ratio: number;
+}
+
+/** Assumed service saturation (requests/s) when sizing the load period; more only means reuse. */
+const SIZING_RPS = 8000;
+const SCORE_PATH = '/v1/score';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends one request and checks the service answers a fresh, non-degraded decision. */
+async function preflight(url: string, body: string): Promise<void> {
+  const res = await fetch(`${url}${SCORE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`preflight: POST ${SCORE_PATH} answered ${res.status}: ${text}`);
+  const answer = JSON.parse(text) as { decision?: unknown; degraded?: unknown; modelVersion?: unknown };
+  if (typeof answer.decision !== 'string' || answer.degraded !== false || typeof answer.modelVersion !== 'string') {
+    throw new Error(`preflight: the service did not score normally (no champion model?): ${text}`);
+  }
+}
+
+/**
+ * Runs the benchmark: builds (or reuses) the history snapshot, starts the service (embedded
+ * defaults: champion model, memory store seeded from the snapshot, SQLite decision log in a temp
+ * dir) and the bare baseline each in its own process, warms both up, then runs every fixed-rate
+ * step and the saturation step against the baseline and then the service, scraping the service's
+ * /metrics around each of its steps. Both children are stopped (gracefully, so CPU profiles are
+ * written) whatever happens. Rejects when a server cannot start or the preflight request fails.
+ */
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const stage = o.onStage ?? (() => undefined);
+  const machine = machineInfo();
+  const needed = (o.warmupSeconds + o.durationSeconds) * SIZING_RPS + o.rates.reduce((a, r) => a + r, 0) * o.durationSeconds;
+  const world: BenchWorld = { ...o.world, loadDays: loadDaysFor(o.world, needed) };
+  const snapshot = await historySnapshot(world, o.cacheDir, stage);
+  stage(`simulating ${world.loadDays} days of load`);
+  const period = loadPeriod(world);
+  const serviceSource = new LoadSource(period);
+  const baselineSource = new LoadSource(period);
+  const work = mkdtempSync(join(tmpdir(), 'fraud-bench-'));
+  const execArgv = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`];
+  const children: ChildServer[] = [];
+  try {
+    stage('starting the service and the baseline');
+    const started = await Promise.allSettled([
+      startChildServer({
+        name: 'service',
+        script: o.fraudctlScript,
+        args: ['serve'],
+        execArgv,
+        stdoutPath: join(work, 'service.log'),
+        env: {
+          PORT: '0',
+          HOST: '127.0.0.1',
+          PROFILE_STORE: 'memory',
+          PROFILE_SNAPSHOT: snapshot.path,
+          DECISION_LOG: 'sqlite',
+          DATA_DIR: work,
+          MODEL_REGISTRY_DIR: o.registryDir,
+          DECISION_EVENTS: o.decisionEvents,
+          LOG_LEVEL: 'info',
+        },
+      }),
+      startChildServer({ name: 'baseline', script: o.baselineScript, execArgv, stdoutPath: join(work, 'baseline.log'), env: { PORT: '0' } }),
+    ]);
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    const [service, baseline] = children as [ChildServer, ChildServer];
+    await preflight(service.url, serviceSource.body());
+    const serviceTarget: LoadTarget = { url: service.url, path: SCORE_PATH, body: () => serviceSource.body(), pid: service.pid };
+    const baselineTarget: LoadTarget = { url: baseline.url, path: SCORE_PATH, body: () => baselineSource.body(), pid: baseline.pid };
+
+    const warm: StepPlan = { rate: null, connections: o.saturationConnections, durationSeconds: o.warmupSeconds };
+    if (o.warmupSeconds > 0) {
+      stage(`warming up (${o.warmupSeconds} s each)`);
+      await runStep(baselineTarget, warm);
+      await runStep(serviceTarget, warm);
+    }
+    const serviceStep = async (plan: StepPlan): Promise<ServiceStep> => {
+      const before = await scrapeMetrics(service.url);
+      const result = await runStep(serviceTarget, plan);
+      // Let the last answers' metrics land before scraping.
+      await pause(200);
+      return { ...result, server: serverTimings(before, await scrapeMetrics(service.url)) };
+    };
+    const baselineFixed: StepResult[] = [];
+    const serviceFixed: ServiceStep[] = [];
+    for (const rate of o.rates) {
+      const plan: StepPlan = { rate, connections: o.fixedConnections(rate), durationSeconds: o.durationSeconds };
+      stage(`baseline at ${rate} requests/s`);
+      baselineFixed.push(await runStep(baselineTarget, plan));
+      await pause(500);
+      stage(`service at ${rate} requests/s`);
+      serviceFixed.push(await serviceStep(plan));
+      await pause(500);
+    }
+    const sat: StepPlan = { rate: null, connections: o.saturationConnections, durationSeconds: o.durationSeconds };
+    stage(`baseline saturation (${sat.connections} connections)`);
+    const baselineSat = await runStep(baselineTarget, sat);
+    await pause(500);
+    stage(`service saturation (${sat.connections} connections)`);
+    const serviceSat = await serviceStep(sat);
+    return {
+      machine,
+      settings: {
+        durationSeconds: o.durationSeconds,
+        warmupSeconds: o.warmupSeconds,
+        saturationConnections: o.saturationConnections,
+        decisionEvents: o.decisionEvents,
+        world,
+        historySnapshotCached: snapshot.cached,
+      },
+      baseline: { url: baseline.url, pid: baseline.pid, saturationRps: baselineSat.throughputRps, saturation: baselineSat, fixed: baselineFixed },
+      service: { url: service.url, pid: service.pid, saturationRps: serviceSat.throughputRps, saturation: serviceSat, fixed: serviceFixed, reusedTransactions: serviceSource.reused },
+      ratio: baselineSat.throughputRps === 0 ? 0 : Math.round((serviceSat.throughputRps / baselineSat.throughputRps) * 1000) / 1000,
+    };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const FRAUDCTL = join(__dirname, '../../dist/src/cli/fraudctl.js');
+const run = promisify(execFile);
+
+interface Step {
+  rate: number | null;
+  connections: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+  throughputRps: number;
+}
+
+// A smoke run, not a measurement: a tiny world, tiny rates, one second per step. It only proves
+// the benchmark still runs end to end and reports what the issue promises; no thresholds.
+describe('fraudctl bench (smoke)', () => {
+  let cache: string;
+  beforeAll(() => {
+    if (!existsSync(FRAUDCTL)) throw new Error(`${FRAUDCTL} is missing: run \`npm run build\` first`);
+    cache = mkdtempSync(join(tmpdir(), 'bench-cache-'));
+  });
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('prints one JSON object with baseline, service and ratio, and no errors at any step', async () => {
+    const args = ['bench', '--json', '--duration', '1', '--rates', '20,50', '--warmup', '1', '--connections', '2'];
+    args.push('--customers', '200', '--terminals', '400', '--history-days', '14', '--cache', cache);
+    const { stdout } = await run(process.execPath, [FRAUDCTL, ...args], { cwd: join(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0] as string) as {
+      baseline: { saturationRps: number; saturation: Step; fixed: Step[] };
+      service: { saturationRps: number; saturation: Step & { server: Record<string, unknown> }; fixed: (Step & { server: { stages: Record<string, { count: number }>; scoring: { count: number; p99Ms: number } } })[] };
+      ratio: number;
+      machine: { cpus: number; node: string };
+    };
+    expect(report.machine.node).toBe(process.version);
+    for (const target of [report.baseline, report.service]) {
+      expect(target.saturationRps).toBeGreaterThan(0);
+      expect(target.fixed.map((s) => s.rate)).toEqual([20, 50]);
+      for (const step of [...target.fixed, target.saturation]) {
+        expect(step).toEqual(expect.objectContaining({ p50Ms: expect.any(Number), p99Ms: expect.any(Number), p999Ms: expect.any(Number) }));
+        expect(step.requests).toBeGreaterThan(0);
+        expect(step.errors).toBe(0);
+        expect(step.non2xx).toBe(0);
+      }
+    }
+    expect(report.service.saturation.rate).toBeNull();
+    for (const step of report.service.fixed) {
+      expect(Object.keys(step.server.stages)).toEqual(['validate', 'store', 'features', 'model', 'decision']);
+      // Every answered request of the step was timed server-side (plus the few still in flight when
+      // autocannon stopped counting, at most one per connection).
+      expect(step.server.stages.model?.count).toBeGreaterThanOrEqual(step.requests);
+      expect(step.server.stages.model?.count).toBeLessThanOrEqual(step.requests + step.connections);
+      expect(step.server.scoring.p99Ms).toBeGreaterThan(0);
+    }
+    expect(report.ratio).toBeCloseTo(report.service.saturationRps / report.baseline.saturationRps, 2);
+  }, 180_000);
+});
