@@ -154,6 +154,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await models.close();
       await tracing.shutdown();
       logger.info('shutdown complete');
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();
     return closing;
   };

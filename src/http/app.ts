@@ -1,6 +1,4 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { IncomingMessage, ServerResponse, type ServerOptions } from 'node:http';
-import type { Socket } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { FEATURE_NAMES, type Transaction } from '../../features';
 import type { LabelStore } from '../events/label-store';
 import type { FeedbackService } from '../scoring/feedback-service';
@@ -8,13 +6,10 @@ import type { ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
+import { isJson, jsonBody, MAX_BODY, requireJson, sendJson } from './json-body';
 
-/** Largest accepted request body. */
-export const MAX_BODY = '16kb';
-const MAX_BODY_BYTES = 16 * 1024;
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-/** The spellings of a UTF-8 JSON content type clients send, matched without parsing the header. */
-const PLAIN_JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
+export { MAX_BODY } from './json-body';
+export { expressServerOptions } from './express-server-options';
 
 /** What the app needs; built by the composition root (src/main.ts) or a test. */
 export interface AppDeps {
@@ -47,95 +42,6 @@ function route(handler: Handler) {
     } catch (err) {
       next(err);
     }
-  };
-}
-
-/** True for a JSON content type: the usual spellings by lookup, any other through type-is (`req.is`). */
-function isJson(req: Request): boolean {
-  const type = req.headers['content-type'];
-  return type !== undefined && (PLAIN_JSON_TYPES.has(type.toLowerCase()) || req.is('application/json') !== false);
-}
-
-function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  if (!isJson(req)) next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
-  else next();
-}
-
-/**
- * Whether {@link readJsonBody} may read this body: a declared length within the limit, no content
- * encoding and a plain UTF-8 JSON type. Anything else (chunked, compressed, other charsets, too
- * large) goes through body-parser, whose answers (413, 415, 400) stay the contract.
- */
-function plainBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  const encoding = req.headers['content-encoding'];
-  const type = req.headers['content-type'];
-  return (
-    length !== undefined &&
-    Number(length) <= MAX_BODY_BYTES &&
-    (encoding === undefined || encoding.toLowerCase() === 'identity') &&
-    type !== undefined &&
-    PLAIN_JSON_TYPES.has(type.toLowerCase())
-  );
-}
-
-/**
- * Reads a body {@link plainBody} accepted and parses it as body-parser's `json({ strict: false })`
- * would (a BOM is dropped, an empty body is `{}`), without its stream and charset machinery: the
- * HTTP parser already bounds the body by its Content-Length. Calls back once, with the value or an
- * HttpError (invalid JSON, or the client went away mid-body).
- */
-function readJsonBody(req: Request, done: (err: HttpError | null, body?: unknown) => void): void {
-  const chunks: Buffer[] = [];
-  let settled = false;
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('end', () => {
-    settled = true;
-    let text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.length === 0) {
-      done(null, {});
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      done(new HttpError('invalid_json', 'request body is not valid JSON'));
-      return;
-    }
-    done(null, body);
-  });
-  const aborted = () => {
-    if (settled) return;
-    settled = true;
-    done(new HttpError('invalid_json', 'the request body was aborted'));
-  };
-  req.once('error', aborted);
-  req.once('close', aborted);
-}
-
-/** Answers JSON with an explicit length: what `res.json` writes, without its per-call header work. */
-function sendJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Reads a JSON body into `req.body` (the lean reader when it can, else `fallback`), then `next`. */
-function jsonBody(fallback: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    if (!plainBody(req)) {
-      void fallback(req, res, next);
-      return;
-    }
-    readJsonBody(req, (err, body) => {
-      if (err !== null) next(err);
-      else {
-        req.body = body;
-        next();
-      }
-    });
   };
 }
 
@@ -278,34 +184,4 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   return app;
-}
-
-/** Node's HTTP constructors as the plain functions they are, applied to an object they did not allocate. */
-type Init<A extends unknown[]> = (this: object, ...args: A) => void;
-
-/**
- * Options for `http.createServer(options, app)` under which node builds every request and response
- * with the app's own prototypes (`app.request`, `app.response`, which inherit from node's).
- * Express otherwise re-prototypes each one (`Object.setPrototypeOf` in `app.handle`); on an object
- * node has just built that is a shape change which leaves node's HTTP internals on slow paths for
- * the rest of the request: over half the CPU of a request in the profile (docs/performance.md).
- * Built with the right prototype, express's call changes nothing. Decided once: where node's
- * constructors are ES classes (they cannot be applied to another object), the options are empty
- * and express works as it always does.
- */
-export function expressServerOptions(app: express.Express): ServerOptions {
-  const isClass = (f: unknown) => Function.prototype.toString.call(f).startsWith('class');
-  if (isClass(IncomingMessage) || isClass(ServerResponse)) return {};
-  // Plain functions with node's arity, not Reflect.construct: a foreign new.target is a slow path.
-  const initRequest = IncomingMessage as unknown as Init<[Socket]>;
-  const initResponse = ServerResponse as unknown as Init<[IncomingMessage, unknown]>;
-  function AppRequest(this: object, socket: Socket): void {
-    initRequest.call(this, socket);
-  }
-  function AppResponse(this: object, req: IncomingMessage, options: unknown): void {
-    initResponse.call(this, req, options);
-  }
-  AppRequest.prototype = app.request;
-  AppResponse.prototype = app.response;
-  return { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse };
 }
