@@ -15,6 +15,17 @@ export interface Command {
   run(args: readonly string[], io: CliIO): Promise<number>;
 }
 
+/** A condition that ends the command with `code` after printing `message` (one line) on stderr. */
+export class CommandExit extends Error {
+  override readonly name = 'CommandExit';
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A mistake in how a command was invoked: printed with the usage line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { CliIO, Command } from './command';
-import { UsageError } from './command';
+import { CommandExit, UsageError } from './command';
 import { commands } from './commands';
 
 function help(io: CliIO): void {
@@ -31,6 +31,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof CommandExit) {
+      io.stderr.write(`${err.message}\n`);
+      return err.code;
+    }
     if (err instanceof UsageError) {
       io.stderr.write(`fraudctl ${name}: ${err.message}\nusage: fraudctl ${command.usage}\n`);
       return 2;

@@ -1,4 +1,5 @@
 import { formatRfc3339, type LabelEvent, type Transaction } from '../../features';
+export { seededRandom } from './seeded-random';
 
 /** A label event scheduled to arrive at `at` (epoch seconds). */
 export interface ScheduledLabel {
@@ -13,17 +14,6 @@ export interface AppBehaviour {
   readonly chargebackSeconds: readonly [number, number];
 }
 
-/** A small deterministic PRNG (mulberry32) so test runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * What the bank's users and the card schemes do after a decision: a challenged or declined payment

@@ -1,15 +1,14 @@
 import { Cron } from 'croner';
 import type { ProfileState } from '../../../features';
-import { ConfigError, loadConfig } from '../../config/config';
 import { createEventStores } from '../../events/create-event-stores';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { ModelRegistry } from '../../model/registry/model-registry';
 import { readSnapshot } from '../../store/profile-snapshot';
 import { createServiceMetrics } from '../../telemetry/metrics';
 import { ParityError, retrain, type RetrainResult } from '../../training/retrain/retrain';
-import { loadXGBoost, XGBoostUnavailableError, type XGBoost } from '../../training/xgboost';
 import { intOption, numberOption, parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
+import { configFromEnv, xgboostFromEnv } from '../environment';
 
 const OPTIONS = {
   'as-of': { type: 'string' },
@@ -56,30 +55,11 @@ export const retrainCommand: Command = {
     '[--max-depth N] [--eta X] [--rounds N] [--threads N] [--seed N] [--schedule CRON] [--json]   (stores from the service\'s environment)',
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
-    let config;
-    try {
-      config = loadConfig(io.env);
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        io.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const config = configFromEnv(io);
     const asOfText = values['as-of'];
     if (asOfText !== undefined && Number.isNaN(Date.parse(asOfText))) throw new UsageError(`--as-of must be an ISO 8601 date-time, got "${asOfText}"`);
     const json = values.json === true;
-    process.env.OMP_WAIT_POLICY ??= 'passive';
-    let xgb: XGBoost;
-    try {
-      xgb = loadXGBoost({ env: io.env });
-    } catch (err) {
-      if (err instanceof XGBoostUnavailableError) {
-        io.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const xgb = xgboostFromEnv(io);
     const settings = {
       maturityDays: intOption('maturity-days', values['maturity-days'], 30, 0),
       holdoutDays: intOption('holdout-days', values['holdout-days'], 7, 1),

@@ -1,22 +1,13 @@
-import { ConfigError, loadConfig } from '../../config/config';
 import { startService } from '../../main';
 import type { Command } from '../command';
+import { configFromEnv } from '../environment';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the scoring service (configured by environment variables; see README)',
   usage: 'serve',
   async run(_args, io) {
-    let config;
-    try {
-      config = loadConfig(io.env);
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        io.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const config = configFromEnv(io);
     const service = await startService(config);
     const stop = (signal: string) => {
       service.logger.info(`received ${signal}`);

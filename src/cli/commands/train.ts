@@ -4,9 +4,9 @@ import { datasetHash } from '../../training/dataset-hash';
 import { loadDataset } from '../../training/dataset/load-dataset';
 import { HANDBOOK_SPLIT, type SplitOptions } from '../../training/protocol/time-split';
 import { trainModel } from '../../training/train-model';
-import { loadXGBoost, XGBoostUnavailableError } from '../../training/xgboost';
 import { intOption, numberOption, parseOptions, requireOption } from '../args';
 import { printJson, UsageError, type Command } from '../command';
+import { xgboostFromEnv } from '../environment';
 import { registryDir } from './models';
 
 const OPTIONS = {
@@ -45,19 +45,8 @@ export const trainCommand: Command = {
     const split: SplitOptions = { ...HANDBOOK_SPLIT, ...(values['train-start'] === undefined ? {} : { trainStart: values['train-start'] }) };
     const json = values.json === true;
     const threads = intOption('threads', values.threads, 2, 1);
-    // libgomp reads its wait policy when XGBoost loads; busy-waiting threads fight on a shared box.
-    process.env.OMP_WAIT_POLICY ??= 'passive';
     const started = process.hrtime.bigint();
-    let xgb;
-    try {
-      xgb = loadXGBoost({ env: io.env });
-    } catch (err) {
-      if (err instanceof XGBoostUnavailableError) {
-        io.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const xgb = xgboostFromEnv(io);
     const registry = new ModelRegistry(registryDir(values.registry, io.env));
     const stage = (s: string) => {
       if (!json && io.isTTY) io.stderr.write(`train: ${s}...\n`);

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { formatRfc3339, labelDelta, transactionDelta, transactionTime, type Transaction } from '../../../features';
 import type { ProfileUpdate } from '../../../src/store/profile-store';
+import { seededRandom as prngImpl } from '../../support/seeded-random';
+
+/** A small deterministic PRNG for shuffles and splits derived from a fast-check seed. */
+export const prng = prngImpl;
 
 /** A UTC midnight; scenario times are offsets from it. */
 export const T0 = 1_700_000_000 - (1_700_000_000 % 86_400);
@@ -88,17 +92,6 @@ export function queryTransactions(events: readonly ScenarioEvent[], userId: stri
   return at.map((t, i) => txn(10_000 + i, t, { userId, merchantId, channel: channels[i % 4], merchantCountry: countries[i % 3], userCountry: 'FR', amountMinor: 4_321 }));
 }
 
-/** A small deterministic PRNG (mulberry32) for shuffles and splits derived from a fast-check seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** `items` shuffled by `random` (Fisher-Yates). */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {

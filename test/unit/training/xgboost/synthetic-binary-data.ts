@@ -1,3 +1,5 @@
+import { seededRandom as prng } from '../../../support/seeded-random';
+
 /** A deterministic synthetic binary-classification matrix where missingness carries signal. */
 export interface SyntheticBinaryData {
   readonly data: Float32Array;
@@ -17,17 +19,6 @@ export interface SyntheticOptions {
   readonly labelNoise?: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rows of standard-normal-ish features with NaNs scattered at `missingRate`; the label's log-odds
