@@ -86,3 +86,24 @@ describe('model swaps', () => {
     expect((await postJson(`${svc.url}/v1/score`, txn(10_001))).body.degraded).toBe(false);
   });
 });
+
+describe('shadow challenger', () => {
+  it('scores the challenger in shadow: logged with the decision, never returned', async () => {
+    const { copyRegistry } = await import('../../support/service');
+    const registryDir = copyRegistry();
+    cloneModel(registryDir, 'v-shadow');
+    const svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, CHALLENGER_VERSION: 'v-shadow', DECISION_EVENTS: 'off' });
+    try {
+      const r = await postJson(`${svc.url}/v1/score`, txn(20_000));
+      expect(Object.keys(r.body).sort()).toEqual(['decision', 'degraded', 'degradedReasons', 'modelVersion', 'score', 'transactionId']);
+      expect(r.body.modelVersion).not.toBe('v-shadow');
+      await svc.events.decisionLog.flush();
+      const record = (await (await fetch(`${svc.url}/v1/decisions/${txn(20_000).transactionId}`)).json()) as { challenger: { version: string; score: number } };
+      // The clone has the same trees, so its shadow score equals the champion's.
+      expect(record.challenger).toEqual({ version: 'v-shadow', score: r.body.score });
+      expect(await svc.metrics.registry.getSingleMetricAsString('fraud_model_info')).toContain('fraud_model_info{version="v-shadow",role="challenger"} 1');
+    } finally {
+      await svc.close();
+    }
+  });
+});
