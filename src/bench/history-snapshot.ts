@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { featureSpecHash } from '../model/feature-spec-hash';
 import { arrivalOrder, labelEvent, simulate, type SimulationResult } from '../sim';
-import { writeSnapshot } from '../store/profile-snapshot';
+import { profileEntries, writeSnapshot } from '../store/profile-snapshot';
 import { OfflineReplay } from '../training/dataset/replay';
-import { FEATURE_COUNT, type EntityRole, type ProfileState } from '../../features';
+import { FEATURE_COUNT } from '../../features';
 import type { BenchWorld } from './bench-world';
 import { simTransaction } from './sim-transaction';
 
@@ -35,11 +35,6 @@ function cacheKey(r: SimulationResult): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function* allProfiles(replay: OfflineReplay): Generator<readonly [EntityRole, string, ProfileState]> {
-  const { users, merchants } = replay.profiles();
-  for (const [id, p] of users) yield ['user', id, p];
-  for (const [id, p] of merchants) yield ['merchant', id, p];
-}
 
 /**
  * The profiles every user and merchant of `world` has after its history: the history's
@@ -68,7 +63,7 @@ export async function historySnapshot(world: BenchWorld, cacheDir: string, onSta
   }
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeSnapshot(tmp, allProfiles(replay));
+  await writeSnapshot(tmp, profileEntries(replay.profiles()));
   renameSync(tmp, path);
   return { path, cached: false, endEpochSeconds: end };
 }

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Pool } from 'pg';
-import { BufferedWriter, type BufferedWriterOptions } from './buffered-writer';
-import { decisionCodec } from './decision-codec';
+import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { DecisionRecord } from './decision-record';
 import { decisionFromRow, insertDecisionsParams, insertDecisionsSql, type DecisionRow } from './postgres-decision-rows';
@@ -10,16 +9,14 @@ import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
 import { ensurePostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
 
 /** Batching, buffer bound and spill file of the decision log (the codec is fixed). */
-export type PostgresWriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 'codec'>;
+export type PostgresWriterOptions = DecisionWriterOptions;
 
 export type PostgresDecisionLogOptions = PostgresConnectionOptions & { readonly writer: PostgresWriterOptions };
 
 /** The production decision log: a PostgreSQL table written in batched multi-row inserts. */
 class PostgresDecisionLog implements DecisionLog {
   readonly kind = 'postgres';
-  private readonly writer: BufferedWriter<DecisionRecord>;
-  /** Appended records not yet written, first record per id (what `get` answers from). */
-  private readonly byId = new Map<string, DecisionRecord>();
+  private readonly buffer: DecisionBuffer;
   private readonly sql: { readonly insert: Statement; readonly one: Statement; readonly range: Statement; readonly maxSeq: Statement };
 
   constructor(
@@ -35,28 +32,16 @@ class PostgresDecisionLog implements DecisionLog {
       range: statement(`SELECT * FROM ${table} WHERE event_time >= $1 AND event_time < $2 ORDER BY seq`),
       maxSeq: statement(`SELECT COALESCE(MAX(apply_seq), 0) AS m FROM ${table}`),
     };
-    this.writer = new BufferedWriter(
-      // Rejects whenever the insert did not commit (server down, connection lost), so the writer keeps the batch.
-      { write: (batch) => this.insert(batch) },
-      {
-        ...writer,
-        codec: decisionCodec,
-        onWritten: (items) => {
-          // By id: replayed records are decoded copies; the one held is written no later (order is kept).
-          for (const r of items) this.byId.delete(r.transactionId);
-          writer.onWritten?.(items);
-        },
-      },
-    );
+    // The sink rejects whenever the insert did not commit (server down, connection lost), so the batch is kept.
+    this.buffer = new DecisionBuffer({ write: (batch) => this.insert(batch) }, writer);
   }
 
   append(record: DecisionRecord): void {
-    if (!this.byId.has(record.transactionId)) this.byId.set(record.transactionId, record);
-    this.writer.push(record);
+    this.buffer.append(record);
   }
 
   async get(transactionId: string): Promise<DecisionRecord | null> {
-    const pending = this.byId.get(transactionId);
+    const pending = this.buffer.find(transactionId);
     if (pending !== undefined) return pending;
     const res = await this.pool.query<DecisionRow>({ ...this.sql.one, values: [transactionId] });
     const row = res.rows[0];
@@ -69,18 +54,16 @@ class PostgresDecisionLog implements DecisionLog {
   }
 
   pending(): number {
-    return this.writer.pending();
+    return this.buffer.pending();
   }
 
   async maxApplySeq(): Promise<number> {
     const res = await this.pool.query<{ m: string }>({ ...this.sql.maxSeq });
-    let max = Number(res.rows[0]?.m ?? 0);
-    for (const r of this.byId.values()) if (r.applySeq > max) max = r.applySeq;
-    return max;
+    return Math.max(Number(res.rows[0]?.m ?? 0), this.buffer.maxApplySeq());
   }
 
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.buffer.flush();
   }
 
   async ping(): Promise<void> {
@@ -88,7 +71,7 @@ class PostgresDecisionLog implements DecisionLog {
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
+    await this.buffer.close();
     if (this.ownsPool) await this.pool.end();
   }
 

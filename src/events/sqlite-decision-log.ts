@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Transaction } from '../../features';
-import { BufferedWriter, type BatchSink, type BufferedWriterOptions } from './buffered-writer';
-import { decisionCodec, featureBytes, featuresFromBytes } from './decision-codec';
+import type { BatchSink } from './buffered-writer';
+import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
+import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
 
@@ -49,7 +50,7 @@ function fromRow(r: Row): LoggedDecision {
   };
 }
 
-export type WriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 'codec'>;
+export type WriterOptions = DecisionWriterOptions;
 
 /** Prepares the batch insert on a connection: one transaction per batch, ids already stored ignored. */
 export function prepareDecisionInsert(db: Database.Database): (batch: readonly DecisionRecord[]) => void {
@@ -161,9 +162,8 @@ function inThreadSink(db: Database.Database): BatchSink<DecisionRecord> & { clos
  */
 export class SqliteDecisionLog implements DecisionLog {
   readonly kind = 'sqlite';
-  private readonly writer: BufferedWriter<DecisionRecord>;
+  private readonly buffer: DecisionBuffer;
   private readonly sink: BatchSink<DecisionRecord> & { close(): Promise<void> };
-  private readonly byId = new Map<string, DecisionRecord>();
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly selectRange: Database.Statement<[number, number], Row>;
 
@@ -175,28 +175,15 @@ export class SqliteDecisionLog implements DecisionLog {
     this.selectRange = db.prepare('SELECT * FROM decisions WHERE event_time >= ? AND event_time < ? ORDER BY seq');
     const script = join(__dirname, 'sqlite-decision-writer.js');
     this.sink = !db.memory && existsSync(script) ? new WriterThread(script, db.name) : inThreadSink(db);
-    this.writer = new BufferedWriter(
-      this.sink,
-      {
-        ...writer,
-        codec: decisionCodec,
-        onWritten: (items) => {
-          // By id, not identity: records replayed from the spill file are decoded copies. The
-          // entry held is the first record for the id, written no later than any copy (order is kept).
-          for (const r of items) this.byId.delete(r.transactionId);
-          writer.onWritten?.(items);
-        },
-      },
-    );
+    this.buffer = new DecisionBuffer(this.sink, writer);
   }
 
   append(record: DecisionRecord): void {
-    if (!this.byId.has(record.transactionId)) this.byId.set(record.transactionId, record);
-    this.writer.push(record);
+    this.buffer.append(record);
   }
 
   get(transactionId: string): Promise<DecisionRecord | null> {
-    const pending = this.byId.get(transactionId);
+    const pending = this.buffer.find(transactionId);
     if (pending !== undefined) return Promise.resolve(pending);
     const row = this.selectOne.get(transactionId);
     return Promise.resolve(row === undefined ? null : fromRow(row));
@@ -207,17 +194,16 @@ export class SqliteDecisionLog implements DecisionLog {
   }
 
   pending(): number {
-    return this.writer.pending();
+    return this.buffer.pending();
   }
 
   maxApplySeq(): Promise<number> {
-    let max = (this.db.prepare('SELECT COALESCE(MAX(apply_seq), 0) AS m FROM decisions').get() as { m: number }).m;
-    for (const r of this.byId.values()) if (r.applySeq > max) max = r.applySeq;
-    return Promise.resolve(max);
+    const stored = (this.db.prepare('SELECT COALESCE(MAX(apply_seq), 0) AS m FROM decisions').get() as { m: number }).m;
+    return Promise.resolve(Math.max(stored, this.buffer.maxApplySeq()));
   }
 
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.buffer.flush();
   }
 
   ping(): Promise<void> {
@@ -226,7 +212,7 @@ export class SqliteDecisionLog implements DecisionLog {
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
+    await this.buffer.close();
     await this.sink.close();
   }
 }

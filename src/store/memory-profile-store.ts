@@ -1,6 +1,6 @@
 import { applyDelta, emptyProfile, type EntityRole, type ProfileState } from '../../features';
 import type { ProfilePair, ProfileStore, ProfileUpdate } from './profile-store';
-import { readSnapshot, writeSnapshot } from './profile-snapshot';
+import { profileEntries, readSnapshot, writeSnapshot } from './profile-snapshot';
 
 /**
  * The embedded profile store: every profile in this process's memory. Fast and dependency-free,
@@ -61,11 +61,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   /** Writes every profile to a snapshot file; resolves to the number written. */
   async snapshot(path: string): Promise<number> {
-    const all = function* (users: Map<string, ProfileState>, merchants: Map<string, ProfileState>) {
-      for (const [id, p] of users) yield ['user', id, p] as const;
-      for (const [id, p] of merchants) yield ['merchant', id, p] as const;
-    };
-    return writeSnapshot(path, all(this.users, this.merchants));
+    return writeSnapshot(path, profileEntries({ users: this.users, merchants: this.merchants }));
   }
 
   ping(): Promise<void> {

@@ -40,6 +40,15 @@ export function decodeProfile(line: SnapshotLine): ProfileState {
   return p;
 }
 
+/** Every profile of a users map and a merchants map, as (role, id, profile), users first. */
+export function* profileEntries(p: {
+  readonly users: ReadonlyMap<string, ProfileState>;
+  readonly merchants: ReadonlyMap<string, ProfileState>;
+}): Generator<readonly [EntityRole, string, ProfileState]> {
+  for (const [id, state] of p.users) yield ['user', id, state];
+  for (const [id, state] of p.merchants) yield ['merchant', id, state];
+}
+
 /** Writes profiles as NDJSON snapshot lines. */
 export async function writeSnapshot(path: string, profiles: Iterable<readonly [EntityRole, string, ProfileState]>): Promise<number> {
   const out = createWriteStream(path);

@@ -7,7 +7,7 @@ import { featureSpecHash } from '../../src/model/feature-spec-hash';
 import { OnnxModel } from '../../src/model/onnx-model';
 import { ModelRegistry } from '../../src/model/registry/model-registry';
 import { BOOK_SCENARIOS, CARD_TESTING_DEFAULTS, cardTestingScenario, simEvents, simulate, transactionEvent, type SimulationResult } from '../../src/sim';
-import { writeSnapshot } from '../../src/store/profile-snapshot';
+import { profileEntries, writeSnapshot } from '../../src/store/profile-snapshot';
 import { buildDataset } from '../../src/training/dataset/build-dataset';
 import { loadDataset } from '../../src/training/dataset/load-dataset';
 import { averagePrecision, recallAtFpr } from '../../src/training/metrics';
@@ -91,11 +91,7 @@ describe('feedback loop and retraining on a new fraud pattern', () => {
     writeFileSync(input, p1Events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const built = buildDataset({ input, outDir: join(dir, 'p1-dataset'), validators: createValidators() });
     const snapshot = join(dir, 'profiles.ndjson');
-    const { users, merchants } = built.replay.profiles();
-    await writeSnapshot(snapshot, (function* () {
-      for (const [id, p] of users) yield ['user', id, p] as const;
-      for (const [id, p] of merchants) yield ['merchant', id, p] as const;
-    })());
+    await writeSnapshot(snapshot, profileEntries(built.replay.profiles()));
     const xgb = loadXGBoost({ env: process.env });
     const trained = await trainModel({
       xgb,

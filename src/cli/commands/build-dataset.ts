@@ -1,4 +1,4 @@
-import { writeSnapshot } from '../../store/profile-snapshot';
+import { profileEntries, writeSnapshot } from '../../store/profile-snapshot';
 import { buildDataset } from '../../training/dataset/build-dataset';
 import { createValidators } from '../../validation/validators';
 import { parseOptions, requireOption } from '../args';
@@ -29,11 +29,7 @@ export const buildDatasetCommand: Command = {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (values.snapshot !== undefined) {
       // The profiles at the end of the stream: what a service started with PROFILE_SNAPSHOT continues from.
-      const { users, merchants } = result.replay.profiles();
-      await writeSnapshot(values.snapshot, (function* () {
-        for (const [id, p] of users) yield ['user', id, p] as const;
-        for (const [id, p] of merchants) yield ['merchant', id, p] as const;
-      })());
+      await writeSnapshot(values.snapshot, profileEntries(result.replay.profiles()));
     }
     const summary = {
       rows: result.rows,
