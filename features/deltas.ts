@@ -1,17 +1,16 @@
 import { toCentiUnits } from './currency';
 import type { Label } from './label-event';
 import {
+  addMember,
   addToTier,
   applyDelta,
   FIELD_OFFSET,
-  sweepSets,
   TIERS,
   TIER_INDEX,
   type CounterIncrement,
   type MemberUpdate,
   type ProfileDelta,
   type ProfileState,
-  type SetName,
 } from './profile-state';
 import { parseRfc3339 } from './time';
 import type { Transaction } from './transaction';
@@ -80,12 +79,6 @@ export function labelDelta(txn: LabeledTransaction, change: number): ProfileDelt
   return { counters: [{ tier: d1, bucket, field: 'f', by: change }], seenAt: null, total: 0, members: [] };
 }
 
-function addMember(state: ProfileState, set: SetName, key: string, at: number): void {
-  const m = state.sets[set];
-  const prev = m.get(key);
-  if (prev === undefined || at > prev) m.set(key, at);
-}
-
 /**
  * Applies a transaction to one of its profiles in place. Exactly `applyDelta(state,
  * transactionDelta(role, txn))` (a test holds them equal), without building the delta: this is the
@@ -105,7 +98,6 @@ export function applyTransaction(state: ProfileState, role: EntityRole, txn: Tra
     addMember(state, 'merchants', txn.merchantId, t);
     if (txn.channel !== undefined) addMember(state, 'channels', txn.channel, t);
     if (txn.merchantCountry !== undefined) addMember(state, 'countries', txn.merchantCountry, t);
-    sweepSets(state);
   }
 }
 

@@ -109,8 +109,9 @@ export function emptyProfile(): ProfileState {
 
 /** Slot of a bucket id in a ring of `length` slots (ids may be negative before 1970). */
 export function slotOf(id: number, length: number): number {
-  const r = id % length;
-  return r < 0 ? r + length : r;
+  // Floor division instead of `%`: ids live in a Float64Array, and a float `%` is a libc fmod call
+  // on the hot path. Exact for |id| < 2^52 / length (bucket ids are far below that).
+  return id - Math.floor(id / length) * length;
 }
 
 /** The `top` of tier `tierIndex`: the largest bucket id ever incremented, -Infinity when none. */
@@ -140,8 +141,10 @@ export function addToTier(state: ProfileState, tierIndex: number, id: number, fi
   d[slot + fieldOffset * length] = (d[slot + fieldOffset * length] as number) + by;
 }
 
-/** Largest set size before invisible members are swept from memory. */
+/** Set size above which invisible members are swept from memory... */
 const SWEEP_THRESHOLD = 64;
+/** ...each time a new member brings the size to a multiple of this (amortised O(1) per member). */
+const SWEEP_STEP = 32;
 
 /**
  * Merges `delta` into `state` in place. Deterministic, no I/O, no clock; merging deltas in any
@@ -154,22 +157,24 @@ export function applyDelta(state: ProfileState, delta: ProfileDelta): void {
   }
   if (delta.seenAt !== null && delta.seenAt > state.lastSeen) state.lastSeen = delta.seenAt;
   state.total += delta.total;
-  for (const m of delta.members) {
-    const set = state.sets[m.set];
-    const prev = set.get(m.key);
-    if (prev === undefined || m.at > prev) set.set(m.key, m.at);
-  }
-  if (delta.members.length > 0) sweepSets(state);
+  for (const m of delta.members) addMember(state, m.set, m.key, m.at);
 }
 
-/** Drops members that can never be visible again once a set grows past the sweep threshold. */
-export function sweepSets(state: ProfileState): void {
-  const horizon = state.lastSeen - SET_HORIZON_SECONDS;
-  for (const name of SET_NAMES) {
-    const set = state.sets[name];
-    if (set.size <= SWEEP_THRESHOLD) continue;
-    for (const [key, at] of set) if (at <= horizon) set.delete(key);
-  }
+/**
+ * Folds member `key` seen at `at` into `set` (max per key); apply `lastSeen` first. A set grown by
+ * a new key past the sweep threshold drops the members that can never be visible again, but only at
+ * every SWEEP_STEP-th size, so a large set is not scanned on every transaction.
+ */
+export function addMember(state: ProfileState, set: SetName, key: string, at: number): void {
+  const m = state.sets[set];
+  const prev = m.get(key);
+  if (prev === undefined) {
+    m.set(key, at);
+    if (m.size > SWEEP_THRESHOLD && m.size % SWEEP_STEP === 0) {
+      const horizon = state.lastSeen - SET_HORIZON_SECONDS;
+      for (const [k, t] of m) if (t <= horizon) m.delete(k);
+    }
+  } else if (at > prev) m.set(key, at);
 }
 
 /** True when `key` is a visible member of `set` (seen within the horizon before `lastSeen`). */

@@ -39,24 +39,54 @@ let lastText: string | undefined;
 let lastResult: EventTime | null = null;
 
 function parse(text: string): EventTime | null {
+  const fast = parseCompact(text);
+  if (fast !== undefined) return fast;
   const m = RFC3339.exec(text);
   if (m === null) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
+  const z = m[8] !== undefined;
+  return fromFields(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), z ? 0 : m[9] === '-' ? -1 : 1, z ? 0 : Number(m[10]), z ? 0 : Number(m[11]));
+}
+
+/** Value of the two decimal digits at `at`, or NaN. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+/**
+ * The common shapes without a regex: `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS±HH:MM`
+ * (upper-case T and Z, no fraction). Returns undefined for any other text, which then goes through
+ * the full grammar; for these shapes both give the same result.
+ */
+function parseCompact(text: string): EventTime | null | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 25) return undefined;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  // NaN (a non-digit) anywhere makes the sum NaN.
+  if (Number.isNaN(year + month + day + hour + minute + second)) return undefined;
+  const sign = text.charCodeAt(19);
+  if (length === 20) return sign === 90 ? fromFields(year, month, day, hour, minute, second, 0, 0, 0) : undefined;
+  if ((sign !== 43 && sign !== 45) || text.charCodeAt(22) !== 58) return undefined;
+  const offHours = twoDigits(text, 20);
+  const offMinutes = twoDigits(text, 23);
+  if (Number.isNaN(offHours + offMinutes)) return undefined;
+  return fromFields(year, month, day, hour, minute, second, sign === 45 ? -1 : 1, offHours, offMinutes);
+}
+
+/** The instant of validated-shape fields, or null when a field is out of range. */
+function fromFields(year: number, month: number, day: number, hour: number, minute: number, second: number, sign: number, offHours: number, offMinutes: number): EventTime | null {
   if (year < 1 || month < 1 || month > 12 || day < 1) return null;
   const maxDay = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
   if (day > maxDay || hour > 23 || minute > 59 || second > 59) return null;
-  let offsetMinutes = 0;
-  if (m[8] === undefined) {
-    const offHours = Number(m[10]);
-    const offMinutes = Number(m[11]);
-    if (offHours > 23 || offMinutes > 59) return null;
-    offsetMinutes = (offHours * 60 + offMinutes) * (m[9] === '-' ? -1 : 1);
-  }
+  if (offHours > 23 || offMinutes > 59) return null;
+  const offsetMinutes = sign * (offHours * 60 + offMinutes);
   const localSeconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   return { epochSeconds: localSeconds - offsetMinutes * 60, offsetMinutes };
 }

@@ -1,9 +1,10 @@
 import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FEATURE_COUNT, FEATURE_NAMES, type LabelEvent, type Transaction } from '../../../features';
+import { FEATURE_COUNT, FEATURE_NAMES, type Transaction } from '../../../features';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
+import { EventLineDecoder, type DecodedEvent } from './event-line-decoder';
 import { forEachLine } from './ndjson-lines';
 import { OfflineReplay } from './replay';
 
@@ -44,6 +45,7 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   const matrixTmp = join(opts.outDir, `.${MATRIX_FILE}.tmp`);
   const fd = openSync(matrixTmp, 'w');
   const replay = new OfflineReplay();
+  const decoder = new EventLineDecoder();
   const chunk = new Float32Array(ROWS_PER_CHUNK * FEATURE_COUNT);
   const chunkBytes = new Uint8Array(chunk.buffer);
   let inChunk = 0;
@@ -67,18 +69,10 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   try {
     forEachLine(
       opts.input,
-      (line, lineNumber) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          throw new InvalidEventError(`line ${lineNumber}: not valid JSON`);
-        }
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidEventError(`line ${lineNumber}: not a JSON object`);
-        const type = (parsed as { type?: unknown }).type;
+      (bytes, text, start, end, lineNumber) => {
+        const parsed = decoder.decode(bytes, text, start, end) ?? parseLine(bytes.toString('utf8', start, end), lineNumber, validators);
         events++;
-        if (type === 'transaction') {
-          if (!validators.streamTransaction(parsed)) throw invalid(lineNumber, validators.streamTransaction.errors());
+        if (parsed.type === 'transaction') {
           const txn: Transaction = parsed;
           const out = chunk.subarray(inChunk * FEATURE_COUNT, (inChunk + 1) * FEATURE_COUNT);
           const r = replay.transaction(txn, out);
@@ -92,15 +86,11 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
           userId.push(txn.userId);
           merchantId.push(txn.merchantId);
           if (++inChunk === ROWS_PER_CHUNK) flush();
-        } else if (type === 'label') {
-          if (!validators.streamLabelEvent(parsed)) throw invalid(lineNumber, validators.streamLabelEvent.errors());
-          const l: LabelEvent = parsed;
-          const r = replay.label(l);
+        } else {
+          const r = replay.label(parsed);
           if (r.kind === 'duplicate') duplicateLabels++;
           else if (r.kind === 'unknown_transaction') unknownTransactionLabels++;
           else labels++;
-        } else {
-          throw new InvalidEventError(`line ${lineNumber}: /type must be "transaction" or "label"`);
         }
       },
       (bytes) => opts.onProgress?.(bytes, totalBytes),
@@ -136,6 +126,27 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
   const { columns: _columns, ...header } = sidecar;
   return { rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
+}
+
+/** The ordinary path for a line the fast decoder left alone: JSON.parse, then the stream validators. */
+function parseLine(line: string, lineNumber: number, validators: Validators): DecodedEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new InvalidEventError(`line ${lineNumber}: not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidEventError(`line ${lineNumber}: not a JSON object`);
+  const type = (parsed as { type?: unknown }).type;
+  if (type === 'transaction') {
+    if (!validators.streamTransaction(parsed)) throw invalid(lineNumber, validators.streamTransaction.errors());
+    return parsed;
+  }
+  if (type === 'label') {
+    if (!validators.streamLabelEvent(parsed)) throw invalid(lineNumber, validators.streamLabelEvent.errors());
+    return parsed;
+  }
+  throw new InvalidEventError(`line ${lineNumber}: /type must be "transaction" or "label"`);
 }
 
 function invalid(lineNumber: number, errors: readonly { path: string; message: string }[]): InvalidEventError {

@@ -258,3 +258,34 @@ describe('profile state', () => {
     expect(transactionDelta('merchant', txn(7, T0)).members).toEqual([]);
   });
 });
+
+describe('set sweeping', () => {
+  it('keeps a long-lived user\'s merchant set bounded without changing which merchants are new', () => {
+    const user = emptyProfile();
+    const DAY = 86_400;
+    // 2,000 distinct merchants, one a day: at most ~90 are visible at any time.
+    for (let i = 0; i < 2_000; i++) {
+      const t = txn(i, T0 + i * DAY, { merchantId: `shop${i}` });
+      applyTransaction(user, 'user', t);
+    }
+    expect(user.sets.merchants.size).toBeLessThanOrEqual(96 + 32);
+    const last = T0 + 2_000 * DAY;
+    const isNew = (merchantId: string) => features(user, txn(0, last, { merchantId }))[idx('user_merchant_new')];
+    expect(isNew('shop1999')).toBe(0);
+    expect(isNew('shop1911')).toBe(0); // 89 days before the latest transaction: still visible
+    expect(isNew('shop1909')).toBe(1); // 91 days: gone, swept or not
+    expect(isNew('shop5')).toBe(1);
+  });
+
+  it('applies a transaction and its delta to the same visible sets', () => {
+    const a = emptyProfile();
+    const b = emptyProfile();
+    for (let i = 0; i < 500; i++) {
+      const t = txn(i, T0 + i * 40_000, { merchantId: `shop${i % 170}`, channel: 'ecommerce', merchantCountry: i % 2 === 0 ? 'BE' : 'FR' });
+      applyTransaction(a, 'user', t);
+      applyDelta(b, transactionDelta('user', t));
+    }
+    expect([...a.sets.merchants]).toEqual([...b.sets.merchants]);
+    expect([...a.sets.countries]).toEqual([...b.sets.countries]);
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { formatRfc3339, parseRfc3339 } from '../../../features';
 
 describe('parseRfc3339', () => {
@@ -41,5 +42,31 @@ describe('parseRfc3339', () => {
 
   it('formats whole seconds as UTC', () => {
     expect(formatRfc3339(1522540831)).toBe('2018-04-01T00:00:31Z');
+  });
+});
+
+describe('parseRfc3339 compact shapes', () => {
+  // The compact shapes skip the regex; writing the same instant with a lower-case `t` / `z` forces
+  // the full grammar, so the two paths can be compared on any digits, valid or not.
+  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  const compact = fc
+    .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), fc.constantFrom('Z', '+', '-'), digits(2), digits(2))
+    .map(([y, mo, d, h, mi, s, zone, oh, om]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${zone === 'Z' ? 'Z' : `${zone}${oh}:${om}`}`);
+
+  it('gives what the full grammar gives', () => {
+    fc.assert(
+      fc.property(compact, (text) => {
+        const slow = parseRfc3339(text.replace('T', 't').replace('Z', 'z'));
+        expect(parseRfc3339(text)).toEqual(slow);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves other shapes to the full grammar', () => {
+    expect(parseRfc3339('2018-04-01T00:00:31.5Z')).toEqual({ epochSeconds: 1522540831, offsetMinutes: 0 });
+    expect(parseRfc3339('2018-04-01T00:00:31+0200')).toBeNull();
+    expect(parseRfc3339('2018-04-01 00:00:31Z')).toBeNull();
+    expect(parseRfc3339('2018-04-01T00:00:3AZ')).toBeNull();
   });
 });
