@@ -25,6 +25,8 @@ export interface DecisionLog {
   readonly kind: 'sqlite' | 'postgres';
   append(record: DecisionRecord): void;
   get(transactionId: string): Promise<DecisionRecord | null>;
+  /** What `get` answers, synchronously: only adapters whose reads are local (SQLite) have it. */
+  getSync?(transactionId: string): DecisionRecord | null;
   /** Decisions with event time in the range, in log order (seq ascending). */
   list(range: DecisionRange): Promise<LoggedDecision[]>;
   /** Records appended but not yet durable. */

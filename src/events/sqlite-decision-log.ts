@@ -183,10 +183,14 @@ export class SqliteDecisionLog implements DecisionLog {
   }
 
   get(transactionId: string): Promise<DecisionRecord | null> {
+    return Promise.resolve(this.getSync(transactionId));
+  }
+
+  getSync(transactionId: string): DecisionRecord | null {
     const pending = this.buffer.find(transactionId);
-    if (pending !== undefined) return Promise.resolve(pending);
+    if (pending !== undefined) return pending;
     const row = this.selectOne.get(transactionId);
-    return Promise.resolve(row === undefined ? null : fromRow(row));
+    return row === undefined ? null : fromRow(row);
   }
 
   list(range: DecisionRange): Promise<LoggedDecision[]> {

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { FEATURE_NAMES, type Transaction } from '../../features';
 import type { LabelStore } from '../events/label-store';
 import type { FeedbackService } from '../scoring/feedback-service';
-import type { ScoringService } from '../scoring/scoring-service';
+import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
@@ -61,29 +61,62 @@ export function createApp(deps: AppDeps): express.Express {
   const scoreBody = jsonBody(json);
 
   const draining = deps.draining ?? (() => false);
-  app.use((req, res, next) => {
-    const started = deps.now();
-    // During a drain, keep-alive clients would otherwise keep the process busy until the timeout.
-    if (draining()) res.setHeader('Connection', 'close');
+  /** Times a request when its answer is finished, labelled with the route it matched (closure per request: off the scoring path). */
+  const timeOnFinish = (req: Request, res: Response, started: number) => {
     res.on('finish', () => {
       const routePath = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       metrics.httpDuration.observe({ route: routePath, method: req.method, status: String(res.statusCode) }, (deps.now() - started) / 1000);
     });
-    next();
-  });
+  };
+  // Bound once: a scored answer is timed in the handler, right after it is written.
+  const scoredOk = metrics.httpDuration.child({ route: '/v1/score', method: 'POST', status: '200' });
 
-  const score = route(async (req, res) => {
+  /** `received`: when the request reached the route (its HTTP timing); validation and scoring are timed from here, once the body is read. */
+  const score = (req: Request, res: Response, fail: (err: unknown) => void, received: number) => {
     const started = deps.now();
     const body: unknown = req.body;
-    if (!validators.transaction(body)) throw new HttpError('validation_failed', 'the transaction is invalid', validators.transaction.errors());
+    if (!validators.transaction(body)) {
+      fail(new HttpError('validation_failed', 'the transaction is invalid', validators.transaction.errors()));
+      return;
+    }
     metrics.stage.validate.observe((deps.now() - started) / 1000);
-    const outcome = await deps.scoring.score(body as Transaction, started);
-    if (outcome.kind === 'conflict') throw new HttpError('idempotency_conflict', `transactionId ${body.transactionId} was already scored with a different body`);
-    sendJson(res, 200, outcome.response);
-  });
+    let scored: Promise<ScoreOutcome>;
+    try {
+      scored = deps.scoring.score(body as Transaction, started);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    scored
+      .then((outcome) => {
+        if (outcome.kind === 'conflict') {
+          fail(new HttpError('idempotency_conflict', `transactionId ${body.transactionId} was already scored with a different body`));
+          return;
+        }
+        sendJson(res, 200, outcome.response);
+        scoredOk.observe((deps.now() - received) / 1000);
+      })
+      .catch(fail);
+  };
+  // The hot path, ahead of the timing middleware: one handler reads, validates, scores and
+  // answers; only a request that fails (4xx/5xx) is timed on finish like every other route.
   app.post('/v1/score', (req, res, next) => {
-    if (!isJson(req)) next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
-    else scoreBody(req, res, (err?: unknown) => (err === undefined ? score(req, res, next) : next(err)));
+    const started = deps.now();
+    // During a drain, keep-alive clients would otherwise keep the process busy until the timeout.
+    if (draining()) res.setHeader('Connection', 'close');
+    const fail = (err: unknown) => {
+      timeOnFinish(req, res, started);
+      next(err);
+    };
+    if (!isJson(req)) fail(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+    else scoreBody(req, res, (err?: unknown) => (err === undefined ? score(req, res, fail, started) : fail(err)));
+  });
+
+  app.use((req, res, next) => {
+    const started = deps.now();
+    if (draining()) res.setHeader('Connection', 'close');
+    timeOnFinish(req, res, started);
+    next();
   });
 
   app.post(

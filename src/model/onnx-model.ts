@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { binding, initOrt } from 'onnxruntime-node/dist/binding';
 import type { ModelMetadata } from './registry/model-metadata';
 import { sha256Hex } from './registry/model-registry';
 
@@ -18,6 +19,43 @@ export interface OnnxModelOptions {
 
 const BATCH_ROWS = 8_192;
 
+/** Scores `rows` rows of a row-major matrix on the calling thread, one value per row. */
+export type ScoreRowsNow = (matrix: Float32Array, rows: number) => Float32Array;
+
+/**
+ * A second session on the same bytes through onnxruntime-node's native binding, which runs on the
+ * calling thread and returns (its public `run` wraps this very call in a `setImmediate` and two
+ * promises). Null when the binding is not there or not as expected: scoring then stays async.
+ */
+function nativeRunner(bytes: Uint8Array, options: InferenceSession.SessionOptions, input: string, output: string, width: number, column: number): { run: ScoreRowsNow; dispose(): void } | null {
+  let session: ReturnType<typeof createNative>;
+  try {
+    session = createNative(bytes, options);
+  } catch {
+    return null;
+  }
+  const fetches = { [output]: null };
+  const run: ScoreRowsNow = (matrix, rows) => {
+    const res = session.run({ [input]: new Tensor('float32', matrix.subarray(0, rows * width), [rows, width]) }, fetches, {})[output] as Tensor;
+    const data = res.data as Float32Array;
+    const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
+    const c = column < cols ? column : 0;
+    const out = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = data[i * cols + c] as number;
+    return out;
+  };
+  return { run, dispose: () => session.dispose() };
+}
+
+function createNative(bytes: Uint8Array, options: InferenceSession.SessionOptions) {
+  if (typeof binding?.InferenceSession !== 'function') throw new Error('no native binding');
+  initOrt();
+  const session = new binding.InferenceSession();
+  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, options);
+  if (typeof session.run !== 'function') throw new Error('native session without run');
+  return session;
+}
+
 /**
  * A binary classifier served by onnxruntime-node. Created only through {@link OnnxModel.load} /
  * {@link OnnxModel.fromBytes}, which verify the checksum and the feature spec hash, create the
@@ -29,11 +67,18 @@ export class OnnxModel {
   private readonly column: number;
   private readonly width: number;
   private readonly dims: number[];
+  /**
+   * Scores rows synchronously on this thread (see ModelRuns), or null where this onnxruntime-node
+   * has no such path; decided at load. Same scores as {@link scoreBatch} (checked at warm-up).
+   */
+  readonly scoreNow: ScoreRowsNow | null;
 
   private constructor(
     readonly metadata: ModelMetadata,
     private readonly session: InferenceSession,
+    private readonly native: { run: ScoreRowsNow; dispose(): void } | null = null,
   ) {
+    this.scoreNow = native === null ? null : native.run;
     this.input = metadata.onnx.input;
     this.output = metadata.onnx.output;
     this.column = metadata.onnx.outputColumn ?? 0;
@@ -65,13 +110,14 @@ export class OnnxModel {
       throw new ModelLoadError(`model ${v}: feature spec hash ${metadata.featureSpecHash} differs from the running features/ (${options.expectedSpecHash})`);
     }
     let session: InferenceSession;
+    const sessionOptions: InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    };
     try {
-      session = await InferenceSession.create(bytes, {
-        intraOpNumThreads: options.threads ?? 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
+      session = await InferenceSession.create(bytes, sessionOptions);
     } catch (err) {
       throw new ModelLoadError(`model ${v}: onnxruntime cannot load it: ${(err as Error).message}`);
     }
@@ -79,16 +125,33 @@ export class OnnxModel {
       await session.release();
       throw new ModelLoadError(`model ${v}: expects input "${metadata.onnx.input}" and output "${metadata.onnx.output}", the graph has ${JSON.stringify(session.inputNames)} -> ${JSON.stringify(session.outputNames)}`);
     }
-    const model = new OnnxModel(metadata, session);
+    const width = metadata.featureNames.length;
+    let native = nativeRunner(bytes, sessionOptions, metadata.onnx.input, metadata.onnx.output, width, metadata.onnx.outputColumn ?? 0);
+    const probe = new Float32Array(width).fill(Number.NaN);
+    let p: number;
     try {
       // Warm-up: the first run allocates and plans; a bad output shape shows up here, not under load.
-      const p = await model.score(new Float32Array(model.width).fill(Number.NaN));
+      p = (await (new OnnxModel(metadata, session).score(probe)));
       if (!(p >= 0 && p <= 1)) throw new Error(`warm-up score ${p} is not a probability`);
     } catch (err) {
       await session.release();
+      native?.dispose();
       throw new ModelLoadError(`model ${v}: warm-up failed: ${(err as Error).message}`);
     }
-    return model;
+    if (native !== null) {
+      // The synchronous path is used only when it answers exactly what the public API does.
+      let same = false;
+      try {
+        same = native.run(probe, 1)[0] === p;
+      } catch {
+        same = false;
+      }
+      if (!same) {
+        native.dispose();
+        native = null;
+      }
+    }
+    return new OnnxModel(metadata, session, native);
   }
 
   /** P(fraud) of one feature vector (length = the model's feature count). */
@@ -115,6 +178,7 @@ export class OnnxModel {
   }
 
   async close(): Promise<void> {
+    this.native?.dispose();
     await this.session.release();
   }
 }

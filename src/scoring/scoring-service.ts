@@ -1,10 +1,11 @@
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, transactionDelta, transactionTime, type ProfileState, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
 import type { ModelManager } from '../model/model-manager';
-import type { ProfilePair, ProfileStore } from '../store/profile-store';
+import type { OnnxModel } from '../model/onnx-model';
+import type { ProfilePair, ProfileStore, ProfileUpdate } from '../store/profile-store';
 import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
 import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
@@ -65,10 +66,37 @@ interface Settled {
 
 type Fetched = { readonly pair: ProfilePair; readonly reason: null } | { readonly pair: null; readonly reason: DegradedReason };
 
+/** A fresh decision's answer and its side effects (run once the answer is settled). */
+interface Fresh {
+  readonly response: ScoreResponse;
+  readonly after: () => void;
+}
+
+/** A fresh scoring between its synchronous steps and the model's score. */
+interface Scoring {
+  readonly txn: Transaction;
+  readonly hash: string;
+  readonly startedAt: number;
+  readonly span: Span;
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  /** Scored without profiles. */
+  readonly degraded: boolean;
+  readonly features: Float32Array;
+  readonly applySeq: number;
+  readonly reasons: DegradedReason[];
+  readonly model: OnnxModel | null;
+}
+
 const TIMEOUT = Symbol('timeout');
 
 function responseOf(r: DecisionRecord): ScoreResponse {
   return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons };
+}
+
+function settledOf(r: DecisionRecord): Settled {
+  return { hash: r.requestHash, response: responseOf(r) };
 }
 
 /**
@@ -81,39 +109,56 @@ function responseOf(r: DecisionRecord): ScoreResponse {
 export class ScoringService {
   private readonly recent: RecentResponses<Settled>;
   private readonly fetch: (userId: string, merchantId: string) => Fetched | Promise<Fetched>;
-  private readonly runs = new ModelRuns();
+  private readonly stored: (transactionId: string) => DecisionRecord | null | Promise<DecisionRecord | null>;
+  private readonly runs: ModelRuns;
+  private readonly apply: (updates: readonly ProfileUpdate[]) => Promise<void> | void;
+  private isoAt = Number.NaN;
+  private iso = '';
 
   constructor(private readonly deps: ScoringDeps) {
     this.recent = new RecentResponses(deps.recentCapacity);
     this.fetch = this.chooseFetch();
+    this.apply = this.chooseApply();
+    this.runs = new ModelRuns(deps.now);
+    // Decided once: a log with a synchronous read (SQLite) is asked without a promise.
+    const log = deps.decisionLog;
+    this.stored = log.getSync !== undefined ? log.getSync.bind(log) : (id) => log.get(id);
   }
 
   /** Answers one validated transaction (see the class comment). Rejects only on internal faults. */
-  async score(txn: Transaction, startedAt: number): Promise<ScoreOutcome> {
+  score(txn: Transaction, startedAt: number): Promise<ScoreOutcome> {
     const hash = requestHash(txn);
     const id = txn.transactionId;
     const existing = this.recent.get(id);
-    if (existing !== undefined) return this.replay(await existing, hash);
+    if (existing !== undefined) return existing.then((settled) => this.replay(settled, hash));
+    // Set when this call scored the transaction (rather than finding it stored): its side effects.
     let after: (() => void) | null = null;
-    const settle = (async (): Promise<Settled> => {
-      const stored = await this.deps.decisionLog.get(id);
-      if (stored !== null) return { hash: stored.requestHash, response: responseOf(stored) };
-      const fresh = await this.scoreFresh(txn, hash, startedAt);
-      after = fresh.after;
-      return { hash, response: fresh.response };
-    })();
-    this.recent.set(id, settle);
-    let settled: Settled;
+    const fresh = (): Promise<Settled> =>
+      this.scoreFresh(txn, hash, startedAt).then((f) => {
+        after = f.after;
+        return { hash, response: f.response };
+      });
+    let settle: Promise<Settled>;
     try {
-      settled = await settle;
+      const stored = this.stored(id);
+      if (stored instanceof Promise) settle = stored.then((r) => (r !== null ? settledOf(r) : fresh()));
+      else settle = stored !== null ? Promise.resolve(settledOf(stored)) : fresh();
     } catch (err) {
-      this.recent.delete(id);
-      throw err;
+      settle = Promise.reject(err);
     }
-    const run = after as (() => void) | null;
-    if (run === null) return this.replay(settled, hash);
-    run();
-    return { kind: 'scored', response: settled.response, replayed: false };
+    this.recent.set(id, settle);
+    return settle.then(
+      (settled) => {
+        const run = after as (() => void) | null;
+        if (run === null) return this.replay(settled, hash);
+        run();
+        return { kind: 'scored', response: settled.response, replayed: false };
+      },
+      (err: unknown) => {
+        this.recent.delete(id);
+        throw err;
+      },
+    );
   }
 
   /** The stored decision for audit, or null. */
@@ -157,13 +202,18 @@ export class ScoringService {
     };
   }
 
-  private async scoreFresh(txn: Transaction, hash: string, startedAt: number): Promise<{ response: ScoreResponse; after: () => void }> {
-    const { deps } = this;
-    const { metrics, policy, now } = deps;
+  /** Scores a transaction not seen before: the sync steps now, the model in its batch, then the decision. */
+  private scoreFresh(txn: Transaction, hash: string, startedAt: number): Promise<Fresh> {
+    const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
+    const t0 = this.deps.now();
+    const fetched = this.fetch(txn.userId, txn.merchantId);
+    if (fetched instanceof Promise) return fetched.then((f) => this.scoreFetched(txn, hash, startedAt, span, t0, f));
+    return this.scoreFetched(txn, hash, startedAt, span, t0, fetched);
+  }
+
+  private scoreFetched(txn: Transaction, hash: string, startedAt: number, span: Span, t0: number, fetched: Fetched): Promise<Fresh> {
+    const { metrics, now } = this.deps;
     const reasons: DegradedReason[] = [];
-    const span = deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
-    const t0 = now();
-    const fetched = await this.fetch(txn.userId, txn.merchantId);
     const t1 = now();
     metrics.stage.store.observe((t1 - t0) / 1000);
     let user: ProfileState | null = null;
@@ -180,32 +230,40 @@ export class ScoringService {
     const applySeq = this.applyTransaction(txn);
     const t2 = now();
     metrics.stage.features.observe((t2 - t1) / 1000);
-
-    const model = deps.models.champion();
-    let score: number | null = null;
-    if (model === null) reasons.push('no_model');
-    else {
-      try {
-        score = await this.runs.score(model, features);
-      } catch (err) {
+    const ctx: Scoring = { txn, hash, startedAt, span, t0, t1, t2, degraded: fetched.pair === null, features, applySeq, reasons, model: this.deps.models.champion() };
+    const model = ctx.model;
+    if (model === null) {
+      reasons.push('no_model');
+      return Promise.resolve(this.conclude(ctx, null));
+    }
+    return this.runs.score(model, features).then(
+      (score) => this.conclude(ctx, score),
+      (err: unknown) => {
         reasons.push('model_error');
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'model failed to score' });
-        deps.onBackgroundError(`model ${model.version} failed to score`, err);
-      }
-    }
+        this.deps.onBackgroundError(`model ${model.version} failed to score`, err);
+        return this.conclude(ctx, null);
+      },
+    );
+  }
+
+  /** The decision from the model's score (null: no model or it failed), its answer and its record. */
+  private conclude(ctx: Scoring, score: number | null): Fresh {
+    const { deps } = this;
+    const { metrics, policy, now } = deps;
+    const { txn, model, reasons, t0, t1, t2, span } = ctx;
     const t3 = now();
     metrics.stage.model.observe((t3 - t2) / 1000);
-
     let decision: Decision;
     if (score === null || model === null) decision = policy.noModelDecision;
     else {
       decision = decide(score, model.metadata.thresholds);
-      if (fetched.pair === null && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
+      if (ctx.degraded && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
     }
     const t4 = now();
     metrics.stage.decision.observe((t4 - t3) / 1000);
-    if (t4 - startedAt > policy.budgetMs) reasons.push('budget_exceeded');
+    if (t4 - ctx.startedAt > policy.budgetMs) reasons.push('budget_exceeded');
     metrics.scoringDuration.observe((t4 - t0) / 1000);
     if (span.isRecording()) {
       span.setAttributes({
@@ -231,10 +289,10 @@ export class ScoringService {
     };
     const record: DecisionRecord = {
       transactionId: txn.transactionId,
-      requestHash: hash,
+      requestHash: ctx.hash,
       transaction: txn,
       eventTime: transactionTime(txn),
-      features,
+      features: ctx.features,
       featureSpecHash: deps.featureSpecHash,
       score,
       decision,
@@ -242,27 +300,51 @@ export class ScoringService {
       shadow: null,
       degraded: response.degraded,
       degradedReasons: reasons,
-      latencyMs: t4 - startedAt,
-      decidedAt: deps.wallClock().toISOString(),
-      applySeq,
+      latencyMs: t4 - ctx.startedAt,
+      decidedAt: this.decidedAt(),
+      applySeq: ctx.applySeq,
     };
     return { response, after: () => this.afterResponse(record) };
   }
 
+  /** The wall clock as ISO 8601, formatted once per millisecond (many decisions share one under load). */
+  private decidedAt(): string {
+    const t = this.deps.wallClock();
+    const ms = t.getTime();
+    if (ms !== this.isoAt) {
+      this.isoAt = ms;
+      this.iso = t.toISOString();
+    }
+    return this.iso;
+  }
+
+  /** Decided once at start: a store with a synchronous update skips the promise per request. */
+  private chooseApply(): (updates: readonly ProfileUpdate[]) => Promise<void> | void {
+    const { store } = this.deps;
+    const sync = (store as Partial<{ applySync(u: readonly ProfileUpdate[]): void }>).applySync;
+    if (typeof sync === 'function') return (u) => sync.call(store, u);
+    return (u) => store.apply(u);
+  }
+
   /** Issues a transaction's profile deltas (not awaited) and returns its place in the update order. */
   private applyTransaction(txn: Transaction): number {
-    const { deps } = this;
-    const seq = deps.sequence.next();
-    deps.store
-      .apply([
-        { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
-        { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
-      ])
-      .catch((err: unknown) => {
-        deps.metrics.storeErrors.inc({ operation: 'apply' });
-        deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
-      });
+    const seq = this.deps.sequence.next();
+    const updates: ProfileUpdate[] = [
+      { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
+      { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
+    ];
+    try {
+      const applied = this.apply(updates);
+      if (applied instanceof Promise) applied.catch((err: unknown) => this.applyFailed(txn, err));
+    } catch (err) {
+      this.applyFailed(txn, err);
+    }
     return seq;
+  }
+
+  private applyFailed(txn: Transaction, err: unknown): void {
+    this.deps.metrics.storeErrors.inc({ operation: 'apply' });
+    this.deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
   }
 
   /** Side effects of a fresh decision once it is answered: metrics, shadow score, log, event. */

@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Decision, DegradedReason } from '../events/decision-record';
+import { LeanHistogram, type HistogramChild } from './lean-histogram';
 
 /** Scoring stages timed on the hot path. */
 export type Stage = 'validate' | 'store' | 'features' | 'model' | 'decision';
@@ -10,10 +11,11 @@ const DECISIONS: readonly Decision[] = ['approve', 'challenge', 'decline'];
 /** The service's metrics, registered on one registry; children with fixed labels are bound at start. */
 export interface ServiceMetrics {
   readonly registry: Registry;
-  readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** Labels route, method, status; bind a child per series on hot paths. */
+  readonly httpDuration: LeanHistogram;
   /** Per-stage server-side timers, bound once (seconds). */
-  readonly stage: Readonly<Record<Stage, { observe(seconds: number): void }>>;
-  readonly scoringDuration: Histogram;
+  readonly stage: Readonly<Record<Stage, HistogramChild>>;
+  readonly scoringDuration: HistogramChild;
   readonly decisions: Readonly<Record<Decision, { inc(value?: number): void }>>;
   readonly degraded: Counter<'reason'>;
   readonly modelInfo: Gauge<'version' | 'role'>;
@@ -45,30 +47,19 @@ const STAGE_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.00
 export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'fraud_' });
-  const stageHistogram = new Histogram({
-    name: 'fraud_scoring_stage_duration_seconds',
-    help: 'Server-side time per scoring stage',
-    labelNames: ['stage'],
-    buckets: STAGE_BUCKETS,
-    registers: [registry],
-  });
+  const stageHistogram = new LeanHistogram('fraud_scoring_stage_duration_seconds', 'Server-side time per scoring stage', ['stage'], STAGE_BUCKETS, registry);
   const decisionCounter = new Counter({ name: 'fraud_decisions_total', help: 'Decisions returned, by outcome', labelNames: ['decision'], registers: [registry] });
   return {
     registry,
-    httpDuration: new Histogram({
-      name: 'fraud_http_request_duration_seconds',
-      help: 'HTTP request latency by route and status',
-      labelNames: ['route', 'method', 'status'],
-      buckets: HTTP_BUCKETS,
-      registers: [registry],
-    }),
-    stage: bindAll(STAGES, (s) => stageHistogram.labels(s)),
-    scoringDuration: new Histogram({
-      name: 'fraud_scoring_duration_seconds',
-      help: 'Server-side scoring time from validated request to decision (excludes HTTP)',
-      buckets: STAGE_BUCKETS,
-      registers: [registry],
-    }),
+    httpDuration: new LeanHistogram('fraud_http_request_duration_seconds', 'HTTP request latency by route and status', ['route', 'method', 'status'], HTTP_BUCKETS, registry),
+    stage: bindAll(STAGES, (stage) => stageHistogram.child({ stage })),
+    scoringDuration: new LeanHistogram(
+      'fraud_scoring_duration_seconds',
+      'Server-side scoring time from validated request to decision (excludes HTTP)',
+      [],
+      STAGE_BUCKETS,
+      registry,
+    ).child(),
     decisions: bindAll(DECISIONS, (d) => decisionCounter.labels(d)),
     degraded: new Counter({ name: 'fraud_degraded_total', help: 'Degraded responses by reason', labelNames: ['reason'], registers: [registry] }),
     modelInfo: new Gauge({ name: 'fraud_model_info', help: 'Loaded models (value 1), by version and role', labelNames: ['version', 'role'], registers: [registry] }),
