@@ -1,5 +1,5 @@
 import { CURRENCY_EXPONENTS } from './currency';
-import { Op, type Instruction } from './feature-plan';
+import { isWindow, Op, type Instruction } from './feature-plan';
 import { hasMember, SET_NAMES, type ProfileState, type SetName } from './profile-state';
 import type { EventTime } from './time';
 import { CHANNELS, type Transaction } from './transaction';
@@ -111,8 +111,6 @@ function scalarSource(i: Instruction, k: string): string {
       throw new RangeError(`op ${String(i.op)} is not a scalar feature`);
   }
 }
-
-const isWindow = (i: Instruction) => i.op >= Op.Count && i.op <= Op.EarliestFraudAge;
 
 /**
  * Compiles the plan into one straight-line function (decided once, at start-up): every feature is

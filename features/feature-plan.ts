@@ -90,3 +90,8 @@ function instruction(def: FeatureDefinition): Instruction {
 }
 
 export const PLAN: readonly Instruction[] = FEATURE_DEFINITIONS.map(instruction);
+
+/** True for the window aggregates, the instructions that read prefix tables. */
+export function isWindow(i: Instruction): boolean {
+  return i.op >= Op.Count && i.op <= Op.EarliestFraudAge;
+}

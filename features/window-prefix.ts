@@ -1,4 +1,4 @@
-import { Op, PLAN } from './feature-plan';
+import { isWindow, PLAN } from './feature-plan';
 import { RING_OFFSET, slotOf, TIERS, TOP_OFFSET, type ProfileState, type TierSpec } from './profile-state';
 
 /**
@@ -25,7 +25,7 @@ export interface AgePrefix {
  */
 export const PREFIX: readonly AgePrefix[] = [0, 1].flatMap((entity) =>
   TIERS.map((_, tierIndex) => {
-    const ages = Math.max(0, ...PLAN.filter((i) => i.op >= Op.Count && i.op <= Op.EarliestFraudAge && i.prefix === entity * TIERS.length + tierIndex).map((i) => i.hi));
+    const ages = Math.max(0, ...PLAN.filter((i) => isWindow(i) && i.prefix === entity * TIERS.length + tierIndex).map((i) => i.hi));
     return { ages, first: 0, last: 0, n: new Float64Array(ages + 1), s: new Float64Array(ages + 1), f: new Float64Array(ages + 1) };
   }),
 );

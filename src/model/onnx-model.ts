@@ -37,14 +37,19 @@ function nativeRunner(bytes: Uint8Array, options: InferenceSession.SessionOption
   const fetches = { [output]: null };
   const run: ScoreRowsNow = (matrix, rows) => {
     const res = session.run({ [input]: new Tensor('float32', matrix.subarray(0, rows * width), [rows, width]) }, fetches, {})[output] as Tensor;
-    const data = res.data as Float32Array;
-    const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
-    const c = column < cols ? column : 0;
     const out = new Float32Array(rows);
-    for (let i = 0; i < rows; i++) out[i] = data[i * cols + c] as number;
+    copyColumn(res, column, rows, out, 0);
     return out;
   };
   return { run, dispose: () => session.dispose() };
+}
+
+/** Copies `rows` values of the output's probability column (the only column of a 1-D output) into `out` at `at`. */
+function copyColumn(res: Tensor, column: number, rows: number, out: Float32Array, at: number): void {
+  const data = res.data as Float32Array;
+  const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
+  const c = column < cols ? column : 0;
+  for (let i = 0; i < rows; i++) out[at + i] = data[i * cols + c] as number;
 }
 
 function createNative(bytes: Uint8Array, options: InferenceSession.SessionOptions) {
@@ -170,9 +175,7 @@ export class OnnxModel {
       const n = Math.min(BATCH_ROWS, rows - start);
       const feeds = { [this.input]: new Tensor('float32', matrix.subarray(start * this.width, (start + n) * this.width), [n, this.width]) };
       const res = (await this.session.run(feeds, [this.output]))[this.output] as Tensor;
-      const data = res.data as Float32Array;
-      const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
-      for (let i = 0; i < n; i++) out[start + i] = data[i * cols + (this.column < cols ? this.column : 0)] as number;
+      copyColumn(res, this.column, n, out, start);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, FORMAT_CHECKERS, LABEL_SOURCES, MAX_AMOUNT_MINOR } from '../../../features';
+import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, FORMAT_CHECKERS, LABEL_SOURCES, labelEventSchema, MAX_AMOUNT_MINOR } from '../../../features';
 import type { StreamLabelEvent, StreamTransaction } from '../../validation/validators';
 
 /** A stream line the fast path decoded: valid by the event contract, exactly what `JSON.parse` gives. */
@@ -59,7 +59,7 @@ const LABEL = ascii('label');
 const choices = <T extends string>(values: readonly T[]) => values.map((value) => ({ bytes: ascii(value), value }));
 const ENUMS = {
   channel: choices(CHANNELS),
-  label: choices(['fraud', 'legitimate'] as const),
+  label: choices(labelEventSchema.properties.label.enum),
   source: choices(LABEL_SOURCES),
 };
 
