@@ -56,6 +56,27 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const onError = (what: string, err: unknown) => logger.error({ err }, what);
   const store = options.store ?? (await createProfileStore(config));
   const events = await createEventStores(config, metrics);
+  try {
+    return await wire(config, { logger, metrics, tracing, onError, store, events });
+  } catch (err) {
+    // A start that fails half-way gives back what it holds (the DATA_DIR lock above all).
+    await events.close().catch(() => undefined);
+    if (options.store === undefined) await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface Parts {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly tracing: Tracing;
+  readonly onError: (what: string, err: unknown) => void;
+  readonly store: ProfileStore;
+  readonly events: EventStores;
+}
+
+/** The rest of the composition root, once the stores are open: models, scoring, app, listening. */
+async function wire(config: Config, { logger, metrics, tracing, onError, store, events }: Parts): Promise<RunningService> {
   const specHash = featureSpecHash();
   const models = await ModelManager.create({
     registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),

@@ -12,6 +12,7 @@ export const configSchema = {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' },
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0', description: 'interface to listen on' },
     DATA_DIR: { type: 'string', minLength: 1, default: 'data', description: 'where the embedded SQLite database and spill files live' },
+    DATA_DIR_LOCK_WAIT_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 10_000, description: 'how long a starting service waits for another one to release DATA_DIR' },
     MODEL_REGISTRY_DIR: { type: 'string', minLength: 1, default: 'models', description: 'model registry directory (champion pointer + versions)' },
     MODEL_POLL_INTERVAL_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 5000, description: 'how often the champion pointer is checked' },
     CHALLENGER_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,80}$', description: 'registry version scored in shadow (logged, never returned)' },

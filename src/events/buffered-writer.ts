@@ -94,6 +94,24 @@ export class BufferedWriter<T> {
   }
 
   /**
+   * Visits every item of the spill files (oldest first; lines that do not decode are skipped): what
+   * is on disk and not yet written, e.g. left by a crashed process, for a reader that must know it.
+   */
+  forEachSpilled(visit: (item: T) => void): void {
+    for (const path of [`${this.opts.spillPath}.replay`, this.opts.spillPath]) {
+      for (const line of readLines(path)) {
+        let item: T;
+        try {
+          item = this.opts.codec.decode(line);
+        } catch {
+          continue;
+        }
+        visit(item);
+      }
+    }
+  }
+
+  /**
    * Writes everything queued so far. Resolves when all of it (including the spill file) is in the
    * sink; rejects with the sink's error when it is down (the items stay queued).
    */

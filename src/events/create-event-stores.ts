@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config';
 import type { ServiceMetrics } from '../telemetry/metrics';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import type { DecisionLog } from './decision-log';
 import type { LabelStore } from './label-store';
 import { openSqlite } from './sqlite-database';
@@ -10,15 +11,48 @@ import { SqliteLabelStore } from './sqlite-label-store';
 export interface EventStores {
   readonly decisionLog: DecisionLog;
   readonly labels: LabelStore;
-  /** Flushes the decision log and releases the connection(s). */
+  /** Flushes the decision log and releases the connection(s) and the DATA_DIR lock. */
   close(): Promise<void>;
+}
+
+export interface EventStoreOptions {
+  /**
+   * `serve` (the default): the service's own stores. It takes the DATA_DIR lock (one service per
+   * data directory: the spill file and the SQLite decision log are its alone), waiting up to
+   * DATA_DIR_LOCK_WAIT_MS for a previous holder, and the SQLite log then answers new ids from memory.
+   * `read`: a tool that reads the stores beside a running service (retrain); no lock.
+   */
+  readonly role?: 'serve' | 'read';
 }
 
 /**
  * Builds the decision log and label store from config: SQLite in `DATA_DIR` by default
- * (`DECISION_LOG=sqlite`), PostgreSQL with `DECISION_LOG=postgres` and `DATABASE_URL`.
+ * (`DECISION_LOG=sqlite`), PostgreSQL with `DECISION_LOG=postgres` and `DATABASE_URL`. Throws
+ * DataDirInUseError when serving and another service holds DATA_DIR.
  */
-export async function createEventStores(config: Config, metrics: ServiceMetrics): Promise<EventStores> {
+export async function createEventStores(config: Config, metrics: ServiceMetrics, options: EventStoreOptions = {}): Promise<EventStores> {
+  const serve = (options.role ?? 'serve') === 'serve';
+  const lock: DataDirLock | null = serve ? lockDataDir(config.DATA_DIR, config.DATA_DIR_LOCK_WAIT_MS) : null;
+  try {
+    const stores = await openStores(config, metrics, serve);
+    return {
+      decisionLog: stores.decisionLog,
+      labels: stores.labels,
+      async close() {
+        try {
+          await stores.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: boolean): Promise<EventStores> {
   const writer = {
     batchSize: config.DECISION_LOG_BATCH_SIZE,
     flushMs: config.DECISION_LOG_FLUSH_MS,
@@ -32,7 +66,7 @@ export async function createEventStores(config: Config, metrics: ServiceMetrics)
     return openPostgresEventStores(config.DATABASE_URL as string, writer);
   }
   const db = openSqlite(join(config.DATA_DIR, 'fraud.db'));
-  const decisionLog = new SqliteDecisionLog(db, writer);
+  const decisionLog = new SqliteDecisionLog(db, writer, { soleWriter });
   const labels = new SqliteLabelStore(db);
   return {
     decisionLog,

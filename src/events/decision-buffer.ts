@@ -37,6 +37,11 @@ export class DecisionBuffer {
     return this.byId.get(transactionId);
   }
 
+  /** Visits the records in the spill files (those a previous process left included). */
+  forEachSpilled(visit: (record: DecisionRecord) => void): void {
+    this.writer.forEachSpilled(visit);
+  }
+
   /** The largest applySeq among unwritten records (0 when none). */
   maxApplySeq(): number {
     let max = 0;

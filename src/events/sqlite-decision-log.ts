@@ -8,6 +8,7 @@ import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
+import { IdFilter } from './id-filter';
 
 interface Row {
   seq: number;
@@ -154,6 +155,17 @@ function inThreadSink(db: Database.Database): BatchSink<DecisionRecord> & { clos
   };
 }
 
+export interface SqliteDecisionLogOptions {
+  /**
+   * This log is the database's only writer for as long as it is open (the service holds its
+   * DATA_DIR lock, see data-dir-lock.ts). It then remembers every transaction id it has seen in
+   * an {@link IdFilter}, the stored ones read once here, and answers a look-up for an id it never
+   * saw without asking SQLite: a new transaction, the common case, costs no query. Without
+   * this guarantee another writer's records would be missed, so the default is false.
+   */
+  readonly soleWriter?: boolean;
+}
+
 /**
  * The embedded decision log: a SQLite table written in batched transactions, by a worker thread
  * when the database is a file and the writer script is built beside this module (decided once,
@@ -166,19 +178,24 @@ export class SqliteDecisionLog implements DecisionLog {
   private readonly sink: BatchSink<DecisionRecord> & { close(): Promise<void> };
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly selectRange: Database.Statement<[number, number], Row>;
+  /** Every id stored, buffered or spilled (sole writer only), else null: decided once, here. */
+  private readonly seen: IdFilter | null;
 
   constructor(
     private readonly db: Database.Database,
     writer: WriterOptions,
+    options: SqliteDecisionLogOptions = {},
   ) {
     this.selectOne = db.prepare('SELECT * FROM decisions WHERE transaction_id = ?');
     this.selectRange = db.prepare('SELECT * FROM decisions WHERE event_time >= ? AND event_time < ? ORDER BY seq');
     const script = join(__dirname, 'sqlite-decision-writer.js');
     this.sink = !db.memory && existsSync(script) ? new WriterThread(script, db.name) : inThreadSink(db);
     this.buffer = new DecisionBuffer(this.sink, writer);
+    this.seen = options.soleWriter === true ? this.loadSeen() : null;
   }
 
   append(record: DecisionRecord): void {
+    this.seen?.add(record.transactionId);
     this.buffer.append(record);
   }
 
@@ -189,8 +206,18 @@ export class SqliteDecisionLog implements DecisionLog {
   getSync(transactionId: string): DecisionRecord | null {
     const pending = this.buffer.find(transactionId);
     if (pending !== undefined) return pending;
+    if (this.seen !== null && !this.seen.mightContain(transactionId)) return null;
     const row = this.selectOne.get(transactionId);
     return row === undefined ? null : fromRow(row);
+  }
+
+  /** The ids of the table and of the spill files (a crashed run's left-overs, replayed soon). */
+  private loadSeen(): IdFilter {
+    const seen = new IdFilter();
+    const ids = this.db.prepare<[], string>('SELECT transaction_id FROM decisions').pluck();
+    for (const id of ids.iterate()) seen.add(id);
+    this.buffer.forEachSpilled((r) => seen.add(r.transactionId));
+    return seen;
   }
 
   list(range: DecisionRange): Promise<LoggedDecision[]> {

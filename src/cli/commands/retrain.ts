@@ -80,7 +80,7 @@ export const retrainCommand: Command = {
       thresholdTargets: { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 },
     };
     const runOnce = async (out: CliIO): Promise<number> => {
-      const stores = await createEventStores(config, createServiceMetrics({ defaultMetrics: false }));
+      const stores = await createEventStores(config, createServiceMetrics({ defaultMetrics: false }), { role: 'read' });
       try {
         const seedProfiles = await loadSeed(config.PROFILE_SNAPSHOT);
         const now = new Date();
