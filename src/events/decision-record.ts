@@ -12,8 +12,10 @@ export type DegradedReason = 'profile_store_timeout' | 'profile_store_error' | '
  */
 export interface DecisionRecord {
   readonly transactionId: string;
-  /** SHA-256 (hex) of the canonical JSON of the validated transaction: retries must match it. */
-  readonly requestHash: string;
+  /**
+   * The validated transaction. A retry must equal it field by field (`sameTransaction`); the
+   * stored `request_hash` column (SHA-256 of its canonical JSON) is computed when it is written.
+   */
   readonly transaction: Transaction;
   /** The transaction's event time, epoch seconds. */
   readonly eventTime: number;

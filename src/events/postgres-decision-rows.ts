@@ -1,4 +1,5 @@
 import type { Transaction } from '../../features';
+import { requestHash } from '../scoring/request-hash';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
@@ -30,7 +31,6 @@ export function decisionFromRow(r: DecisionRow): LoggedDecision {
   return {
     seq: Number(r.seq),
     transactionId: r.transaction_id,
-    requestHash: r.request_hash,
     transaction: r.transaction_json,
     eventTime: Number(r.event_time),
     features: featuresFromBytes(r.features),
@@ -77,7 +77,7 @@ export function insertDecisionsParams(batch: readonly DecisionRecord[]): unknown
   const cols: unknown[][] = COLUMNS.map(() => []);
   for (const r of batch) {
     const row: unknown[] = [
-      r.transactionId, r.requestHash, r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
+      r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
       featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
       r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
     ];

@@ -8,6 +8,7 @@ import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
+import { requestHash } from '../scoring/request-hash';
 import { IdFilter } from './id-filter';
 
 interface Row {
@@ -34,7 +35,6 @@ function fromRow(r: Row): LoggedDecision {
   return {
     seq: r.seq,
     transactionId: r.transaction_id,
-    requestHash: r.request_hash,
     transaction: JSON.parse(r.transaction_json) as Transaction,
     eventTime: r.event_time,
     features: featuresFromBytes(r.features),
@@ -53,7 +53,11 @@ function fromRow(r: Row): LoggedDecision {
 
 export type WriterOptions = DecisionWriterOptions;
 
-/** Prepares the batch insert on a connection: one transaction per batch, ids already stored ignored. */
+/**
+ * Prepares the batch insert on a connection: one transaction per batch, ids already stored
+ * ignored. Each record's request hash is computed here, in the writer thread for a file database,
+ * rather than on the scoring path.
+ */
 export function prepareDecisionInsert(db: Database.Database): (batch: readonly DecisionRecord[]) => void {
   const insert = db.prepare(
     `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
@@ -63,7 +67,7 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
   return db.transaction((batch: readonly DecisionRecord[]) => {
     for (const r of batch) {
       insert.run(
-        r.transactionId, r.requestHash, r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
+        r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
         featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
       );

@@ -28,3 +28,16 @@ export function requestHash(txn: Transaction): string {
   }
   return sha256Hex(`${text}}`);
 }
+
+/**
+ * Whether two validated transactions are the same request: equal in every contract field (a field
+ * absent from both counts as equal). Exactly when their canonical JSON, and so their
+ * {@link requestHash}, is equal; without building either. A retry is recognised by this.
+ */
+export function sameTransaction(a: Transaction, b: Transaction): boolean {
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i] as Field;
+    if (a[f] !== b[f]) return false;
+  }
+  return true;
+}

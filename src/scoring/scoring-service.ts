@@ -11,7 +11,7 @@ import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
 import { ModelRuns } from './model-runs';
 import { RecentResponses } from './recent-responses';
-import { requestHash } from './request-hash';
+import { sameTransaction } from './request-hash';
 
 /** The body of a `POST /v1/score` answer. */
 export interface ScoreResponse {
@@ -59,8 +59,9 @@ export interface ScoringDeps {
   readonly onBackgroundError: (what: string, err: unknown) => void;
 }
 
+/** A settled answer and the transaction it answered (a retry must be the same transaction). */
 interface Settled {
-  readonly hash: string;
+  readonly txn: Transaction;
   readonly response: ScoreResponse;
 }
 
@@ -75,7 +76,6 @@ interface Fresh {
 /** A fresh scoring between its synchronous steps and the model's score. */
 interface Scoring {
   readonly txn: Transaction;
-  readonly hash: string;
   readonly startedAt: number;
   readonly span: Span;
   readonly t0: number;
@@ -96,7 +96,7 @@ function responseOf(r: DecisionRecord): ScoreResponse {
 }
 
 function settledOf(r: DecisionRecord): Settled {
-  return { hash: r.requestHash, response: responseOf(r) };
+  return { txn: r.transaction, response: responseOf(r) };
 }
 
 /**
@@ -127,16 +127,15 @@ export class ScoringService {
 
   /** Answers one validated transaction (see the class comment). Rejects only on internal faults. */
   score(txn: Transaction, startedAt: number): Promise<ScoreOutcome> {
-    const hash = requestHash(txn);
     const id = txn.transactionId;
     const existing = this.recent.get(id);
-    if (existing !== undefined) return existing.then((settled) => this.replay(settled, hash));
+    if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
     // Set when this call scored the transaction (rather than finding it stored): its side effects.
     let after: (() => void) | null = null;
     const fresh = (): Promise<Settled> =>
-      this.scoreFresh(txn, hash, startedAt).then((f) => {
+      this.scoreFresh(txn, startedAt).then((f) => {
         after = f.after;
-        return { hash, response: f.response };
+        return { txn, response: f.response };
       });
     let settle: Promise<Settled>;
     try {
@@ -150,7 +149,7 @@ export class ScoringService {
     return settle.then(
       (settled) => {
         const run = after as (() => void) | null;
-        if (run === null) return this.replay(settled, hash);
+        if (run === null) return this.replay(settled, txn);
         run();
         return { kind: 'scored', response: settled.response, replayed: false };
       },
@@ -166,8 +165,8 @@ export class ScoringService {
     return this.deps.decisionLog.get(transactionId);
   }
 
-  private replay(settled: Settled, hash: string): ScoreOutcome {
-    if (settled.hash !== hash) {
+  private replay(settled: Settled, txn: Transaction): ScoreOutcome {
+    if (!sameTransaction(settled.txn, txn)) {
       this.deps.metrics.idempotentReplays.inc({ outcome: 'conflict' });
       return { kind: 'conflict' };
     }
@@ -203,15 +202,15 @@ export class ScoringService {
   }
 
   /** Scores a transaction not seen before: the sync steps now, the model in its batch, then the decision. */
-  private scoreFresh(txn: Transaction, hash: string, startedAt: number): Promise<Fresh> {
+  private scoreFresh(txn: Transaction, startedAt: number): Promise<Fresh> {
     const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
     const t0 = this.deps.now();
     const fetched = this.fetch(txn.userId, txn.merchantId);
-    if (fetched instanceof Promise) return fetched.then((f) => this.scoreFetched(txn, hash, startedAt, span, t0, f));
-    return this.scoreFetched(txn, hash, startedAt, span, t0, fetched);
+    if (fetched instanceof Promise) return fetched.then((f) => this.scoreFetched(txn, startedAt, span, t0, f));
+    return this.scoreFetched(txn, startedAt, span, t0, fetched);
   }
 
-  private scoreFetched(txn: Transaction, hash: string, startedAt: number, span: Span, t0: number, fetched: Fetched): Promise<Fresh> {
+  private scoreFetched(txn: Transaction, startedAt: number, span: Span, t0: number, fetched: Fetched): Promise<Fresh> {
     const { metrics, now } = this.deps;
     const reasons: DegradedReason[] = [];
     const t1 = now();
@@ -230,7 +229,7 @@ export class ScoringService {
     const applySeq = this.applyTransaction(txn);
     const t2 = now();
     metrics.stage.features.observe((t2 - t1) / 1000);
-    const ctx: Scoring = { txn, hash, startedAt, span, t0, t1, t2, degraded: fetched.pair === null, features, applySeq, reasons, model: this.deps.models.champion() };
+    const ctx: Scoring = { txn, startedAt, span, t0, t1, t2, degraded: fetched.pair === null, features, applySeq, reasons, model: this.deps.models.champion() };
     const model = ctx.model;
     if (model === null) {
       reasons.push('no_model');
@@ -289,7 +288,6 @@ export class ScoringService {
     };
     const record: DecisionRecord = {
       transactionId: txn.transactionId,
-      requestHash: ctx.hash,
       transaction: txn,
       eventTime: transactionTime(txn),
       features: ctx.features,

@@ -9,7 +9,6 @@ import type { DecisionRecord } from '../../../src/events/decision-record';
 export function decisionRecord(id: string, eventTime: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
   return {
     transactionId: id,
-    requestHash: `hash-${id}`,
     transaction: {
       transactionId: id,
       timestamp: formatRfc3339(eventTime),

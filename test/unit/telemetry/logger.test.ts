@@ -7,7 +7,6 @@ describe('ECS logging', () => {
     const logger = createLogger('info', { write: (s: string) => lines.push(s) });
     createDecisionEvents(logger, { enabled: true, sampleRate: 1 }).emit({
       transactionId: 't1',
-      requestHash: 'h',
       transaction: { transactionId: 't1', timestamp: '2018-09-01T10:00:00Z', userId: 'u', merchantId: 'm', amountMinor: 100, currency: 'EUR' },
       eventTime: 0,
       features: new Float32Array(1),

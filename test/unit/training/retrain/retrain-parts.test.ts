@@ -37,7 +37,7 @@ function history() {
     applyTransaction(user, 'user', x);
     applyTransaction(merchant, 'merchant', x);
     decisions.push({
-      seq: i + 1, transactionId: x.transactionId, requestHash: 'h', transaction: x, eventTime: t, features, featureSpecHash: 's', score: 0.1,
+      seq: i + 1, transactionId: x.transactionId, transaction: x, eventTime: t, features, featureSpecHash: 's', score: 0.1,
       decision: 'approve', modelVersion: 'v', shadow: null, degraded: false, degradedReasons: [], latencyMs: 1, decidedAt: '', applySeq: ++seq,
     });
   }
