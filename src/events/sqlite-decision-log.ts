@@ -8,6 +8,7 @@ import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
+import { packDecisions, type PackedDecisions } from './decision-wire';
 import { requestHash } from '../scoring/request-hash';
 import { IdFilter } from './id-filter';
 
@@ -76,7 +77,7 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
 }
 
 /** Messages to the writer thread (sqlite-decision-writer.ts) and its replies. */
-export type WriterMessage = { readonly id: number; readonly kind: 'write'; readonly batch: readonly DecisionRecord[] } | { readonly id: number; readonly kind: 'close' };
+export type WriterMessage = { readonly id: number; readonly kind: 'write'; readonly batch: PackedDecisions } | { readonly id: number; readonly kind: 'close' };
 export interface WriterReply {
   readonly id: number;
   readonly error?: string;
@@ -99,7 +100,13 @@ class WriterThread implements BatchSink<DecisionRecord> {
   ) {}
 
   write(batch: readonly DecisionRecord[]): Promise<void> {
-    return this.send({ id: ++this.nextId, kind: 'write', batch });
+    let packed: PackedDecisions;
+    try {
+      packed = packDecisions(batch);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.send({ id: ++this.nextId, kind: 'write', batch: packed });
   }
 
   /** Closes the thread's connection and ends the thread. */

@@ -1,11 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { unpackDecisions } from './decision-wire';
 import { openSqlite } from './sqlite-database';
 import { prepareDecisionInsert, type WriterMessage, type WriterReply } from './sqlite-decision-log';
 
 /**
  * The decision log's writer thread (started by SqliteDecisionLog): its own connection to the
- * database file, one transaction per batch received, a reply per message (`error` set when the
- * batch was not written, so the sender keeps and retries it). `close` closes the connection.
+ * database file, one transaction per batch received (packed, see decision-wire.ts), a reply per
+ * message (`error` set when the batch was not written, so the sender keeps and retries it).
+ * `close` closes the connection.
  */
 function main(port: NonNullable<typeof parentPort>, path: string): void {
   const db = openSqlite(path);
@@ -13,7 +15,7 @@ function main(port: NonNullable<typeof parentPort>, path: string): void {
   port.on('message', (m: WriterMessage) => {
     let reply: WriterReply = { id: m.id };
     try {
-      if (m.kind === 'write') insertAll(m.batch);
+      if (m.kind === 'write') insertAll(unpackDecisions(m.batch));
       else db.close();
     } catch (err) {
       reply = { id: m.id, error: (err as Error).message };
