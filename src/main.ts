@@ -55,13 +55,20 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const tracing: Tracing = options.tracing ?? createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
   const onError = (what: string, err: unknown) => logger.error({ err }, what);
   const store = options.store ?? (await createProfileStore(config));
-  const events = await createEventStores(config, metrics);
+  // A start that fails half-way gives back what it holds (the DATA_DIR lock above all).
+  const releaseStore = () => (options.store === undefined ? store.close().catch(() => undefined) : Promise.resolve());
+  let events: EventStores;
+  try {
+    events = await createEventStores(config, metrics);
+  } catch (err) {
+    await releaseStore();
+    throw err;
+  }
   try {
     return await wire(config, { logger, metrics, tracing, onError, store, events });
   } catch (err) {
-    // A start that fails half-way gives back what it holds (the DATA_DIR lock above all).
     await events.close().catch(() => undefined);
-    if (options.store === undefined) await store.close().catch(() => undefined);
+    await releaseStore();
     throw err;
   }
 }
