@@ -1,10 +1,6 @@
-import { transactionSchema, type Transaction } from '../../features';
+import type { Transaction } from '../../features';
+import { TRANSACTION_FIELDS as FIELDS } from '../scoring/request-hash';
 import type { DecisionRecord } from './decision-record';
-
-type Field = keyof Transaction;
-
-/** The transaction's fields in the contract's order, fixed at start. */
-const FIELDS = Object.keys(transactionSchema.properties) as Field[];
 
 /** A record's scalar fields, in a fixed order after the transaction's. */
 type Row = unknown[];

@@ -3,8 +3,10 @@ import { transactionSchema, type Transaction } from '../../features';
 
 type Field = keyof Transaction;
 
-/** The contract's fields in canonical (sorted) order, each with its `"name":` prefix, fixed at start. */
-const FIELDS: readonly Field[] = (Object.keys(transactionSchema.properties) as Field[]).sort();
+/** The contract's transaction fields in canonical (sorted) order, fixed at start. */
+export const TRANSACTION_FIELDS: readonly Field[] = (Object.keys(transactionSchema.properties) as Field[]).sort();
+const FIELDS = TRANSACTION_FIELDS;
+/** Each field's `"name":` prefix. */
 const PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
 
 /** One-shot SHA-256 where node has it (20.12+), else a Hash object: chosen once. */
