@@ -13,6 +13,7 @@ import {
   type ProfileState,
   type Transaction,
 } from '../../../features';
+import { TransactionIdIndex } from './transaction-id-index';
 
 interface Report {
   readonly label: Label;
@@ -42,7 +43,7 @@ export type TransactionOutcome = { readonly kind: 'scored'; readonly row: number
 export class OfflineReplay {
   private readonly users = new Map<string, ProfileState>();
   private readonly merchants = new Map<string, ProfileState>();
-  private readonly rowOf = new Map<string, number>();
+  private readonly rowOf = new TransactionIdIndex();
   private readonly reports = new Map<number, Report[]>();
   private rowUsers: string[] = [];
   private rowMerchants: string[] = [];
@@ -62,15 +63,14 @@ export class OfflineReplay {
    * nothing (the service answers retries from its decision log the same way).
    */
   transaction(txn: Transaction, out: Float32Array): TransactionOutcome {
-    const existing = this.rowOf.get(txn.transactionId);
-    if (existing !== undefined) return { kind: 'duplicate', row: existing };
+    const existing = this.rowOf.find(txn.transactionId);
+    if (existing >= 0) return { kind: 'duplicate', row: existing };
     const user = this.profile(this.users, txn.userId);
     const merchant = this.profile(this.merchants, txn.merchantId);
     computeFeatures(txn, user, merchant, out);
     applyTransaction(user, 'user', txn);
     applyTransaction(merchant, 'merchant', txn);
-    const row = this.rowTimes.length;
-    this.rowOf.set(txn.transactionId, row);
+    const row = this.rowOf.add(txn.transactionId);
     this.rowUsers.push(txn.userId);
     this.rowMerchants.push(txn.merchantId);
     this.rowTimes.push(transactionTime(txn));
@@ -80,8 +80,8 @@ export class OfflineReplay {
 
   /** Applies a label event at its arrival (see the class comment). */
   label(event: LabelEvent): LabelOutcome {
-    const row = this.rowOf.get(event.transactionId);
-    if (row === undefined) return { kind: 'unknown_transaction' };
+    const row = this.rowOf.find(event.transactionId);
+    if (row < 0) return { kind: 'unknown_transaction' };
     const reportedAtSeconds = (parseRfc3339(event.reportedAt) as { epochSeconds: number }).epochSeconds;
     const list = this.reports.get(row) ?? [];
     if (list.some((r) => r.source === event.source)) return { kind: 'duplicate', row };
@@ -100,6 +100,11 @@ export class OfflineReplay {
       applyLabel(this.profile(this.merchants, ref.merchantId), ref, change);
     }
     return { kind: 'applied', row, change };
+  }
+
+  /** The transaction id of a row. */
+  transactionId(row: number): string {
+    return this.rowOf.id(row);
   }
 
   /** Event time of a row's transaction, epoch seconds. */
