@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from './config/config';
-import { createDecisionEvents } from './events/decision-events';
+import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './events/decision-events';
 import { createEventStores, type EventStores } from './events/create-event-stores';
+import { createThreadedDecisionEvents } from './events/threaded-decision-events';
 import { createApp, expressServerOptions } from './http/app';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
@@ -98,12 +101,13 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
   const sequence = new ApplySequence(Math.max(await events.decisionLog.maxApplySeq(), await events.labels.maxApplySeq()));
   const now = () => performance.now();
   const wallClock = () => new Date();
+  const decisionEvents = createServiceDecisionEvents(config, logger, metrics, onError);
   const scoring = new ScoringService({
     store,
     sequence,
     models,
     decisionLog: events.decisionLog,
-    events: createDecisionEvents(logger, { enabled: config.DECISION_EVENTS === 'on', sampleRate: config.DECISION_EVENT_SAMPLE_RATE }),
+    events: decisionEvents,
     metrics,
     tracer: tracing.tracer,
     policy: {
@@ -177,6 +181,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
       clearInterval(sweeper);
       clearTimeout(timer);
       server.closeAllConnections();
+      await decisionEvents.close();
       await events.close();
       await store.close();
       await models.close();
@@ -188,3 +193,26 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
   };
   return { server, url, metrics, store, events, models, logger, close };
 }
+
+/**
+ * The ECS decision events of the config: off, or written by their own thread to stdout (decided
+ * once, here). Where the writer thread is not built beside this module (sources run by ts-jest)
+ * they are written on this thread to `logger`, which is also how tests capture them.
+ */
+function createServiceDecisionEvents(config: Config, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
+  if (config.DECISION_EVENTS === 'off') return DECISION_EVENTS_OFF;
+  const script = join(__dirname, 'events', 'decision-event-writer.js');
+  if (!existsSync(script)) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE });
+  return createThreadedDecisionEvents({
+    script,
+    fd: 1,
+    level: config.LOG_LEVEL,
+    sampleRate: config.DECISION_EVENT_SAMPLE_RATE,
+    maxBacklog: DECISION_EVENT_BACKLOG,
+    onDropped: (count) => metrics.decisionEventsDropped.inc(count),
+    onError: (err) => onError('decision event writer failed', err),
+  });
+}
+
+/** Decision events waiting for stdout beyond which new ones are dropped: a few seconds at full load. */
+const DECISION_EVENT_BACKLOG = 50_000;

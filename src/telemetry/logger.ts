@@ -1,5 +1,5 @@
 import { ecsFormat } from '@elastic/ecs-pino-format';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * The service logger: JSON lines in ECS format on stdout (Filebeat ships them to Elasticsearch
@@ -9,6 +9,10 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * `startService`'s close does. `destination` is injectable for tests.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { ...ecsFormat({ convertErr: true }), level, base: { service: { name: 'fraud-scoring' } } };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(loggerOptions(level), destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** The options of every service logger (ECS fields, `service.name`), so all lines look alike. */
+export function loggerOptions(level: string): LoggerOptions {
+  return { ...ecsFormat({ convertErr: true }), level, base: { service: { name: 'fraud-scoring' } } };
 }

@@ -25,6 +25,7 @@ export interface ServiceMetrics {
   readonly decisionLogPending: Gauge;
   readonly decisionLogSpilled: Counter;
   readonly decisionLogWriteErrors: Counter;
+  readonly decisionEventsDropped: Counter;
   readonly labels: Counter<'label' | 'source' | 'outcome'>;
   readonly idempotentReplays: Counter<'outcome'>;
 }
@@ -69,6 +70,11 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     decisionLogPending: new Gauge({ name: 'fraud_decision_log_pending', help: 'Decision records not yet durable', registers: [registry] }),
     decisionLogSpilled: new Counter({ name: 'fraud_decision_log_spilled_total', help: 'Decision records spilled to disk during a sink outage', registers: [registry] }),
     decisionLogWriteErrors: new Counter({ name: 'fraud_decision_log_write_errors_total', help: 'Failed decision log batch writes', registers: [registry] }),
+    decisionEventsDropped: new Counter({
+      name: 'fraud_decision_events_dropped_total',
+      help: 'ECS decision events not written: stdout refused them or could not keep up',
+      registers: [registry],
+    }),
     labels: new Counter({ name: 'fraud_labels_total', help: 'Feedback labels received', labelNames: ['label', 'source', 'outcome'], registers: [registry] }),
     idempotentReplays: new Counter({
       name: 'fraud_idempotent_replays_total',

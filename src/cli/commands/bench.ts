@@ -61,7 +61,7 @@ export const benchCommand: Command = {
       import('../../bench/run-bench'),
     ]);
     const json = values.json === true;
-    const events = values['decision-events'] ?? 'off';
+    const events = values['decision-events'] ?? 'on';
     if (events !== 'on' && events !== 'off') throw new UsageError(`--decision-events must be on or off, got "${events}"`);
     const rateConnections = intOption('rate-connections', values['rate-connections'], 0, 0);
     const cpuProfDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);

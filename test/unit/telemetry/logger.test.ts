@@ -1,11 +1,12 @@
-import { createDecisionEvents } from '../../../src/events/decision-events';
+import { createDecisionEvents, isSampled } from '../../../src/events/decision-events';
+import type { DecisionRecord } from '../../../src/events/decision-record';
 import { createLogger } from '../../../src/telemetry/logger';
 
 describe('ECS logging', () => {
   it('writes ECS JSON lines that Filebeat can ship as-is', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (s: string) => lines.push(s) });
-    createDecisionEvents(logger, { enabled: true, sampleRate: 1 }).emit({
+    createDecisionEvents(logger, { sampleRate: 1 }).emit({
       transactionId: 't1',
       transaction: { transactionId: 't1', timestamp: '2018-09-01T10:00:00Z', userId: 'u', merchantId: 'm', amountMinor: 100, currency: 'EUR' },
       eventTime: 0,
@@ -36,9 +37,19 @@ describe('ECS logging', () => {
     });
   });
 
-  it('writes nothing when decision events are off', () => {
-    const lines: string[] = [];
-    createDecisionEvents(createLogger('info', { write: (s: string) => lines.push(s) }), { enabled: false, sampleRate: 1 }).emit({} as never);
-    expect(lines).toEqual([]);
+  it('samples approvals by transaction id and keeps every challenge and decline', () => {
+    const record = (transactionId: string, decision: DecisionRecord['decision']) => ({ transactionId, decision }) as DecisionRecord;
+    // Sequential ids, as payment systems make them; 4000 draws at 0.25 have a standard deviation of 0.007.
+    const ids = Array.from({ length: 4000 }, (_, i) => `t-${i}`);
+    const kept = ids.filter((id) => isSampled(record(id, 'approve'), 0.25));
+    expect(Math.abs(kept.length / ids.length - 0.25)).toBeLessThan(0.025);
+    for (const prefix of ['tx000', 'pay-2026-12-06-']) {
+      const share = ids.filter((_, i) => isSampled(record(`${prefix}${i}`, 'approve'), 0.25)).length / ids.length;
+      expect(Math.abs(share - 0.25)).toBeLessThan(0.025);
+    }
+    // The same id makes the same choice on a retry.
+    expect(ids.filter((id) => isSampled(record(id, 'approve'), 0.25))).toEqual(kept);
+    expect(ids.every((id) => isSampled(record(id, 'decline'), 0) && isSampled(record(id, 'challenge'), 0))).toBe(true);
+    expect(ids.some((id) => isSampled(record(id, 'approve'), 0))).toBe(false);
   });
 });
