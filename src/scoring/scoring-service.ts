@@ -10,7 +10,6 @@ import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
 import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
 import { ModelRuns } from './model-runs';
-import { RecentResponses } from './recent-responses';
 import { sameTransaction } from './request-hash';
 
 /** The body of a `POST /v1/score` answer. */
@@ -50,7 +49,6 @@ export interface ScoringDeps {
   readonly tracer: Tracer;
   readonly policy: ScoringPolicy;
   readonly featureSpecHash: string;
-  readonly recentCapacity: number;
   /** Monotonic clock in ms (performance.now in production). */
   readonly now: () => number;
   /** Wall clock for audit timestamps. */
@@ -67,10 +65,13 @@ interface Settled {
 
 type Fetched = { readonly pair: ProfilePair; readonly reason: null } | { readonly pair: null; readonly reason: DegradedReason };
 
-/** A fresh decision's answer and its side effects (run once the answer is settled). */
+/**
+ * A fresh decision's answer and its side effects, run once the answer is settled; `logged` is
+ * called once its record is in the decision log (where a retry finds it from then on).
+ */
 interface Fresh {
   readonly response: ScoreResponse;
-  readonly after: () => void;
+  readonly after: (logged: () => void) => void;
 }
 
 /** A fresh scoring between its synchronous steps and the model's score. */
@@ -107,7 +108,14 @@ function settledOf(r: DecisionRecord): Settled {
  * Then, after the answer: shadow score, decision log, metrics, event.
  */
 export class ScoringService {
-  private readonly recent: RecentResponses<Settled>;
+  /**
+   * Answers not yet in the decision log, by transactionId: a retry while the first attempt runs
+   * waits for it instead of scoring (and updating profiles) twice. An entry leaves as soon as its
+   * record is appended to the log, which answers every later retry (from its buffer until written,
+   * then from the table). Settled answers are not kept here: each one held in memory survived two
+   * young-generation collections and was copied twice, about a third of every GC pause.
+   */
+  private readonly inFlight = new Map<string, Promise<Settled>>();
   private readonly fetch: (userId: string, merchantId: string) => Fetched | Promise<Fetched>;
   private readonly stored: (transactionId: string) => DecisionRecord | null | Promise<DecisionRecord | null>;
   private readonly runs: ModelRuns;
@@ -116,7 +124,6 @@ export class ScoringService {
   private iso = '';
 
   constructor(private readonly deps: ScoringDeps) {
-    this.recent = new RecentResponses(deps.recentCapacity);
     this.fetch = this.chooseFetch();
     this.apply = this.chooseApply();
     this.runs = new ModelRuns(deps.now);
@@ -128,10 +135,10 @@ export class ScoringService {
   /** Answers one validated transaction (see the class comment). Rejects only on internal faults. */
   score(txn: Transaction, startedAt: number): Promise<ScoreOutcome> {
     const id = txn.transactionId;
-    const existing = this.recent.get(id);
+    const existing = this.inFlight.get(id);
     if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
     // Set when this call scored the transaction (rather than finding it stored): its side effects.
-    let after: (() => void) | null = null;
+    let after: ((logged: () => void) => void) | null = null;
     const fresh = (): Promise<Settled> =>
       this.scoreFresh(txn, startedAt).then((f) => {
         after = f.after;
@@ -145,16 +152,22 @@ export class ScoringService {
     } catch (err) {
       settle = Promise.reject(err);
     }
-    this.recent.set(id, settle);
+    this.inFlight.set(id, settle);
+    const release = () => {
+      if (this.inFlight.get(id) === settle) this.inFlight.delete(id);
+    };
     return settle.then(
       (settled) => {
-        const run = after as (() => void) | null;
-        if (run === null) return this.replay(settled, txn);
-        run();
+        const run = after as ((logged: () => void) => void) | null;
+        if (run === null) {
+          release();
+          return this.replay(settled, txn);
+        }
+        run(release);
         return { kind: 'scored', response: settled.response, replayed: false };
       },
       (err: unknown) => {
-        this.recent.delete(id);
+        release();
         throw err;
       },
     );
@@ -302,7 +315,7 @@ export class ScoringService {
       decidedAt: this.decidedAt(),
       applySeq: ctx.applySeq,
     };
-    return { response, after: () => this.afterResponse(record) };
+    return { response, after: (logged) => this.afterResponse(record, logged) };
   }
 
   /** The wall clock as ISO 8601, formatted once per millisecond (many decisions share one under load). */
@@ -345,8 +358,11 @@ export class ScoringService {
     this.deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
   }
 
-  /** Side effects of a fresh decision once it is answered: metrics, shadow score, log, event. */
-  private afterResponse(record: DecisionRecord): void {
+  /**
+   * Side effects of a fresh decision once it is answered: metrics, shadow score, log, event.
+   * `logged` is called right after the record is appended to the decision log.
+   */
+  private afterResponse(record: DecisionRecord, logged: () => void): void {
     const { deps } = this;
     deps.metrics.decisions[record.decision].inc();
     countDegraded(deps.metrics, record.degradedReasons);
@@ -354,6 +370,7 @@ export class ScoringService {
     const finish = (shadow: DecisionRecord['shadow']) => {
       const final = shadow === null ? record : { ...record, shadow };
       deps.decisionLog.append(final);
+      logged();
       deps.events.emit(final);
     };
     if (challenger === null) {

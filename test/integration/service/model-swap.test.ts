@@ -102,6 +102,17 @@ describe('shadow challenger', () => {
       // The clone has the same trees, so its shadow score equals the champion's.
       expect(record.challenger).toEqual({ version: 'v-shadow', score: r.body.score });
       expect(await svc.metrics.registry.getSingleMetricAsString('fraud_model_info')).toContain('fraud_model_info{version="v-shadow",role="challenger"} 1');
+
+      // The record reaches the log only after the shadow score: retries sent while it runs, and
+      // right after the answer, still get the one answer and update profiles once.
+      const body = txn(20_001);
+      const before = (await svc.store.get(body.userId, body.merchantId)).user.total;
+      const first = postJson(`${svc.url}/v1/score`, body);
+      const retries = Array.from({ length: 10 }, () => postJson(`${svc.url}/v1/score`, body));
+      const answers = await Promise.all([first, ...retries]);
+      const late = await Promise.all(Array.from({ length: 5 }, () => postJson(`${svc.url}/v1/score`, body)));
+      expect(new Set([...answers, ...late].map((a) => JSON.stringify(a))).size).toBe(1);
+      expect((await svc.store.get(body.userId, body.merchantId)).user.total).toBe(before + 1);
     } finally {
       await svc.close();
     }

@@ -64,6 +64,20 @@ describe('POST /v1/score', () => {
     expect(await svc.metrics.registry.getSingleMetricAsString('fraud_idempotent_replays_total')).toContain('outcome="conflict"} 1');
   });
 
+  it('answers a retry from the decision log once the answer is no longer in flight', async () => {
+    const body = txn({ transactionId: 'retry-written', userId: 'retry-written-user' });
+    const first = await postJson(url, body);
+    // Still buffered for the log: answered from the buffer.
+    expect(await postJson(url, body)).toEqual(first);
+    // Written to the table: answered from there.
+    await svc.events.decisionLog.flush();
+    expect(await postJson(url, { ...body })).toEqual(first);
+    expect((await svc.store.get('retry-written-user', 'm00001')).user.total).toBe(1);
+    expect(await postJson(url, { ...body, currency: 'USD' })).toMatchObject({ status: 409 });
+    const replays = await svc.metrics.registry.getSingleMetricAsString('fraud_idempotent_replays_total');
+    expect(replays).toMatch(/outcome="replayed"} [1-9]/);
+  });
+
   it('scores concurrent duplicates once', async () => {
     const body = txn({ transactionId: 'concurrent-1', userId: 'concurrent-user' });
     const rs = await Promise.all(Array.from({ length: 20 }, () => postJson(url, body)));
