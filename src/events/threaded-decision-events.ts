@@ -58,6 +58,11 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
   const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(progress);
   const data: WriterData = { fd: opts.fd, level: opts.level, progress };
+  let pending: DecisionEventRow[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let posted = 0;
+  let droppedSeen = 0;
+  let closing: Promise<void> | null = null;
   const worker = new Worker(opts.script, { workerData: data });
   worker.unref();
   let failed = false;
@@ -73,13 +78,11 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       failed = true;
       opts.onError(new Error(`decision event writer exited with code ${code}`));
     }
+    // Rows sent that the thread never finished with are lost with it.
+    const lost = posted - Atomics.load(counters, Progress.Handled);
+    if (lost > 0) opts.onDropped(lost);
+    posted -= lost;
   });
-
-  let pending: DecisionEventRow[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let posted = 0;
-  let droppedSeen = 0;
-  let closing: Promise<void> | null = null;
 
   const flush = () => {
     if (timer !== null) clearTimeout(timer);

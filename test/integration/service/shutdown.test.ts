@@ -37,4 +37,26 @@ describe('graceful shutdown', () => {
     db.close();
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   });
+
+  it('writes one decision event per answer to stdout from its own thread, every line whole, all before exit', async () => {
+    const svc = await spawnService({ DATA_DIR: mkdtempSync(join(tmpdir(), 'events-')), MODEL_REGISTRY_DIR: copyRegistry(), DECISION_EVENTS: 'on', DECISION_EVENT_SAMPLE_RATE: '1' });
+    const ids = Array.from({ length: 400 }, (_, i) => txn(10_000 + i));
+    const answers = await Promise.all(
+      ids.map((t) => fetch(`${svc.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(t) }).then((r) => r.status)),
+    );
+    expect(answers.every((status) => status === 200)).toBe(true);
+    // Right away: events still batched in this process must be written before it exits.
+    svc.child.kill('SIGTERM');
+    expect(await svc.exited).toBe(0);
+    const lines = svc
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    // Every line on the pipe parses: the writer thread never cut into the main logger's lines.
+    const parsed = lines.map((l) => JSON.parse(l) as { message?: string; fraud?: { transaction_id: string } });
+    const events = parsed.filter((l) => l.fraud !== undefined).map((l) => (l.fraud as { transaction_id: string }).transaction_id);
+    expect(events.sort()).toEqual(ids.map((t) => t.transactionId).sort());
+    const complete = parsed.findIndex((l) => l.message === 'shutdown complete');
+    expect(complete).toBeGreaterThan(parsed.findLastIndex((l) => l.fraud !== undefined));
+  });
 });

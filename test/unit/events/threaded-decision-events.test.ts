@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDecisionEvents } from '../../../src/events/decision-events';
@@ -111,6 +111,23 @@ describe('threaded decision events', () => {
     await quiet.close();
     await createThreadedDecisionEvents(options(out.fd)).close();
     closeSync(out.fd);
+    expect(readFileSync(out.path, 'utf8')).toBe('');
+  });
+
+  it('reports a writer thread that fails and counts what is emitted after as dropped', async () => {
+    const out = tempOutput();
+    const broken = join(mkdtempSync(join(tmpdir(), 'writer-')), 'broken.js');
+    writeFileSync(broken, "throw new Error('writer cannot start');\n");
+    const errors: string[] = [];
+    let dropped = 0;
+    const events = createThreadedDecisionEvents(options(out.fd, { script: broken, onError: (err) => errors.push(err.message), onDropped: (n) => (dropped += n) }));
+    for (let i = 0; i < 5; i++) events.emit(record(i));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 5; i < 8; i++) events.emit(record(i));
+    await events.close();
+    closeSync(out.fd);
+    expect(errors).toEqual(['writer cannot start']);
+    expect(dropped).toBe(8);
     expect(readFileSync(out.path, 'utf8')).toBe('');
   });
 });
