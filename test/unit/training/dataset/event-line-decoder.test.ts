@@ -139,4 +139,16 @@ describe('EventLineDecoder', () => {
     const text = '{"type":"transaction","transactionId":"tx000000000","timestamp":"2018-04-01T00:00:20Z","userId":"c00621","merchantId":"m00409","amountMinor":8545,"currency":"EUR","channel":"ecommerce","mcc":"4899","merchantCountry":"BE","userCountry":"BE"}';
     expect(decode(new EventLineDecoder(), text)).toEqual(JSON.parse(text));
   });
+
+  it('gives back the same user and merchant ids across many distinct ones (the intern table grows)', () => {
+    const decoder = new EventLineDecoder();
+    const line = (i: number) =>
+      `{"type":"transaction","transactionId":"t${i}","timestamp":"2018-04-01T00:00:20Z","userId":"u-${i % 20_000}","merchantId":"${(i * 7919) % 30_011}.m","amountMinor":1,"currency":"EUR"}`;
+    const wrong: number[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const got = decode(decoder, line(i)) as { userId: string; merchantId: string } | undefined;
+      if (got?.userId !== `u-${i % 20_000}` || got.merchantId !== `${(i * 7919) % 30_011}.m`) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
