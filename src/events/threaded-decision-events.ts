@@ -49,10 +49,11 @@ const FLUSH_MS = 20;
 /**
  * Decision events formatted and written by a thread of their own. Formatting an ECS line (pino,
  * the ECS formatter, JSON) and writing it cost the scoring thread about 8% of its time at
- * saturation; here it keeps only the sampling draw and a flat row per event, sent in batches. Lines are the same as `createDecisionEvents` writes. Events are telemetry, the
- * decision log is the record: when the output cannot keep up, events beyond `maxBacklog` are
- * dropped and counted rather than held without bound. `close()` resolves when every event emitted
- * before it has been written.
+ * saturation; here it keeps only the sampling draw and a flat row per event, sent in batches.
+ * Lines are the same as `createDecisionEvents` writes. Events are telemetry, the decision log is
+ * the record: when the output cannot keep up, events beyond `maxBacklog` are dropped and counted
+ * rather than held without bound, and so are those a failed writer thread took with it. `close()`
+ * resolves when every event emitted before it has been written.
  */
 export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions): DecisionEvents {
   const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
