@@ -518,6 +518,7 @@ describe('monitoring: ServiceMonitor, rules and dashboard', () => {
       'fraud_decision_log_pending',
       'fraud_decision_log_spilled_total',
       'fraud_decision_log_write_errors_total',
+      'fraud_decision_events_dropped_total',
       'fraud_http_request_duration_seconds_count',
       'up',
     ]) {
