@@ -10,7 +10,7 @@ interface Waiting {
 /** Most rows per model run. */
 export const MAX_BATCH = 64;
 /** Longest the first vector of a batch waits while more arrive before the batch runs, ms. */
-export const MAX_WAIT_MS = 0.4;
+export const MAX_WAIT_MS = 0.25;
 
 /**
  * Batches model runs. A run of n rows costs about what a run of one does (onnxruntime-node's
