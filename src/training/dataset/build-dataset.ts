@@ -49,9 +49,6 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   const chunk = new Float32Array(ROWS_PER_CHUNK * FEATURE_COUNT);
   const chunkBytes = new Uint8Array(chunk.buffer);
   let inChunk = 0;
-  const timestamp: number[] = [];
-  const userId: string[] = [];
-  const merchantId: string[] = [];
   let events = 0;
   let transactions = 0;
   let labels = 0;
@@ -80,9 +77,6 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
             return;
           }
           transactions++;
-          timestamp.push(replay.rowTime(r.row));
-          userId.push(txn.userId);
-          merchantId.push(txn.merchantId);
           if (++inChunk === ROWS_PER_CHUNK) flush();
         } else {
           const r = replay.label(parsed);
@@ -113,9 +107,10 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
       // Materialised only now: the replay keeps ids as bytes, and 1.8 million strings held through
       // the whole replay cost the collector more than building them once here.
       transactionId: Array.from({ length: rows }, (_, row) => replay.transactionId(row)),
-      timestamp,
-      userId,
-      merchantId,
+      // The replay keeps these per row already.
+      timestamp: replay.rowTimesColumn(),
+      userId: replay.rowUsersColumn(),
+      merchantId: replay.rowMerchantsColumn(),
       label: Array.from(finalLabels),
       labelKnownAt: Array.from(knownAt, (v) => (Number.isNaN(v) ? null : v)),
     },

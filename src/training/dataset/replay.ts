@@ -102,6 +102,21 @@ export class OfflineReplay {
     return { kind: 'applied', row, change };
   }
 
+  /** Event time of every row's transaction (epoch seconds), by row; read-only. */
+  rowTimesColumn(): readonly number[] {
+    return this.rowTimes;
+  }
+
+  /** User id of every row, by row; read-only. */
+  rowUsersColumn(): readonly string[] {
+    return this.rowUsers;
+  }
+
+  /** Merchant id of every row, by row; read-only. */
+  rowMerchantsColumn(): readonly string[] {
+    return this.rowMerchants;
+  }
+
   /** The transaction id of a row. */
   transactionId(row: number): string {
     return this.rowOf.id(row);
