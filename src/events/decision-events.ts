@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { stringHash32 } from '../hashing/string-hash';
 import type { DecisionRecord } from './decision-record';
 
 /** Writes one ECS decision event per decision (for Filebeat → Elasticsearch → Kibana). */
@@ -11,20 +12,11 @@ export interface DecisionEvents {
 export const DECISION_EVENTS_OFF: DecisionEvents = { emit: () => undefined, close: () => Promise.resolve() };
 
 /**
- * FNV-1a of a string, finished with murmur3's avalanche step, as a fraction in [0, 1): a stable
- * per-transaction sampling draw. Without the finish, ids that differ only in their last characters
- * (`tx-1`, `tx-2`, ...) left the top bits skewed: a 0.25 rate kept 34% of such approvals.
+ * A stable per-transaction sampling draw in [0, 1). It must avalanche: plain FNV-1a, used before,
+ * kept 34% of approvals at a 0.25 rate for ids differing only in their last characters (`tx-1`, ...).
  */
 function sampleDraw(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 0x1_0000_0000;
+  return stringHash32(id) / 0x1_0000_0000;
 }
 
 /**

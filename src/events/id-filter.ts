@@ -1,3 +1,5 @@
+import { fmix32, FNV_OFFSET, FNV_PRIME } from '../hashing/string-hash';
+
 /** One Bloom filter of a fixed size: `bits` (a power of two) bits probed `probes` times per id. */
 interface Layer {
   readonly words: Uint32Array;
@@ -15,12 +17,6 @@ function layer(capacity: number, falsePositiveRate: number): Layer {
   return { words: new Uint32Array(bits / 32), mask: bits - 1, probes, capacity, count: 0 };
 }
 
-/** murmur3's 32-bit finaliser: spreads every input bit over the output. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /**
  * A set of strings that answers "maybe present" or "certainly absent": a scalable Bloom filter
@@ -104,15 +100,15 @@ export class IdFilter {
 
   /** Two independent 32-bit hashes of the id's code units (the second odd, so every probe differs). */
   private hash(id: string): void {
-    let a = 0x811c9dc5;
+    let a = FNV_OFFSET;
     let b = 0x9747b28c ^ id.length;
     for (let i = 0; i < id.length; i++) {
       const c = id.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
+      a = Math.imul(a ^ c, FNV_PRIME);
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 15;
     }
-    this.h1 = mix(a);
-    this.h2 = mix(b) | 1;
+    this.h1 = fmix32(a);
+    this.h2 = fmix32(b) | 1;
   }
 }

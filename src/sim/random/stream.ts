@@ -2,6 +2,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
+import { fmix32, FNV_PRIME } from '../../hashing/string-hash';
 
 /**
  * A seeded source of uniform draws (mutable: every call advances it). All distributions in
@@ -17,16 +18,6 @@ export interface RandomStream {
 /** A path naming one independent stream under a seed, e.g. `['transactions', customerIndex]`. */
 export type StreamPath = readonly (string | number)[];
 
-/** murmur3's 32-bit finalizer: a bijection on uint32 with full avalanche. */
-function fmix32(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
 
 /** Safe integers and strings as uint32 words, each part tagged so ['a', 1] and ['a1'] differ. */
 function words(seed: number, path: StreamPath): number[] {
@@ -58,7 +49,7 @@ export function streamState(seed: number, path: StreamPath): [number, number, nu
   const state: [number, number, number, number] = [0, 0, 0, 0];
   for (let lane = 0; lane < 4; lane += 1) {
     let h = fmix32(0x9e3779b9 * (lane + 1));
-    for (const w of key) h = fmix32(Math.imul(h ^ w, 0x01000193) + 0x7f4a7c15);
+    for (const w of key) h = fmix32(Math.imul(h ^ w, FNV_PRIME) + 0x7f4a7c15);
     state[lane] = fmix32(h ^ key.length) | 0;
   }
   if (state.every((w) => w === 0)) state[0] = 1;

@@ -1,4 +1,5 @@
 import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, FORMAT_CHECKERS, LABEL_SOURCES, labelEventSchema, MAX_AMOUNT_MINOR } from '../../../features';
+import { FNV_OFFSET, FNV_PRIME } from '../../hashing/string-hash';
 import type { StreamLabelEvent, StreamTransaction } from '../../validation/validators';
 
 /** A stream line the fast path decoded: valid by the event contract, exactly what `JSON.parse` gives. */
@@ -209,11 +210,11 @@ export class EventLineDecoder {
     const s = this.starts[field] as number;
     const e = this.ends[field] as number;
     if (e - s < 1 || e - s > MAX_ID) return undefined;
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let k = s; k < e; k++) {
       const c = bytes[k] as number;
       if (ID_CHAR[c] !== 1) return undefined;
-      h = Math.imul(h ^ c, 0x01000193);
+      h = Math.imul(h ^ c, FNV_PRIME);
     }
     if (!intern) return ownCopy(text.slice(s, e));
     // Looked up by the bytes, so a known id costs no string: a slice and a Map look-up (hashing

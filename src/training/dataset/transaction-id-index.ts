@@ -1,3 +1,5 @@
+import { stringHash32 } from '../../hashing/string-hash';
+
 /**
  * Row numbers of every transaction id a replay has seen, for duplicate detection and for resolving
  * label events to their transaction. Ids are kept as bytes in one growing arena and indexed by an
@@ -24,7 +26,7 @@ export class TransactionIdIndex {
 
   /** Row of `id`, or -1 when it was never added. */
   find(id: string): number {
-    const h = hash(id);
+    const h = stringHash32(id) | 0;
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const r = (this.slots[s] as number) - 1;
@@ -55,7 +57,7 @@ export class TransactionIdIndex {
       this.arena[at + k] = c;
     }
     this.used = at + length;
-    const h = hash(id);
+    const h = stringHash32(id) | 0;
     this.rowHash[row] = h;
     this.starts[row + 1] = this.used;
     this.count = row + 1;
@@ -99,13 +101,4 @@ function grown(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(length);
   b.set(a);
   return b;
-}
-
-/** 32-bit FNV-1a over the characters of an ASCII string, avalanched so low bits index the table. */
-function hash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 12);
 }
