@@ -108,9 +108,7 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
       // the whole replay cost the collector more than building them once here.
       transactionId: Array.from({ length: rows }, (_, row) => replay.transactionId(row)),
       // The replay keeps these per row already.
-      timestamp: replay.rowTimesColumn(),
-      userId: replay.rowUsersColumn(),
-      merchantId: replay.rowMerchantsColumn(),
+      ...replay.rowColumns(),
       label: Array.from(finalLabels),
       labelKnownAt: Array.from(knownAt, (v) => (Number.isNaN(v) ? null : v)),
     },

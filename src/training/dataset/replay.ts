@@ -102,19 +102,9 @@ export class OfflineReplay {
     return { kind: 'applied', row, change };
   }
 
-  /** Event time of every row's transaction (epoch seconds), by row; read-only. */
-  rowTimesColumn(): readonly number[] {
-    return this.rowTimes;
-  }
-
-  /** User id of every row, by row; read-only. */
-  rowUsersColumn(): readonly string[] {
-    return this.rowUsers;
-  }
-
-  /** Merchant id of every row, by row; read-only. */
-  rowMerchantsColumn(): readonly string[] {
-    return this.rowMerchants;
+  /** Per row, read-only: its transaction's event time (epoch seconds), user id and merchant id. */
+  rowColumns(): { readonly timestamp: readonly number[]; readonly userId: readonly string[]; readonly merchantId: readonly string[] } {
+    return { timestamp: this.rowTimes, userId: this.rowUsers, merchantId: this.rowMerchants };
   }
 
   /** The transaction id of a row. */
