@@ -35,7 +35,7 @@ export function formatBenchTable(r: BenchReport): string {
   const w = r.settings.world;
   lines.push(
     `world: ${w.customers} customers, ${w.terminals} terminals, seed ${w.seed}; ${w.historyDays} days of history in the store, load from the ${w.loadDays} days after; ` +
-      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; decision events ${r.settings.decisionEvents}`,
+      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; ${r.settings.saturationRounds} saturation rounds; decision events ${r.settings.decisionEvents}`,
   );
   lines.push('');
   const widths = [8, 16, 9, 8, 8, 9, 8, 6, 6, 11];
@@ -48,7 +48,11 @@ export function formatBenchTable(r: BenchReport): string {
     lines.push(row(stepCells('service', s), widths));
   }
   lines.push('');
-  lines.push(`ratio (service / baseline saturation throughput): ${num(r.ratio, 3)}`);
+  const rounds = r.saturationRounds;
+  lines.push(`ratio (service / baseline saturation throughput): ${num(r.ratio, 3)}` + (rounds.length > 1 ? `, the median of ${rounds.length} rounds (the saturation rows above are that round's)` : ''));
+  if (rounds.length > 1) {
+    lines.push(`rounds (baseline / service req/s = ratio): ${rounds.map((x) => `${x.baselineRps} / ${x.serviceRps} = ${num(x.ratio, 3)}`).join('; ')}`);
+  }
   lines.push('');
   lines.push('service, server-side (from its /metrics histograms; p50/p99 per stage, ms, bucket estimates):');
   const sw = [16, ...STAGES.map(() => 15), 17, 8, 15];

@@ -7,6 +7,7 @@ import { historySnapshot } from './history-snapshot';
 import { loadPeriod, LoadSource } from './load-source';
 import { runStep, type LoadTarget, type StepPlan, type StepResult } from './load-step';
 import { machineInfo, type MachineInfo } from './machine-info';
+import { medianRound, saturationRound, serviceFirst, type SaturationRound } from './saturation-rounds';
 import { scrapeMetrics, serverTimings, type ServerTimings } from './server-timings';
 
 /** Everything a run needs; the CLI command builds it. */
@@ -17,6 +18,8 @@ export interface BenchOptions {
   readonly rates: readonly number[];
   /** Connections of the saturation step (and of the warm-up). */
   readonly saturationConnections: number;
+  /** Saturation rounds (each a baseline and a service step); the median round is reported. */
+  readonly saturationRounds: number;
   /** Connections of a fixed-rate step at `rate` requests/s. */
   readonly fixedConnections: (rate: number) => number;
   /** Seconds of unmeasured load on each server before the first step. */
@@ -42,7 +45,7 @@ export interface TargetReport<S extends StepResult> {
   readonly url: string;
   /** Process id of the server (names its CPU profile, if any). */
   readonly pid: number;
-  /** Requests/s achieved in the saturation step. */
+  /** Requests/s achieved in the saturation step (of the median round). */
   readonly saturationRps: number;
   readonly saturation: S;
   readonly fixed: readonly S[];
@@ -55,6 +58,7 @@ export interface BenchReport {
     readonly durationSeconds: number;
     readonly warmupSeconds: number;
     readonly saturationConnections: number;
+    readonly saturationRounds: number;
     readonly decisionEvents: 'on' | 'off';
     readonly world: BenchWorld;
     readonly historySnapshotCached: boolean;
@@ -64,8 +68,10 @@ export interface BenchReport {
     /** Bodies sent that reused a load-period transaction under a new id (0 when the period sufficed). */
     readonly reusedTransactions: number;
   };
-  /** Service saturation throughput / baseline saturation throughput. */
+  /** Service saturation throughput / baseline saturation throughput, of the median round. */
   readonly ratio: number;
+  /** Every saturation round in the order run; `ratio` and both `saturation` steps are the median one's. */
+  readonly saturationRounds: readonly SaturationRound[];
 }
 
 /** Assumed service saturation (requests/s) when sizing the load period; more only means reuse. */
@@ -89,14 +95,14 @@ async function preflight(url: string, body: string): Promise<void> {
  * Runs the benchmark: builds (or reuses) the history snapshot, starts the service (embedded
  * defaults: champion model, memory store seeded from the snapshot, SQLite decision log in a temp
  * dir) and the bare baseline each in its own process, warms both up, then runs every fixed-rate
- * step and the saturation step against the baseline and then the service, scraping the service's
- * /metrics around each of its steps. Both children are stopped (gracefully, so CPU profiles are
+ * step against the baseline and then the service, then the saturation rounds (see
+ * saturation-rounds.ts), scraping the service's /metrics around each of its steps. Both children are stopped (gracefully, so CPU profiles are
  * written) whatever happens. Rejects when a server cannot start or the preflight request fails.
  */
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const stage = o.onStage ?? (() => undefined);
   const machine = machineInfo();
-  const needed = (o.warmupSeconds + o.durationSeconds) * SIZING_RPS + o.rates.reduce((a, r) => a + r, 0) * o.durationSeconds;
+  const needed = (o.warmupSeconds + o.saturationRounds * o.durationSeconds) * SIZING_RPS + o.rates.reduce((a, r) => a + r, 0) * o.durationSeconds;
   const world: BenchWorld = { ...o.world, loadDays: loadDaysFor(o.world, needed) };
   const snapshot = await historySnapshot(world, o.cacheDir, stage);
   stage(`simulating ${world.loadDays} days of load`);
@@ -161,24 +167,48 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await pause(500);
     }
     const sat: StepPlan = { rate: null, connections: o.saturationConnections, durationSeconds: o.durationSeconds };
-    stage(`baseline saturation (${sat.connections} connections)`);
-    const baselineSat = await runStep(baselineTarget, sat);
-    await pause(500);
-    stage(`service saturation (${sat.connections} connections)`);
-    const serviceSat = await serviceStep(sat);
+    const baselineSats: StepResult[] = [];
+    const serviceSats: ServiceStep[] = [];
+    const rounds: SaturationRound[] = [];
+    for (let i = 0; i < o.saturationRounds; i++) {
+      const of = `round ${i + 1} of ${o.saturationRounds}, ${sat.connections} connections`;
+      const runBaseline = async () => {
+        stage(`baseline saturation (${of})`);
+        baselineSats.push(await runStep(baselineTarget, sat));
+        await pause(500);
+      };
+      const runService = async () => {
+        stage(`service saturation (${of})`);
+        serviceSats.push(await serviceStep(sat));
+        await pause(500);
+      };
+      if (serviceFirst(i)) {
+        await runService();
+        await runBaseline();
+      } else {
+        await runBaseline();
+        await runService();
+      }
+      rounds.push(saturationRound(i, (baselineSats[i] as StepResult).throughputRps, (serviceSats[i] as ServiceStep).throughputRps));
+    }
+    const median = medianRound(rounds);
+    const baselineSat = baselineSats[median] as StepResult;
+    const serviceSat = serviceSats[median] as ServiceStep;
     return {
       machine,
       settings: {
         durationSeconds: o.durationSeconds,
         warmupSeconds: o.warmupSeconds,
         saturationConnections: o.saturationConnections,
+        saturationRounds: o.saturationRounds,
         decisionEvents: o.decisionEvents,
         world,
         historySnapshotCached: snapshot.cached,
       },
       baseline: { url: baseline.url, pid: baseline.pid, saturationRps: baselineSat.throughputRps, saturation: baselineSat, fixed: baselineFixed },
       service: { url: service.url, pid: service.pid, saturationRps: serviceSat.throughputRps, saturation: serviceSat, fixed: serviceFixed, reusedTransactions: serviceSource.reused },
-      ratio: baselineSat.throughputRps === 0 ? 0 : Math.round((serviceSat.throughputRps / baselineSat.throughputRps) * 1000) / 1000,
+      ratio: (rounds[median] as SaturationRound).ratio,
+      saturationRounds: rounds,
     };
   } finally {
     await Promise.all(children.map((c) => c.stop()));

@@ -6,7 +6,7 @@ import { intOption, parseOptions } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 
 const USAGE =
-  'bench [--json] [--duration S] [--rates LIST] [--connections N] [--rate-connections N] [--warmup S] [--decision-events on|off] ' +
+  'bench [--json] [--duration S] [--rates LIST] [--connections N] [--rounds N] [--rate-connections N] [--warmup S] [--decision-events on|off] ' +
   '[--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]';
 
 function parseRates(text: string | undefined): number[] {
@@ -42,6 +42,7 @@ export const benchCommand: Command = {
       duration: { type: 'string' },
       rates: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       'rate-connections': { type: 'string' },
       warmup: { type: 'string' },
       'decision-events': { type: 'string' },
@@ -72,6 +73,7 @@ export const benchCommand: Command = {
       durationSeconds: intOption('duration', values.duration, 10, 1),
       rates: parseRates(values.rates),
       saturationConnections: intOption('connections', values.connections, 16, 1),
+      saturationRounds: intOption('rounds', values.rounds, 3, 1),
       // Auto: one connection per 500 requests/s (see docs/performance.md, "How the load is shaped").
       fixedConnections: (rate) => (rateConnections > 0 ? rateConnections : Math.max(1, Math.ceil(rate / 500))),
       warmupSeconds: intOption('warmup', values.warmup, 5, 0),
