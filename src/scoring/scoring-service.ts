@@ -119,7 +119,7 @@ export class ScoringService {
   private readonly fetch: (userId: string, merchantId: string) => Fetched | Promise<Fetched>;
   private readonly stored: (transactionId: string) => DecisionRecord | null | Promise<DecisionRecord | null>;
   private readonly runs: ModelRuns;
-  private readonly apply: (updates: readonly ProfileUpdate[]) => Promise<void> | void;
+  private readonly apply: (txn: Transaction) => Promise<void> | void;
   private isoAt = Number.NaN;
   private iso = '';
 
@@ -329,23 +329,26 @@ export class ScoringService {
     return this.iso;
   }
 
-  /** Decided once at start: a store with a synchronous update skips the promise per request. */
-  private chooseApply(): (updates: readonly ProfileUpdate[]) => Promise<void> | void {
+  /**
+   * Decided once at start: a store that applies a whole transaction synchronously (the memory
+   * store) gets it as is, with no deltas built and no promise; any other gets its two deltas.
+   */
+  private chooseApply(): (txn: Transaction) => Promise<void> | void {
     const { store } = this.deps;
-    const sync = (store as Partial<{ applySync(u: readonly ProfileUpdate[]): void }>).applySync;
-    if (typeof sync === 'function') return (u) => sync.call(store, u);
-    return (u) => store.apply(u);
+    const sync = (store as Partial<{ applyTransactionSync(txn: Transaction): void }>).applyTransactionSync;
+    if (typeof sync === 'function') return (txn) => sync.call(store, txn);
+    return (txn) =>
+      store.apply([
+        { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
+        { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
+      ] satisfies ProfileUpdate[]);
   }
 
   /** Issues a transaction's profile deltas (not awaited) and returns its place in the update order. */
   private applyTransaction(txn: Transaction): number {
     const seq = this.deps.sequence.next();
-    const updates: ProfileUpdate[] = [
-      { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
-      { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
-    ];
     try {
-      const applied = this.apply(updates);
+      const applied = this.apply(txn);
       if (applied instanceof Promise) applied.catch((err: unknown) => this.applyFailed(txn, err));
     } catch (err) {
       this.applyFailed(txn, err);

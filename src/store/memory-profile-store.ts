@@ -1,4 +1,4 @@
-import { applyDelta, emptyProfile, type EntityRole, type ProfileState } from '../../features';
+import { applyDelta, applyTransaction, emptyProfile, type EntityRole, type ProfileState, type Transaction } from '../../features';
 import type { ProfilePair, ProfileStore, ProfileUpdate } from './profile-store';
 import { profileEntries, readSnapshot, writeSnapshot } from './profile-snapshot';
 
@@ -43,15 +43,17 @@ export class MemoryProfileStore implements ProfileStore {
 
   /** Applies updates now (no await between them, so each is atomic with respect to readers). */
   applySync(updates: readonly ProfileUpdate[]): void {
-    for (const u of updates) {
-      const map = this.map(u.role);
-      let p = map.get(u.id);
-      if (p === undefined) {
-        p = emptyProfile();
-        map.set(u.id, p);
-      }
-      applyDelta(p, u.delta);
-    }
+    for (const u of updates) applyDelta(this.profileFor(u.role, u.id), u.delta);
+  }
+
+  /**
+   * Applies a transaction to its user's and its merchant's profiles now: the same change as
+   * `applySync` of its two `transactionDelta`s (`applyTransaction` is held equal to that), without
+   * building them, which was 1.5 KB of garbage per scored request.
+   */
+  applyTransactionSync(txn: Transaction): void {
+    applyTransaction(this.profileFor('user', txn.userId), 'user', txn);
+    applyTransaction(this.profileFor('merchant', txn.merchantId), 'merchant', txn);
   }
 
   /** Sets a whole profile (snapshot loading, tests). */
@@ -70,6 +72,17 @@ export class MemoryProfileStore implements ProfileStore {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** The profile of `id`, created empty (and kept) when there is none yet. */
+  private profileFor(role: EntityRole, id: string): ProfileState {
+    const map = this.map(role);
+    let p = map.get(id);
+    if (p === undefined) {
+      p = emptyProfile();
+      map.set(id, p);
+    }
+    return p;
   }
 
   private map(role: EntityRole): Map<string, ProfileState> {

@@ -47,6 +47,30 @@ describe('MemoryProfileStore snapshots', () => {
     await expect(MemoryProfileStore.create(path)).rejects.toThrow(`${path}:2: not a profile snapshot line`);
   });
 
+  it('applies a whole transaction exactly as its two deltas, creating profiles it has not seen', async () => {
+    const byDeltas = await MemoryProfileStore.create();
+    const byTransaction = await MemoryProfileStore.create();
+    for (let i = 0; i < 300; i++) {
+      const t = txn(i, i % 7 === 0 ? { channel: undefined, merchantCountry: undefined } : {});
+      byDeltas.applySync([
+        { role: 'user', id: t.userId, delta: transactionDelta('user', t) },
+        { role: 'merchant', id: t.merchantId, delta: transactionDelta('merchant', t) },
+      ]);
+      byTransaction.applyTransactionSync(t);
+    }
+    expect(byTransaction.size()).toEqual(byDeltas.size());
+    for (const [user, merchant] of [['u0', 'm0'], ['u1', 'm1'], ['u2', 'm0']] as const) {
+      const want = byDeltas.getSync(user, merchant);
+      const got = byTransaction.getSync(user, merchant);
+      for (const role of ['user', 'merchant'] as const) {
+        expect(Buffer.from(got[role].data.buffer)).toEqual(Buffer.from(want[role].data.buffer));
+        expect([got[role].lastSeen, got[role].total]).toEqual([want[role].lastSeen, want[role].total]);
+        for (const set of ['merchants', 'channels', 'countries'] as const) expect([...got[role].sets[set]]).toEqual([...want[role].sets[set]]);
+      }
+    }
+    expect(byTransaction.getSync('u0', 'm0').user.total).toBe(100);
+  });
+
   it('gives unknown entities an empty profile', async () => {
     const store = await MemoryProfileStore.create();
     const p = await store.get('nobody', 'nowhere');
