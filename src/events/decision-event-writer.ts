@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { loggerOptions } from '../telemetry/logger';
 import { writeDecisionEvent, type DecisionEventRow } from './decision-events';
+import { readEventRows } from './event-row-wire';
 import { PIPE_ATOMIC_BYTES, Progress, type WriterData, type WriterMessage } from './threaded-decision-events';
 
 /**
@@ -60,7 +61,7 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
   };
 
   port.on('message', (m: WriterMessage) => {
-    if (m.kind === 'rows') writeRows(m.rows);
+    if (m.kind === 'rows') writeRows(readEventRows(m.rows));
     else {
       port.postMessage('closed');
       port.close();

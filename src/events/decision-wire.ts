@@ -1,77 +1,82 @@
 import type { Transaction } from '../../features';
 import { TRANSACTION_FIELDS as FIELDS } from '../scoring/request-hash';
 import type { DecisionRecord } from './decision-record';
-
-/** A record's scalar fields, in a fixed order after the transaction's. */
-type Row = unknown[];
+import { WireReader, WireWriter, type WireValue } from './wire-bytes';
 
 /**
- * A batch of decision records as sent to the writer thread: the feature vectors in one
- * Float32Array and each record as an array of values. The structured clone of an object writes
- * every property name of every record again; this form writes none and clones one buffer for the
- * vectors, about half the cost on the sending (scoring) thread.
+ * A batch of decision records as sent to the writer thread: one ArrayBuffer (see wire-bytes.ts),
+ * transferred with the message. Per record, in order: the transaction's fields (contract order,
+ * an absent optional one as undefined), then the record's own fields, the vector last but one.
  */
-export interface PackedDecisions {
-  /** Record i's vector is features[offsets[i], offsets[i + 1]). */
-  readonly offsets: Uint32Array;
-  readonly features: Float32Array;
-  readonly rows: readonly Row[];
-}
+export type PackedDecisions = ArrayBuffer;
 
 /** Packs records for the writer thread. */
 export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions {
-  const offsets = new Uint32Array(batch.length + 1);
-  for (let i = 0; i < batch.length; i++) offsets[i + 1] = (offsets[i] as number) + (batch[i] as DecisionRecord).features.length;
-  const features = new Float32Array(offsets[batch.length] as number);
-  const rows: Row[] = new Array<Row>(batch.length);
-  for (let i = 0; i < batch.length; i++) {
-    const r = batch[i] as DecisionRecord;
-    features.set(r.features, offsets[i]);
-    const row: Row = new Array<unknown>(FIELDS.length + 12);
-    let k = 0;
-    for (const f of FIELDS) row[k++] = r.transaction[f];
-    row[k++] = r.transactionId;
-    row[k++] = r.eventTime;
-    row[k++] = r.featureSpecHash;
-    row[k++] = r.score;
-    row[k++] = r.decision;
-    row[k++] = r.modelVersion;
-    row[k++] = r.shadow;
-    row[k++] = r.degraded;
-    row[k++] = r.degradedReasons;
-    row[k++] = r.latencyMs;
-    row[k++] = r.decidedAt;
-    row[k] = r.applySeq;
-    rows[i] = row;
+  const w = new WireWriter(batch.length * 512);
+  for (const r of batch) {
+    const t = r.transaction as unknown as Readonly<Record<string, WireValue>>;
+    for (const f of FIELDS) w.value(t[f]);
+    w.value(r.transactionId);
+    w.value(r.eventTime);
+    w.value(r.featureSpecHash);
+    w.value(r.score);
+    w.value(r.decision);
+    w.value(r.modelVersion);
+    w.value(r.shadow === null ? null : r.shadow.version);
+    if (r.shadow !== null) w.value(r.shadow.score);
+    w.value(r.degraded);
+    w.value(r.degradedReasons.length);
+    for (const reason of r.degradedReasons) w.value(reason);
+    w.value(r.latencyMs);
+    w.value(r.decidedAt);
+    w.value(r.applySeq);
+    w.floats(r.features);
   }
-  return { offsets, features, rows };
+  return w.finish();
 }
 
 /** The records {@link packDecisions} packed, equal field for field (absent optional fields stay absent). */
 export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
-  const { offsets, features, rows } = packed;
-  return rows.map((row, i) => {
+  const r = new WireReader(packed);
+  const out: DecisionRecord[] = [];
+  while (!r.done) {
     const transaction: Record<string, unknown> = {};
-    let k = 0;
     for (const f of FIELDS) {
-      const v = row[k++];
+      const v = r.value();
       if (v !== undefined) transaction[f] = v;
     }
-    return {
-      transactionId: row[k++] as string,
+    const transactionId = r.value() as string;
+    const eventTime = r.value() as number;
+    const featureSpecHash = r.value() as string;
+    const score = r.value() as number | null;
+    const decision = r.value() as DecisionRecord['decision'];
+    const modelVersion = r.value() as string | null;
+    const shadowVersion = r.value() as string | null;
+    const shadow = shadowVersion === null ? null : { version: shadowVersion, score: r.value() as number };
+    const degraded = r.value() as boolean;
+    const reasons = r.value() as number;
+    const degradedReasons: DecisionRecord['degradedReasons'][number][] = [];
+    for (let i = 0; i < reasons; i++) degradedReasons.push(r.value() as DecisionRecord['degradedReasons'][number]);
+    const latencyMs = r.value() as number;
+    const decidedAt = r.value() as string;
+    const applySeq = r.value() as number;
+    const features = r.floats();
+    out.push({
+      transactionId,
       transaction: transaction as unknown as Transaction,
-      features: features.slice(offsets[i], offsets[i + 1]),
-      eventTime: row[k++] as number,
-      featureSpecHash: row[k++] as string,
-      score: row[k++] as number | null,
-      decision: row[k++] as DecisionRecord['decision'],
-      modelVersion: row[k++] as string | null,
-      shadow: row[k++] as DecisionRecord['shadow'],
-      degraded: row[k++] as boolean,
-      degradedReasons: row[k++] as DecisionRecord['degradedReasons'],
-      latencyMs: row[k++] as number,
-      decidedAt: row[k++] as string,
-      applySeq: row[k] as number,
-    };
-  });
+      features,
+      eventTime,
+      featureSpecHash,
+      score,
+      decision,
+      modelVersion,
+      shadow,
+      degraded,
+      degradedReasons,
+      latencyMs,
+      decidedAt,
+      applySeq,
+    });
+  }
+  return out;
 }

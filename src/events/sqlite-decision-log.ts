@@ -123,7 +123,8 @@ class WriterThread implements BatchSink<DecisionRecord> {
     return new Promise<void>((resolve, reject) => {
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(message.id, { resolve, reject });
-      worker.postMessage(message);
+      // A packed batch is moved, not copied: the records stay with BufferedWriter for a retry.
+      worker.postMessage(message, message.kind === 'write' ? [message.batch] : []);
     });
   }
 

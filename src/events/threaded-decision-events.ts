@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { decisionEventRow, isSampled, type DecisionEventRow, type DecisionEvents } from './decision-events';
+import { isSampled, type DecisionEvents } from './decision-events';
+import { writeEventRow } from './event-row-wire';
+import { WireWriter } from './wire-bytes';
 
 /** Bytes a pipe writes atomically (POSIX PIPE_BUF on Linux): the writer never writes more at once. */
 export const PIPE_ATOMIC_BYTES = 4096;
@@ -19,7 +21,8 @@ export interface WriterData {
   readonly progress: SharedArrayBuffer;
 }
 
-export type WriterMessage = { readonly kind: 'rows'; readonly rows: readonly DecisionEventRow[] } | { readonly kind: 'close' };
+/** `rows`: that many event rows (`event-row-wire.ts`), transferred. */
+export type WriterMessage = { readonly kind: 'rows'; readonly count: number; readonly rows: ArrayBuffer } | { readonly kind: 'close' };
 
 export interface ThreadedDecisionEventsOptions {
   /** The built writer thread, `decision-event-writer.js`. */
@@ -59,7 +62,9 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
   const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(progress);
   const data: WriterData = { fd: opts.fd, level: opts.level, progress };
-  let pending: DecisionEventRow[] = [];
+  // Rows emitted and not yet sent, already in their wire form.
+  const pending = new WireWriter(MAX_BATCH * 160);
+  let pendingRows = 0;
   let timer: NodeJS.Timeout | null = null;
   let posted = 0;
   let droppedSeen = 0;
@@ -93,27 +98,28 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       opts.onDropped(dropped - droppedSeen);
       droppedSeen = dropped;
     }
-    if (pending.length === 0) return;
+    if (pendingRows === 0) return;
+    const rows = pending.finish();
+    const count = pendingRows;
+    pendingRows = 0;
     if (failed) {
-      opts.onDropped(pending.length);
-      pending = [];
+      opts.onDropped(count);
       return;
     }
-    const message: WriterMessage = { kind: 'rows', rows: pending };
-    worker.postMessage(message);
-    posted += pending.length;
-    pending = [];
+    const message: WriterMessage = { kind: 'rows', count, rows };
+    worker.postMessage(message, [rows]);
+    posted += count;
   };
 
   return {
     emit(r) {
       if (closing !== null || !isSampled(r, opts.sampleRate)) return;
-      if (posted - Atomics.load(counters, Progress.Handled) + pending.length >= opts.maxBacklog) {
+      if (posted - Atomics.load(counters, Progress.Handled) + pendingRows >= opts.maxBacklog) {
         opts.onDropped(1);
         return;
       }
-      pending.push(decisionEventRow(r));
-      if (pending.length >= MAX_BATCH) flush();
+      writeEventRow(pending, r);
+      if (++pendingRows >= MAX_BATCH) flush();
       else if (timer === null) {
         timer = setTimeout(flush, FLUSH_MS);
         timer.unref();

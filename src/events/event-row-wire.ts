@@ -1,0 +1,58 @@
+import type { DecisionRecord } from './decision-record';
+import type { DecisionEventRow } from './decision-events';
+import { WireReader, type WireWriter } from './wire-bytes';
+
+/**
+ * Appends the decision-event row of `r` (the fields of `decisionEventRow`, in its order) to `w`:
+ * done when the event is emitted, while the record is still in the cache, so that a batch leaves
+ * for the writer thread as one transferred buffer (see wire-bytes.ts).
+ */
+export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
+  const t = r.transaction;
+  w.value(r.transactionId);
+  w.value(t.userId);
+  w.value(t.merchantId);
+  w.value(t.amountMinor);
+  w.value(t.currency);
+  w.value(t.channel);
+  w.value(t.merchantCountry);
+  w.value(t.timestamp);
+  w.value(r.decision);
+  w.value(r.score);
+  w.value(r.modelVersion);
+  w.value(r.degraded);
+  w.value(r.degradedReasons.length);
+  for (const reason of r.degradedReasons) w.value(reason);
+  w.value(r.shadow === null ? null : r.shadow.version);
+  if (r.shadow !== null) w.value(r.shadow.score);
+  w.value(r.latencyMs);
+}
+
+/** The rows {@link writeEventRow} appended, in order; each equals `decisionEventRow` of its record. */
+export function readEventRows(bytes: ArrayBuffer): DecisionEventRow[] {
+  const r = new WireReader(bytes);
+  const rows: DecisionEventRow[] = [];
+  type Row = DecisionEventRow;
+  while (!r.done) {
+    const transactionId = r.value() as Row[0];
+    const userId = r.value() as Row[1];
+    const merchantId = r.value() as Row[2];
+    const amountMinor = r.value() as Row[3];
+    const currency = r.value() as Row[4];
+    const channel = r.value() as Row[5];
+    const merchantCountry = r.value() as Row[6];
+    const eventTime = r.value() as Row[7];
+    const decision = r.value() as Row[8];
+    const score = r.value() as Row[9];
+    const modelVersion = r.value() as Row[10];
+    const degraded = r.value() as Row[11];
+    const reasons = r.value() as number;
+    const degradedReasons: Row[12][number][] = [];
+    for (let i = 0; i < reasons; i++) degradedReasons.push(r.value() as Row[12][number]);
+    const shadowVersion = r.value() as string | null;
+    const challenger = shadowVersion === null ? null : { version: shadowVersion, score: r.value() as number };
+    const latencyMs = r.value() as Row[14];
+    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs]);
+  }
+  return rows;
+}
