@@ -6,9 +6,29 @@ import { WireReader, WireWriter, type WireValue } from './wire-bytes';
 /**
  * A batch of decision records as sent to the writer thread: one ArrayBuffer (see wire-bytes.ts),
  * transferred with the message. Per record, in order: the transaction's fields (contract order,
- * an absent optional one as undefined), then the record's own fields, the vector last but one.
+ * an absent optional one as undefined), then the record's own fields, the vector last.
  */
 export type PackedDecisions = ArrayBuffer;
+
+type Reason = DecisionRecord['degradedReasons'][number];
+
+/** Appends a record's shadow score (null, or its version and score) and its degraded reasons. */
+export function writeShadowAndReasons(w: WireWriter, r: Pick<DecisionRecord, 'shadow' | 'degradedReasons'>): void {
+  w.value(r.shadow === null ? null : r.shadow.version);
+  if (r.shadow !== null) w.value(r.shadow.score);
+  w.value(r.degradedReasons.length);
+  for (const reason of r.degradedReasons) w.value(reason);
+}
+
+/** Reads back what {@link writeShadowAndReasons} appended. */
+export function readShadowAndReasons(r: WireReader): Pick<DecisionRecord, 'shadow' | 'degradedReasons'> {
+  const version = r.value() as string | null;
+  const shadow = version === null ? null : { version, score: r.value() as number };
+  const count = r.value() as number;
+  const degradedReasons: Reason[] = [];
+  for (let i = 0; i < count; i++) degradedReasons.push(r.value() as Reason);
+  return { shadow, degradedReasons };
+}
 
 /** Packs records for the writer thread. */
 export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions {
@@ -22,11 +42,8 @@ export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions
     w.value(r.score);
     w.value(r.decision);
     w.value(r.modelVersion);
-    w.value(r.shadow === null ? null : r.shadow.version);
-    if (r.shadow !== null) w.value(r.shadow.score);
     w.value(r.degraded);
-    w.value(r.degradedReasons.length);
-    for (const reason of r.degradedReasons) w.value(reason);
+    writeShadowAndReasons(w, r);
     w.value(r.latencyMs);
     w.value(r.decidedAt);
     w.value(r.applySeq);
@@ -51,12 +68,8 @@ export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
     const score = r.value() as number | null;
     const decision = r.value() as DecisionRecord['decision'];
     const modelVersion = r.value() as string | null;
-    const shadowVersion = r.value() as string | null;
-    const shadow = shadowVersion === null ? null : { version: shadowVersion, score: r.value() as number };
     const degraded = r.value() as boolean;
-    const reasons = r.value() as number;
-    const degradedReasons: DecisionRecord['degradedReasons'][number][] = [];
-    for (let i = 0; i < reasons; i++) degradedReasons.push(r.value() as DecisionRecord['degradedReasons'][number]);
+    const { shadow, degradedReasons } = readShadowAndReasons(r);
     const latencyMs = r.value() as number;
     const decidedAt = r.value() as string;
     const applySeq = r.value() as number;

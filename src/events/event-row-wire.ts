@@ -1,5 +1,6 @@
 import type { DecisionRecord } from './decision-record';
 import type { DecisionEventRow } from './decision-events';
+import { readShadowAndReasons, writeShadowAndReasons } from './decision-wire';
 import { WireReader, type WireWriter } from './wire-bytes';
 
 /**
@@ -21,10 +22,7 @@ export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
   w.value(r.score);
   w.value(r.modelVersion);
   w.value(r.degraded);
-  w.value(r.degradedReasons.length);
-  for (const reason of r.degradedReasons) w.value(reason);
-  w.value(r.shadow === null ? null : r.shadow.version);
-  if (r.shadow !== null) w.value(r.shadow.score);
+  writeShadowAndReasons(w, r);
   w.value(r.latencyMs);
 }
 
@@ -46,11 +44,7 @@ export function readEventRows(bytes: ArrayBuffer): DecisionEventRow[] {
     const score = r.value() as Row[9];
     const modelVersion = r.value() as Row[10];
     const degraded = r.value() as Row[11];
-    const reasons = r.value() as number;
-    const degradedReasons: Row[12][number][] = [];
-    for (let i = 0; i < reasons; i++) degradedReasons.push(r.value() as Row[12][number]);
-    const shadowVersion = r.value() as string | null;
-    const challenger = shadowVersion === null ? null : { version: shadowVersion, score: r.value() as number };
+    const { shadow: challenger, degradedReasons } = readShadowAndReasons(r);
     const latencyMs = r.value() as Row[14];
     rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs]);
   }

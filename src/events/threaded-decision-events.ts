@@ -21,8 +21,8 @@ export interface WriterData {
   readonly progress: SharedArrayBuffer;
 }
 
-/** `rows`: that many event rows (`event-row-wire.ts`), transferred. */
-export type WriterMessage = { readonly kind: 'rows'; readonly count: number; readonly rows: ArrayBuffer } | { readonly kind: 'close' };
+/** `rows`: event rows in their wire form (`event-row-wire.ts`), transferred. */
+export type WriterMessage = { readonly kind: 'rows'; readonly rows: ArrayBuffer } | { readonly kind: 'close' };
 
 export interface ThreadedDecisionEventsOptions {
   /** The built writer thread, `decision-event-writer.js`. */
@@ -106,7 +106,7 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       opts.onDropped(count);
       return;
     }
-    const message: WriterMessage = { kind: 'rows', count, rows };
+    const message: WriterMessage = { kind: 'rows', rows };
     worker.postMessage(message, [rows]);
     posted += count;
   };
