@@ -1,17 +1,15 @@
 import { FEATURE_DEFINITIONS } from './definitions';
 import { compileEvaluator } from './feature-evaluator';
 import { PLAN } from './feature-plan';
-import { TIERS, type ProfileState } from './profile-state';
+import type { ProfileState } from './profile-state';
 import { parseRfc3339 } from './time';
 import type { Transaction } from './transaction';
-import { fillPrefix, PREFIX, type AgePrefix } from './window-prefix';
 
 /**
  * Evaluation: the definitions compile once into a plan (`feature-plan.ts`) and the plan into one
- * generated function (`feature-evaluator.ts`); per call, each (entity, tier) a window reads has its
- * prefix sums by bucket age filled once (`window-prefix.ts`), then every feature is read off them.
+ * generated function (`feature-evaluator.ts`, `window-source.ts`).
  */
-const EVALUATE = compileEvaluator(PLAN, PREFIX);
+const EVALUATE = compileEvaluator(PLAN);
 
 /** Number of features, the length of every vector {@link computeFeatures} returns. */
 export const FEATURE_COUNT = PLAN.length;
@@ -34,13 +32,6 @@ export function computeFeatures(
 ): Float32Array {
   const time = parseRfc3339(txn.timestamp);
   if (time === null) throw new RangeError(`timestamp is not RFC 3339: ${txn.timestamp}`);
-  const tiers = TIERS.length;
-  for (let t = 0; t < tiers; t++) {
-    const pu = PREFIX[t] as AgePrefix;
-    if (user !== null && pu.ages > 0) fillPrefix(user, t, time.epochSeconds, pu);
-    const pm = PREFIX[tiers + t] as AgePrefix;
-    if (merchant !== null && pm.ages > 0) fillPrefix(merchant, t, time.epochSeconds, pm);
-  }
   EVALUATE(txn, time, user, merchant, out);
   return out;
 }

@@ -4,7 +4,7 @@ import { TIERS, TIER_INDEX, type SetName, type TierSpec } from './profile-state'
 
 /**
  * The feature definitions compiled once into a flat list of instructions, in spec order. Window
- * aggregates name a prefix table (entity and tier, see `window-prefix.ts`) and the bucket ages
+ * aggregates name their entity and tier (see `window-source.ts`) and the bucket ages
  * `[lo, hi)` they cover.
  */
 export enum Op {
@@ -31,7 +31,7 @@ export interface Instruction {
   readonly op: Op;
   /** 0 = user, 1 = merchant. */
   readonly entity: number;
-  /** Index into the prefix table: entity * TIERS.length + tier. */
+  /** Index into the (entity, tier) group: entity * TIERS.length + tier. */
   readonly prefix: number;
   readonly lo: number;
   readonly hi: number;
