@@ -5,6 +5,7 @@ import { featureSpecHash } from '../../model/feature-spec-hash';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
 import { EventLineDecoder, type DecodedEvent } from './event-line-decoder';
+import { JsonArrayWriter } from './json-array-writer';
 import { forEachLine } from './ndjson-lines';
 import { OfflineReplay } from './replay';
 
@@ -93,32 +94,19 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   }
 
   const specHash = featureSpecHash();
-  const finalLabels = replay.finalLabels();
-  const knownAt = replay.labelKnownAt();
-  const rows = replay.rows;
-  const sidecar: DatasetSidecar = {
+  const header: Omit<DatasetSidecar, 'columns'> = {
     format: 'fraud-dataset/v1',
     featureNames: FEATURE_NAMES,
     specHash,
-    rows,
+    rows: replay.rows,
     matrix: { file: MATRIX_FILE, dtype: 'float32', byteOrder: 'little', layout: 'row-major' },
     source: { file: basename(opts.input), events, transactions, labels, duplicateTransactions, duplicateLabels, unknownTransactionLabels },
-    columns: {
-      // Materialised only now: the replay keeps ids as bytes, and 1.8 million strings held through
-      // the whole replay cost the collector more than building them once here.
-      transactionId: Array.from({ length: rows }, (_, row) => replay.transactionId(row)),
-      // The replay keeps these per row already.
-      ...replay.rowColumns(),
-      label: Array.from(finalLabels),
-      labelKnownAt: Array.from(knownAt, (v) => (Number.isNaN(v) ? null : v)),
-    },
   };
   const sidecarTmp = join(opts.outDir, `.${SIDECAR_FILE}.tmp`);
-  writeJsonFile(sidecarTmp, sidecar);
+  writeSidecar(sidecarTmp, header, replay);
   renameSync(matrixTmp, join(opts.outDir, MATRIX_FILE));
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
-  const { columns: _columns, ...header } = sidecar;
-  return { rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
+  return { rows: header.rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
 }
 
 /** The ordinary path for a line the fast decoder left alone: JSON.parse, then the stream validators. */
@@ -147,25 +135,35 @@ function invalid(lineNumber: number, errors: readonly { path: string; message: s
   return new InvalidEventError(`line ${lineNumber}: ${first === undefined ? 'invalid event' : `${first.path || '/'} ${first.message}`}`);
 }
 
-/** Writes a large JSON document column by column, never holding it as one string. */
-function writeJsonFile(path: string, sidecar: DatasetSidecar): void {
+/**
+ * Writes the sidecar: the header, then the per-row columns (in `DatasetSidecar['columns']` order)
+ * straight from the replay's own arrays, never holding them as one string or as arrays of values.
+ */
+function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay): void {
   const fd = openSync(path, 'w');
   try {
-    const { columns, ...header } = sidecar;
+    const out = new JsonArrayWriter(fd);
+    const rows = header.rows;
+    const { timestamp, userId, merchantId } = replay.rowColumns();
+    const ids = replay.transactionIdBytes();
+    const label = replay.finalLabels();
+    const knownAt = replay.labelKnownAt();
     const head = JSON.stringify(header);
-    writeSync(fd, `${head.slice(0, -1)},"columns":{`);
-    const names = Object.keys(columns) as (keyof DatasetSidecar['columns'])[];
-    names.forEach((name, i) => {
-      writeSync(fd, `${i > 0 ? ',' : ''}${JSON.stringify(name)}:[`);
-      const values = columns[name] as readonly unknown[];
-      const STEP = 100_000;
-      for (let at = 0; at < values.length; at += STEP) {
-        const part = JSON.stringify(values.slice(at, at + STEP));
-        writeSync(fd, `${at > 0 ? ',' : ''}${part.slice(1, -1)}`);
-      }
-      writeSync(fd, ']');
-    });
-    writeSync(fd, '}}\n');
+    out.text(`${head.slice(0, -1)},"columns":{"transactionId":`);
+    out.byteStrings(ids.bytes, ids.starts, rows);
+    out.text(',"timestamp":');
+    out.numbers(timestamp, rows);
+    out.text(',"userId":');
+    out.strings(userId, rows);
+    out.text(',"merchantId":');
+    out.strings(merchantId, rows);
+    out.text(',"label":');
+    out.numbers(label, rows);
+    // NaN (never labeled) is written null.
+    out.text(',"labelKnownAt":');
+    out.numbers(knownAt, rows);
+    out.text('}}\n');
+    out.flush();
   } finally {
     closeSync(fd);
   }

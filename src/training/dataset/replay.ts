@@ -107,9 +107,9 @@ export class OfflineReplay {
     return { timestamp: this.rowTimes, userId: this.rowUsers, merchantId: this.rowMerchants };
   }
 
-  /** The transaction id of a row. */
-  transactionId(row: number): string {
-    return this.rowOf.id(row);
+  /** Every row's transaction id as bytes (see {@link TransactionIdIndex.idBytes}). */
+  transactionIdBytes(): { readonly bytes: Uint8Array; readonly starts: Int32Array } {
+    return this.rowOf.idBytes();
   }
 
   /** Event time of a row's transaction, epoch seconds. */
