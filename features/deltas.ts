@@ -2,9 +2,8 @@ import { toCentiUnits } from './currency';
 import type { Label } from './label-event';
 import {
   addMember,
-  addToTier,
+  addTransactionToTier,
   applyDelta,
-  FIELD_OFFSET,
   TIERS,
   TIER_INDEX,
   type CounterIncrement,
@@ -89,8 +88,7 @@ export function applyTransaction(state: ProfileState, role: EntityRole, txn: Tra
   const amount = toCentiUnits(txn.amountMinor, txn.currency);
   for (let i = 0; i < TIERS.length; i++) {
     const bucket = Math.floor(t / (TIERS[i] as (typeof TIERS)[number]).bucketSeconds);
-    addToTier(state, i, bucket, FIELD_OFFSET.n, 1);
-    addToTier(state, i, bucket, FIELD_OFFSET.s, amount);
+    addTransactionToTier(state, i, bucket, amount);
   }
   if (t > state.lastSeen) state.lastSeen = t;
   state.total += 1;

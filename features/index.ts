@@ -9,3 +9,4 @@ export * from './profile-state';
 export * from './spec';
 export * from './time';
 export * from './transaction';
+export * from './warm-profiles';

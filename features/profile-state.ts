@@ -141,6 +141,28 @@ export function addToTier(state: ProfileState, tierIndex: number, id: number, fi
   d[slot + fieldOffset * length] = (d[slot + fieldOffset * length] as number) + by;
 }
 
+/**
+ * Exactly `addToTier(state, tierIndex, id, n, 1)` then `addToTier(state, tierIndex, id, s, amount)`
+ * (one transaction's counters), with one look-up of the slot.
+ */
+export function addTransactionToTier(state: ProfileState, tierIndex: number, id: number, amount: number): void {
+  const length = (TIERS[tierIndex] as TierSpec).length;
+  const d = state.data;
+  const top = d[TOP_OFFSET + tierIndex] as number;
+  if (id <= top - length) return;
+  if (id > top) d[TOP_OFFSET + tierIndex] = id;
+  const slot = (RING_OFFSET[tierIndex] as number) + slotOf(id, length);
+  if (d[slot] !== id) {
+    d[slot] = id;
+    d[slot + length] = 1;
+    d[slot + 2 * length] = 0 + amount; // as a fresh bucket plus amount: the same bits, -0 included
+    d[slot + 3 * length] = 0;
+    return;
+  }
+  d[slot + length] = (d[slot + length] as number) + 1;
+  d[slot + 2 * length] = (d[slot + 2 * length] as number) + amount;
+}
+
 /** Set size above which invisible members are swept from memory... */
 const SWEEP_THRESHOLD = 64;
 /** ...each time a new member brings the size to a multiple of this (amortised O(1) per member). */

@@ -49,6 +49,8 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
   const decoder = new EventLineDecoder();
   const chunk = new Float32Array(ROWS_PER_CHUNK * FEATURE_COUNT);
   const chunkBytes = new Uint8Array(chunk.buffer);
+  // One view per row of the chunk, made once: a view made per row was a young object per event.
+  const rowViews = Array.from({ length: ROWS_PER_CHUNK }, (_, r) => chunk.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
   let inChunk = 0;
   let events = 0;
   let transactions = 0;
@@ -71,7 +73,7 @@ export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
         events++;
         if (parsed.type === 'transaction') {
           const txn: Transaction = parsed;
-          const out = chunk.subarray(inChunk * FEATURE_COUNT, (inChunk + 1) * FEATURE_COUNT);
+          const out = rowViews[inChunk] as Float32Array;
           const r = replay.transaction(txn, out);
           if (r.kind === 'duplicate') {
             duplicateTransactions++;

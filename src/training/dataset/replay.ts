@@ -7,6 +7,7 @@ import {
   parseRfc3339,
   resolveLabel,
   transactionTime,
+  warmProfiles,
   type Label,
   type LabelEvent,
   type LabelSource,
@@ -51,6 +52,8 @@ export class OfflineReplay {
   /** Resolved label per row (1 fraud), and when it last changed (epoch s; NaN = never labeled). */
   private labels = new Uint8Array(1024);
   private knownAt = new Float64Array(1024).fill(Number.NaN);
+  /** Sum of {@link warmProfiles} results, kept only so its reads stay in the compiled code. */
+  private warmth = 0;
 
   /** Number of distinct transactions seen (= rows). */
   get rows(): number {
@@ -63,14 +66,15 @@ export class OfflineReplay {
    * nothing (the service answers retries from its decision log the same way).
    */
   transaction(txn: Transaction, out: Float32Array): TransactionOutcome {
-    const existing = this.rowOf.find(txn.transactionId);
-    if (existing >= 0) return { kind: 'duplicate', row: existing };
+    const rows = this.rowOf.size;
+    const row = this.rowOf.findOrAdd(txn.transactionId);
+    if (row < rows) return { kind: 'duplicate', row };
     const user = this.profile(this.users, txn.userId);
     const merchant = this.profile(this.merchants, txn.merchantId);
+    this.warmth += warmProfiles(user, merchant);
     computeFeatures(txn, user, merchant, out);
     applyTransaction(user, 'user', txn);
     applyTransaction(merchant, 'merchant', txn);
-    const row = this.rowOf.add(txn.transactionId);
     this.rowUsers.push(txn.userId);
     this.rowMerchants.push(txn.merchantId);
     this.rowTimes.push(transactionTime(txn));

@@ -41,6 +41,36 @@ export class TransactionIdIndex {
    * contract does not allow (longer than 64 or not one byte per character).
    */
   add(id: string): number {
+    const h = stringHash32(id) | 0;
+    const row = this.append(id, h);
+    if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(row, h);
+    return row;
+  }
+
+  /**
+   * The row of `id`, added as row {@link size} when it was never added: a row below the size
+   * before the call means it was there already. One hash and one probe, where `find` then `add`
+   * take two. Throws like {@link add}.
+   */
+  findOrAdd(id: string): number {
+    const h = stringHash32(id) | 0;
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const r = (this.slots[s] as number) - 1;
+      if (r < 0) break;
+      if (this.rowHash[r] === h && this.equals(r, id)) return r;
+    }
+    const row = this.append(id, h);
+    // The first empty slot of the probe is where `place` would put it.
+    if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.slots[s] = row + 1;
+    return row;
+  }
+
+  /** Appends `id` (hash `h`) as the next row, without indexing it. */
+  private append(id: string, h: number): number {
     const length = id.length;
     if (length < 1 || length > 64) throw new RangeError(`transaction id of ${length} characters`);
     const row = this.count;
@@ -57,12 +87,9 @@ export class TransactionIdIndex {
       this.arena[at + k] = c;
     }
     this.used = at + length;
-    const h = stringHash32(id) | 0;
     this.rowHash[row] = h;
     this.starts[row + 1] = this.used;
     this.count = row + 1;
-    if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(row, h);
     return row;
   }
 

@@ -43,10 +43,29 @@ describe('TransactionIdIndex', () => {
     );
   });
 
+  it('findOrAdd finds known ids and adds new ones exactly like find then add', () => {
+    const id = fc.string({ unit: fc.constantFrom(...'aZ09._:-'), minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 400 }), (values) => {
+        const index = new TransactionIdIndex();
+        const map = new Map<string, number>();
+        for (const value of values) {
+          const before = index.size;
+          const row = index.findOrAdd(value);
+          if (!map.has(value)) map.set(value, before);
+          expect([value, row, index.size]).toEqual([value, map.get(value), map.size]);
+        }
+        for (const [value, row] of map) expect([index.find(value), index.id(row)]).toEqual([row, value]);
+      }),
+    );
+  });
+
   it('refuses ids the contract does not allow', () => {
     const index = new TransactionIdIndex();
     expect(() => index.add('')).toThrow('transaction id of 0 characters');
     expect(() => index.add('x'.repeat(65))).toThrow('transaction id of 65 characters');
     expect(() => index.add('tx-é')).toThrow('transaction id is not ASCII');
+    expect(() => index.findOrAdd('')).toThrow('transaction id of 0 characters');
+    expect(index.size).toBe(0);
   });
 });
