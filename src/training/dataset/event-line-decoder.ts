@@ -55,6 +55,8 @@ const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
 const CURRENCY = codeTable(CURRENCY_CODES, FORMAT_CHECKERS.iso4217);
 const COUNTRY = codeTable(COUNTRY_CODES, FORMAT_CHECKERS['iso3166-alpha2']);
 const KEY_BYTES = KEYS.map(ascii);
+/** Each key followed by its closing quote and the colon. */
+const KEY_COLON = KEYS.map((k) => ascii(`${k}":`));
 const TRANSACTION = ascii('transaction');
 const LABEL = ascii('label');
 const choices = <T extends string>(values: readonly T[]) => values.map((value) => ({ bytes: ascii(value), value }));
@@ -63,6 +65,12 @@ const ENUMS = {
   label: choices(labelEventSchema.properties.label.enum),
   source: choices(LABEL_SOURCES),
 };
+
+/** True when `bytes` holds `want` at `at` (the caller has checked that it fits). */
+function startsWith(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
+  for (let k = 0; k < want.length; k++) if (bytes[at + k] !== want[k]) return false;
+  return true;
+}
 
 /** True when `bytes[at, end)` are exactly `want`. */
 function equalsAt(bytes: Uint8Array, at: number, end: number, want: Uint8Array): boolean {
@@ -113,13 +121,21 @@ export class EventLineDecoder {
     if (bytes[i++] !== 0x7b) return undefined;
     for (;;) {
       if (i >= end || bytes[i++] !== 0x22) return undefined;
-      const ks = i;
-      while (i < end && bytes[i] !== 0x22) i++;
-      // A key, its closing quote, the colon and at least one byte of value.
-      if (i + 2 >= end) return undefined;
-      const field = fieldOf(bytes, ks, i, next);
-      if (field < 0 || (seen & (1 << field)) !== 0 || bytes[i + 1] !== 0x3a) return undefined;
-      i += 2;
+      let field = next;
+      const expected = KEY_COLON[next] as Uint8Array;
+      // Keys usually come in KEYS order: the expected key with its closing quote and colon, then at
+      // least one byte of value, is matched in one pass; any other key is scanned for its quote.
+      if (i + expected.length < end && startsWith(bytes, i, expected)) i += expected.length;
+      else {
+        const ks = i;
+        while (i < end && bytes[i] !== 0x22) i++;
+        // A key, its closing quote, the colon and at least one byte of value.
+        if (i + 2 >= end) return undefined;
+        field = fieldOf(bytes, ks, i, next);
+        if (field < 0 || bytes[i + 1] !== 0x3a) return undefined;
+        i += 2;
+      }
+      if ((seen & (1 << field)) !== 0) return undefined;
       seen |= 1 << field;
       next = field + 1 === KEYS.length ? 0 : field + 1;
       const c = bytes[i] as number;
