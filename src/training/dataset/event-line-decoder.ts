@@ -187,27 +187,35 @@ export class EventLineDecoder {
     if (transactionId === undefined || timestamp === undefined || userId === undefined || merchantId === undefined || amountMinor > MAX_AMOUNT_MINOR || currency === undefined) {
       return undefined;
     }
-    const txn: { -readonly [K in keyof StreamTransaction]: StreamTransaction[K] } = { type: 'transaction', transactionId, timestamp, userId, merchantId, amountMinor, currency };
+    let channel: StreamTransaction['channel'];
+    let mcc: string | undefined;
+    let merchantCountry: string | undefined;
+    let userCountry: string | undefined;
     if ((seen & (1 << Field.Channel)) !== 0) {
-      const channel = enumValue(bytes, starts[Field.Channel] as number, ends[Field.Channel] as number, ENUMS.channel);
+      channel = enumValue(bytes, starts[Field.Channel] as number, ends[Field.Channel] as number, ENUMS.channel);
       if (channel === undefined) return undefined;
-      txn.channel = channel;
     }
     if ((seen & (1 << Field.Mcc)) !== 0) {
-      const mcc = this.mccOf(bytes, text, starts[Field.Mcc] as number, ends[Field.Mcc] as number);
+      mcc = this.mccOf(bytes, text, starts[Field.Mcc] as number, ends[Field.Mcc] as number);
       if (mcc === undefined) return undefined;
-      txn.mcc = mcc;
     }
     if ((seen & (1 << Field.MerchantCountry)) !== 0) {
-      const country = COUNTRY.get(code(bytes, starts[Field.MerchantCountry] as number, ends[Field.MerchantCountry] as number, 2));
-      if (country === undefined) return undefined;
-      txn.merchantCountry = country;
+      merchantCountry = COUNTRY.get(code(bytes, starts[Field.MerchantCountry] as number, ends[Field.MerchantCountry] as number, 2));
+      if (merchantCountry === undefined) return undefined;
     }
     if ((seen & (1 << Field.UserCountry)) !== 0) {
-      const country = COUNTRY.get(code(bytes, starts[Field.UserCountry] as number, ends[Field.UserCountry] as number, 2));
-      if (country === undefined) return undefined;
-      txn.userCountry = country;
+      userCountry = COUNTRY.get(code(bytes, starts[Field.UserCountry] as number, ends[Field.UserCountry] as number, 2));
+      if (userCountry === undefined) return undefined;
     }
+    // Every optional field present (the usual line): one object of one shape, built at once.
+    if (channel !== undefined && mcc !== undefined && merchantCountry !== undefined && userCountry !== undefined) {
+      return { type: 'transaction', transactionId, timestamp, userId, merchantId, amountMinor, currency, channel, mcc, merchantCountry, userCountry };
+    }
+    const txn: { -readonly [K in keyof StreamTransaction]: StreamTransaction[K] } = { type: 'transaction', transactionId, timestamp, userId, merchantId, amountMinor, currency };
+    if (channel !== undefined) txn.channel = channel;
+    if (mcc !== undefined) txn.mcc = mcc;
+    if (merchantCountry !== undefined) txn.merchantCountry = merchantCountry;
+    if (userCountry !== undefined) txn.userCountry = userCountry;
     return txn;
   }
 
