@@ -1,5 +1,5 @@
 import { Op, type Instruction } from './feature-plan';
-import { RING_OFFSET, TIERS, TOP_OFFSET, type TierSpec } from './profile-state';
+import { FIELD_OFFSET, RING_OFFSET, TIERS, TOP_OFFSET, type TierSpec } from './profile-state';
 
 /** A window instruction and the index of the feature it writes. */
 export interface WindowFeature {
@@ -88,9 +88,9 @@ function tierSource(windows: readonly WindowFeature[], state: string, t: number,
     if (tracksFraudAge) out.push(`let ${v('young')}_${seg} = NaN; let ${v('old')}_${seg} = NaN;`);
     const body: string[] = [];
     body.push(`if (d[at] === id) {`);
-    for (const x of fields) body.push(`${x} += d[at + ${int(L * (x === 'n' ? 1 : x === 's' ? 2 : 3))}];`);
+    for (const x of fields) body.push(`${x} += d[at + ${int(L * FIELD_OFFSET[x])}];`);
     if (tracksFraudAge) {
-      body.push(`if (d[at + ${int(3 * L)}] > 0) { if (${v('young')}_${seg} !== ${v('young')}_${seg}) ${v('young')}_${seg} = a; ${v('old')}_${seg} = a; }`);
+      body.push(`if (d[at + ${int(L * FIELD_OFFSET.f)}] > 0) { if (${v('young')}_${seg} !== ${v('young')}_${seg}) ${v('young')}_${seg} = a; ${v('old')}_${seg} = a; }`);
     }
     body.push('}');
     body.push(`at = at === ${ring} ? ${int((RING_OFFSET[t] as number) + L - 1)} : at - 1;`);
@@ -99,7 +99,12 @@ function tierSource(windows: readonly WindowFeature[], state: string, t: number,
     prev = cut;
   }
   const sum = (x: Field, lo: number, hi: number) => (lo === 0 ? `${v(x)}_${int(hi)}` : `(${v(x)}_${int(hi)} - ${v(x)}_${int(lo)})`);
-  for (const { i, k } of windows) out.push(featureSource(i, int(k), (x) => sum(x, i.lo, i.hi), segmentsOf(cuts, i.lo, i.hi).map((seg) => `${v('young')}_${seg}`), segmentsOf(cuts, i.lo, i.hi).map((seg) => `${v('old')}_${seg}`)));
+  for (const { i, k } of windows) {
+    const segs = segmentsOf(cuts, i.lo, i.hi);
+    const young = segs.map((seg) => `${v('young')}_${seg}`);
+    const old = segs.map((seg) => `${v('old')}_${seg}`);
+    out.push(featureSource(i, int(k), (x) => sum(x, i.lo, i.hi), young, old));
+  }
   out.push('}');
   return out.join('\n');
 }
