@@ -26,13 +26,8 @@ export class TransactionIdIndex {
 
   /** Row of `id`, or -1 when it was never added. */
   find(id: string): number {
-    const h = stringHash32(id) | 0;
-    const mask = this.slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const r = (this.slots[s] as number) - 1;
-      if (r < 0) return -1;
-      if (this.rowHash[r] === h && this.equals(r, id)) return r;
-    }
+    const found = this.probe(id, stringHash32(id) | 0);
+    return found >= 0 ? found : -1;
   }
 
   /**
@@ -55,18 +50,23 @@ export class TransactionIdIndex {
    */
   findOrAdd(id: string): number {
     const h = stringHash32(id) | 0;
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    for (; ; s = (s + 1) & mask) {
-      const r = (this.slots[s] as number) - 1;
-      if (r < 0) break;
-      if (this.rowHash[r] === h && this.equals(r, id)) return r;
-    }
+    const found = this.probe(id, h);
+    if (found >= 0) return found;
     const row = this.append(id, h);
     // The first empty slot of the probe is where `place` would put it.
     if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.slots[s] = row + 1;
+    else this.slots[-found - 1] = row + 1;
     return row;
+  }
+
+  /** The row of `id` (hash `h`) when it is indexed, else -(s + 1) for the empty slot s that ends its probe. */
+  private probe(id: string, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const r = (this.slots[s] as number) - 1;
+      if (r < 0) return -s - 1;
+      if (this.rowHash[r] === h && this.equals(r, id)) return r;
+    }
   }
 
   /** Appends `id` (hash `h`) as the next row, without indexing it. */
