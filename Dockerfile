@@ -32,7 +32,8 @@ ENV NODE_ENV=production \
     PORT=8080 \
     DATA_DIR=/var/lib/fraud \
     MODEL_REGISTRY_DIR=/app/models \
-    OMP_WAIT_POLICY=passive
+    OMP_WAIT_POLICY=passive \
+    NODE_OPTIONS=--max-semi-space-size=32
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

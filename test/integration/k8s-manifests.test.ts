@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { configSchema, loadConfig } from '../../src/config/config';
+import { SERVICE_NODE_FLAGS } from '../../src/config/node-flags';
 import { createServiceMetrics } from '../../src/telemetry/metrics';
 import {
   BASE_DIR,
@@ -65,7 +66,7 @@ const SCHEMA_KEYS = new Set(Object.keys(configSchema.properties));
 /** Variables the manifests set that are not service settings (documented in docs/kubernetes.md). */
 const NON_SERVICE_ENV: Readonly<Record<string, string>> = {
   NODE_ENV: 'production mode for Node and the libraries',
-  NODE_OPTIONS: 'a V8 heap ceiling below the container memory limit',
+  NODE_OPTIONS: 'a V8 heap ceiling below the container memory limit, and the service\'s V8 flags',
   OMP_WAIT_POLICY: 'XGBoost threads (libgomp) sleep instead of spinning',
 };
 /** Settings deliberately absent from the ConfigMap and the Secret. */
@@ -292,8 +293,15 @@ describe('service configuration', () => {
     for (const c of [container(servicePod(), 'fraud-scoring'), container(retrainPod(), 'retrain')]) {
       const opt = c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
       const heapMb = Number(/--max-old-space-size=(\d+)/.exec(opt)?.[1]);
-      expect(heapMb * 2 ** 20).toBeLessThan(0.8 * bytes(c.resources?.limits?.memory));
+      // The young generation comes on top: three semi-spaces at most (V8's default 16 MiB when unset).
+      const semiMb = Number(/--max-semi-space-size=(\d+)/.exec(opt)?.[1] ?? 16);
+      expect((heapMb + 3 * semiMb) * 2 ** 20).toBeLessThan(0.8 * bytes(c.resources?.limits?.memory));
     }
+  });
+
+  it("runs the service with the service's V8 flags", () => {
+    const opt = container(servicePod(), 'fraud-scoring').env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+    expect(opt.split(/\s+/)).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS]));
   });
 
   it('mounts DATA_DIR and /tmp as emptyDirs and the registry volume at MODEL_REGISTRY_DIR', () => {
