@@ -35,7 +35,8 @@ export function formatBenchTable(r: BenchReport): string {
   const w = r.settings.world;
   lines.push(
     `world: ${w.customers} customers, ${w.terminals} terminals, seed ${w.seed}; ${w.historyDays} days of history in the store, load from the ${w.loadDays} days after; ` +
-      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; ${r.settings.saturationRounds} saturation rounds; decision events ${r.settings.decisionEvents}`,
+      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; ${r.settings.saturationRounds} saturation rounds; decision events ${r.settings.decisionEvents}; ` +
+      `node flags ${r.settings.nodeFlags.join(' ') || 'none'}`,
   );
   lines.push('');
   const widths = [8, 16, 9, 8, 8, 9, 8, 6, 6, 11];
@@ -48,6 +49,9 @@ export function formatBenchTable(r: BenchReport): string {
     lines.push(row(stepCells('service', s), widths));
   }
   lines.push('');
+  const probed = (name: string, t: BenchReport['baseline']) =>
+    `${name} ${t.probe.map((p) => `${p.connections}: ${p.rps}`).join(', ')} -> ${t.saturationConnections}`;
+  if (r.baseline.probe.length > 0) lines.push(`saturation connections, probed ${r.settings.probeSeconds} s each (connections: req/s): ${probed('baseline', r.baseline)}; ${probed('service', r.service)}`);
   const rounds = r.saturationRounds;
   lines.push(`ratio (service / baseline saturation throughput): ${num(r.ratio, 3)}` + (rounds.length > 1 ? `, the median of ${rounds.length} rounds (the saturation rows above are that round's)` : ''));
   if (rounds.length > 1) {

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../config/node-flags';
 import { loadDaysFor, type BenchWorld } from './bench-world';
 import { startChildServer, type ChildServer } from './child-server';
 import { historySnapshot } from './history-snapshot';
 import { loadPeriod, LoadSource } from './load-source';
 import { runStep, type LoadTarget, type StepPlan, type StepResult } from './load-step';
 import { machineInfo, type MachineInfo } from './machine-info';
+import { bestConnections, type ProbePoint } from './saturation-probe';
 import { medianRound, saturationRound, serviceFirst, type SaturationRound } from './saturation-rounds';
 import { scrapeMetrics, serverTimings, type ServerTimings } from './server-timings';
 
@@ -16,8 +18,14 @@ export interface BenchOptions {
   readonly durationSeconds: number;
   /** Fixed rates, requests/s, in the order they run. */
   readonly rates: readonly number[];
-  /** Connections of the saturation step (and of the warm-up). */
-  readonly saturationConnections: number;
+  /**
+   * Connection counts for the saturation step: one count is used as is; with several, each server
+   * is probed at every count for `probeSeconds` and runs its rounds at its best (see
+   * saturation-probe.ts). The warm-up uses the largest.
+   */
+  readonly saturationConnections: readonly number[];
+  /** Seconds of each probe step. */
+  readonly probeSeconds: number;
   /** Saturation rounds (each a baseline and a service step); the median round is reported. */
   readonly saturationRounds: number;
   /** Connections of a fixed-rate step at `rate` requests/s. */
@@ -47,6 +55,10 @@ export interface TargetReport<S extends StepResult> {
   readonly pid: number;
   /** Requests/s achieved in the saturation step (of the median round). */
   readonly saturationRps: number;
+  /** Connections of its saturation steps: the probe's best, or the one count given. */
+  readonly saturationConnections: number;
+  /** The probe steps in the order run (empty when one count was given). */
+  readonly probe: readonly ProbePoint[];
   readonly saturation: S;
   readonly fixed: readonly S[];
 }
@@ -57,8 +69,12 @@ export interface BenchReport {
   readonly settings: {
     readonly durationSeconds: number;
     readonly warmupSeconds: number;
-    readonly saturationConnections: number;
+    /** The connection counts given (probed when more than one). */
+    readonly saturationConnections: readonly number[];
+    readonly probeSeconds: number;
     readonly saturationRounds: number;
+    /** V8 flags both servers ran with: the service's own (src/config/node-flags.ts). */
+    readonly nodeFlags: readonly string[];
     readonly decisionEvents: 'on' | 'off';
     readonly world: BenchWorld;
     readonly historySnapshotCached: boolean;
@@ -95,14 +111,18 @@ async function preflight(url: string, body: string): Promise<void> {
  * Runs the benchmark: builds (or reuses) the history snapshot, starts the service (embedded
  * defaults: champion model, memory store seeded from the snapshot, SQLite decision log in a temp
  * dir) and the bare baseline each in its own process, warms both up, then runs every fixed-rate
- * step against the baseline and then the service, then the saturation rounds (see
- * saturation-rounds.ts), scraping the service's /metrics around each of its steps. Both children are stopped (gracefully, so CPU profiles are
- * written) whatever happens. Rejects when a server cannot start or the preflight request fails.
+ * step against the baseline and then the service, then probes each server's saturating
+ * connection count (when given several, see saturation-probe.ts), then the saturation rounds
+ * (see saturation-rounds.ts), scraping the service's /metrics around each of its measured steps.
+ * Both children are stopped (gracefully, so CPU profiles are written) whatever happens. Rejects
+ * when a server cannot start or the preflight request fails.
  */
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const stage = o.onStage ?? (() => undefined);
   const machine = machineInfo();
-  const needed = (o.warmupSeconds + o.saturationRounds * o.durationSeconds) * SIZING_RPS + o.rates.reduce((a, r) => a + r, 0) * o.durationSeconds;
+  const probing = o.saturationConnections.length > 1;
+  const probeSeconds = probing ? o.saturationConnections.length * o.probeSeconds : 0;
+  const needed = (o.warmupSeconds + probeSeconds + o.saturationRounds * o.durationSeconds) * SIZING_RPS + o.rates.reduce((a, r) => a + r, 0) * o.durationSeconds;
   const world: BenchWorld = { ...o.world, loadDays: loadDaysFor(o.world, needed) };
   const snapshot = await historySnapshot(world, o.cacheDir, stage);
   stage(`simulating ${world.loadDays} days of load`);
@@ -110,7 +130,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const serviceSource = new LoadSource(period);
   const baselineSource = new LoadSource(period);
   const work = mkdtempSync(join(tmpdir(), 'fraud-bench-'));
-  const execArgv = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`];
+  // Both servers run with the service's V8 flags, as `npm start` and the image run it.
+  const execArgv = [...SERVICE_NODE_FLAGS, ...(o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`])];
   const children: ChildServer[] = [];
   try {
     stage('starting the service and the baseline');
@@ -142,7 +163,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const serviceTarget: LoadTarget = { url: service.url, path: SCORE_PATH, body: () => serviceSource.body(), pid: service.pid };
     const baselineTarget: LoadTarget = { url: baseline.url, path: SCORE_PATH, body: () => baselineSource.body(), pid: baseline.pid };
 
-    const warm: StepPlan = { rate: null, connections: o.saturationConnections, durationSeconds: o.warmupSeconds };
+    const warm: StepPlan = { rate: null, connections: Math.max(...o.saturationConnections), durationSeconds: o.warmupSeconds };
     if (o.warmupSeconds > 0) {
       stage(`warming up (${o.warmupSeconds} s each)`);
       await runStep(baselineTarget, warm);
@@ -166,20 +187,39 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       serviceFixed.push(await serviceStep(plan));
       await pause(500);
     }
-    const sat: StepPlan = { rate: null, connections: o.saturationConnections, durationSeconds: o.durationSeconds };
+    const baselineProbe: ProbePoint[] = [];
+    const serviceProbe: ProbePoint[] = [];
+    if (probing) {
+      // Count by count, each server in turn, so a drift of the machine touches both alike.
+      for (const connections of o.saturationConnections) {
+        const plan: StepPlan = { rate: null, connections, durationSeconds: o.probeSeconds };
+        stage(`probing saturation at ${connections} connections`);
+        baselineProbe.push({ connections, rps: (await runStep(baselineTarget, plan)).throughputRps });
+        await pause(500);
+        serviceProbe.push({ connections, rps: (await runStep(serviceTarget, plan)).throughputRps });
+        await pause(500);
+      }
+    }
+    const satOf = (probe: readonly ProbePoint[]): StepPlan => ({
+      rate: null,
+      connections: probing ? bestConnections(probe) : (o.saturationConnections[0] as number),
+      durationSeconds: o.durationSeconds,
+    });
+    const baselineSat = satOf(baselineProbe);
+    const serviceSat = satOf(serviceProbe);
     const baselineSats: StepResult[] = [];
     const serviceSats: ServiceStep[] = [];
     const rounds: SaturationRound[] = [];
     for (let i = 0; i < o.saturationRounds; i++) {
-      const of = `round ${i + 1} of ${o.saturationRounds}, ${sat.connections} connections`;
+      const of = `round ${i + 1} of ${o.saturationRounds}`;
       const runBaseline = async () => {
-        stage(`baseline saturation (${of})`);
-        baselineSats.push(await runStep(baselineTarget, sat));
+        stage(`baseline saturation (${of}, ${baselineSat.connections} connections)`);
+        baselineSats.push(await runStep(baselineTarget, baselineSat));
         await pause(500);
       };
       const runService = async () => {
-        stage(`service saturation (${of})`);
-        serviceSats.push(await serviceStep(sat));
+        stage(`service saturation (${of}, ${serviceSat.connections} connections)`);
+        serviceSats.push(await serviceStep(serviceSat));
         await pause(500);
       };
       if (serviceFirst(i)) {
@@ -192,21 +232,40 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       rounds.push(saturationRound(i, (baselineSats[i] as StepResult).throughputRps, (serviceSats[i] as ServiceStep).throughputRps));
     }
     const median = medianRound(rounds);
-    const baselineSat = baselineSats[median] as StepResult;
-    const serviceSat = serviceSats[median] as ServiceStep;
+    const baselineMedian = baselineSats[median] as StepResult;
+    const serviceMedian = serviceSats[median] as ServiceStep;
     return {
       machine,
       settings: {
         durationSeconds: o.durationSeconds,
         warmupSeconds: o.warmupSeconds,
         saturationConnections: o.saturationConnections,
+        probeSeconds: o.probeSeconds,
         saturationRounds: o.saturationRounds,
+        nodeFlags: SERVICE_NODE_FLAGS,
         decisionEvents: o.decisionEvents,
         world,
         historySnapshotCached: snapshot.cached,
       },
-      baseline: { url: baseline.url, pid: baseline.pid, saturationRps: baselineSat.throughputRps, saturation: baselineSat, fixed: baselineFixed },
-      service: { url: service.url, pid: service.pid, saturationRps: serviceSat.throughputRps, saturation: serviceSat, fixed: serviceFixed, reusedTransactions: serviceSource.reused },
+      baseline: {
+        url: baseline.url,
+        pid: baseline.pid,
+        saturationRps: baselineMedian.throughputRps,
+        saturationConnections: baselineSat.connections,
+        probe: baselineProbe,
+        saturation: baselineMedian,
+        fixed: baselineFixed,
+      },
+      service: {
+        url: service.url,
+        pid: service.pid,
+        saturationRps: serviceMedian.throughputRps,
+        saturationConnections: serviceSat.connections,
+        probe: serviceProbe,
+        saturation: serviceMedian,
+        fixed: serviceFixed,
+        reusedTransactions: serviceSource.reused,
+      },
       ratio: (rounds[median] as SaturationRound).ratio,
       saturationRounds: rounds,
     };

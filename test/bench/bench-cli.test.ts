@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bestConnections } from '../../src/bench/saturation-probe';
+import { SERVICE_NODE_FLAGS } from '../../src/config/node-flags';
 
 const FRAUDCTL = join(__dirname, '../../dist/src/cli/fraudctl.js');
 const run = promisify(execFile);
@@ -30,17 +32,18 @@ describe('fraudctl bench (smoke)', () => {
   afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
   it('prints one JSON object with baseline, service and ratio, and no errors at any step', async () => {
-    const args = ['bench', '--json', '--duration', '1', '--rates', '20,50', '--warmup', '1', '--connections', '2', '--rounds', '2'];
+    const args = ['bench', '--json', '--duration', '1', '--rates', '20,50', '--warmup', '1', '--connections', '1,2', '--probe', '1', '--rounds', '2'];
     args.push('--customers', '200', '--terminals', '400', '--history-days', '14', '--cache', cache);
     const { stdout } = await run(process.execPath, [FRAUDCTL, ...args], { cwd: join(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 });
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0] as string) as {
-      baseline: { saturationRps: number; saturation: Step; fixed: Step[] };
-      service: { saturationRps: number; saturation: Step & { server: Record<string, unknown> }; fixed: (Step & { server: { stages: Record<string, { count: number }>; scoring: { count: number; p99Ms: number } } })[] };
+      baseline: { saturationRps: number; saturationConnections: number; probe: { connections: number; rps: number }[]; saturation: Step; fixed: Step[] };
+      service: { saturationRps: number; saturationConnections: number; probe: { connections: number; rps: number }[]; saturation: Step & { server: Record<string, unknown> }; fixed: (Step & { server: { stages: Record<string, { count: number }>; scoring: { count: number; p99Ms: number } } })[] };
       ratio: number;
       saturationRounds: { baselineRps: number; serviceRps: number; ratio: number; serviceFirst: boolean }[];
       machine: { cpus: number; node: string };
+      settings: { saturationConnections: number[]; nodeFlags: string[] };
     };
     expect(report.machine.node).toBe(process.version);
     for (const target of [report.baseline, report.service]) {
@@ -54,6 +57,15 @@ describe('fraudctl bench (smoke)', () => {
       }
     }
     expect(report.service.saturation.rate).toBeNull();
+    // Each server was probed at both counts and ran its saturation rounds at its best one.
+    expect(report.settings.saturationConnections).toEqual([1, 2]);
+    expect(report.settings.nodeFlags).toEqual([...SERVICE_NODE_FLAGS]);
+    for (const target of [report.baseline, report.service]) {
+      expect(target.probe.map((p) => p.connections)).toEqual([1, 2]);
+      for (const p of target.probe) expect(p.rps).toBeGreaterThan(0);
+      expect(target.saturationConnections).toBe(bestConnections(target.probe));
+      expect(target.saturation.connections).toBe(target.saturationConnections);
+    }
     for (const step of report.service.fixed) {
       expect(Object.keys(step.server.stages)).toEqual(['validate', 'store', 'features', 'model', 'decision']);
       // Every answered request of the step was timed server-side (plus the few still in flight when

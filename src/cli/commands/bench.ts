@@ -6,7 +6,7 @@ import { intOption, parseOptions } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 
 const USAGE =
-  'bench [--json] [--duration S] [--rates LIST] [--connections N] [--rounds N] [--rate-connections N] [--warmup S] [--decision-events on|off] ' +
+  'bench [--json] [--duration S] [--rates LIST] [--connections LIST] [--probe S] [--rounds N] [--rate-connections N] [--warmup S] [--decision-events on|off] ' +
   '[--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]';
 
 function parseRates(text: string | undefined): number[] {
@@ -42,6 +42,7 @@ export const benchCommand: Command = {
       duration: { type: 'string' },
       rates: { type: 'string' },
       connections: { type: 'string' },
+      probe: { type: 'string' },
       rounds: { type: 'string' },
       'rate-connections': { type: 'string' },
       warmup: { type: 'string' },
@@ -55,16 +56,19 @@ export const benchCommand: Command = {
       seed: { type: 'string' },
     });
     // Loaded here, not at the top: every fraudctl command (serve too) imports this file.
-    const [{ DEFAULT_BENCH_WORLD }, { formatBenchTable }, { summarizeCpuProfile }, { runBench }] = await Promise.all([
+    const [{ DEFAULT_BENCH_WORLD }, { formatBenchTable }, { summarizeCpuProfile }, { runBench }, { DEFAULT_CONNECTION_LADDER, parseConnectionLadder }] = await Promise.all([
       import('../../bench/bench-world'),
       import('../../bench/bench-table'),
       import('../../bench/cpu-profile-summary'),
       import('../../bench/run-bench'),
+      import('../../bench/saturation-probe'),
     ]);
     const json = values.json === true;
     const events = values['decision-events'] ?? 'on';
     if (events !== 'on' && events !== 'off') throw new UsageError(`--decision-events must be on or off, got "${events}"`);
     const rateConnections = intOption('rate-connections', values['rate-connections'], 0, 0);
+    const ladder = values.connections === undefined ? DEFAULT_CONNECTION_LADDER : parseConnectionLadder(values.connections);
+    if (ladder === null) throw new UsageError(`--connections must be a positive integer or a comma-separated list of distinct ones, got "${values.connections}"`);
     const cpuProfDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
     if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
     const profilesBefore = new Set(cpuProfDir === undefined ? [] : readdirSync(cpuProfDir));
@@ -72,7 +76,8 @@ export const benchCommand: Command = {
     const report = await runBench({
       durationSeconds: intOption('duration', values.duration, 10, 1),
       rates: parseRates(values.rates),
-      saturationConnections: intOption('connections', values.connections, 16, 1),
+      saturationConnections: ladder,
+      probeSeconds: intOption('probe', values.probe, 3, 1),
       saturationRounds: intOption('rounds', values.rounds, 3, 1),
       // Auto: one connection per 500 requests/s (see docs/performance.md, "How the load is shaped").
       fixedConnections: (rate) => (rateConnections > 0 ? rateConnections : Math.max(1, Math.ceil(rate / 500))),
