@@ -9,8 +9,13 @@ interface Waiting {
 
 /** Most rows per model run. */
 export const MAX_BATCH = 64;
-/** Longest the first vector of a batch waits while more arrive before the batch runs, ms. */
-export const MAX_WAIT_MS = 0.25;
+/**
+ * Longest the first vector of a batch waits while more arrive before the batch runs, ms. Only a
+ * long loop turn (saturation) reaches it; a run costs ~55 µs more cache-cold than warm, so at 64
+ * connections 0.25 ms gave batches of ~10 rows and 0.5 ms of ~20: 6.5 % more throughput
+ * (docs/performance.md, seventh round).
+ */
+export const MAX_WAIT_MS = 0.5;
 
 /**
  * Batches model runs. A run of n rows costs about what a run of one does (onnxruntime-node's
