@@ -93,3 +93,73 @@ export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
   }
   return out;
 }
+
+/** Each contract field's `"name":` prefix in JSON text, in {@link FIELDS} order. */
+const JSON_PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
+const USER_ID = FIELDS.indexOf('userId');
+const MERCHANT_ID = FIELDS.indexOf('merchantId');
+
+/**
+ * One packed record as the decision log stores it. `transactionJson` is the transaction's JSON
+ * with its fields in contract order, which is sorted: exactly `JSON.stringify` of the unpacked
+ * transaction, and exactly its canonical JSON (the text `requestHash` hashes). `features` is the
+ * vector's float32 little-endian bytes, a view into the packed buffer.
+ */
+export type StoredDecision = Omit<DecisionRecord, 'transaction' | 'features'> & {
+  readonly transactionJson: string;
+  readonly userId: string;
+  readonly merchantId: string;
+  readonly features: Buffer;
+};
+
+/**
+ * Calls `fn` with each record {@link packDecisions} packed, in order, as the decision log stores
+ * it: the writer thread's path, which builds no transaction object and serialises each
+ * transaction once. Throws a RangeError on bytes `packDecisions` did not write.
+ */
+export function forEachStoredDecision(packed: PackedDecisions, fn: (d: StoredDecision) => void): void {
+  const r = new WireReader(packed);
+  while (!r.done) {
+    let json = '{';
+    let userId = '';
+    let merchantId = '';
+    for (let i = 0; i < FIELDS.length; i++) {
+      const v = r.value();
+      if (v === undefined) continue;
+      if (i === USER_ID) userId = v as string;
+      else if (i === MERCHANT_ID) merchantId = v as string;
+      if (json.length > 1) json += ',';
+      json += (JSON_PREFIXES[i] as string) + JSON.stringify(v);
+    }
+    const transactionId = r.value() as string;
+    const eventTime = r.value() as number;
+    const featureSpecHash = r.value() as string;
+    const score = r.value() as number | null;
+    const decision = r.value() as DecisionRecord['decision'];
+    const modelVersion = r.value() as string | null;
+    const degraded = r.value() as boolean;
+    const { shadow, degradedReasons } = readShadowAndReasons(r);
+    const latencyMs = r.value() as number;
+    const decidedAt = r.value() as string;
+    const applySeq = r.value() as number;
+    const features = r.floatBytes();
+    fn({
+      transactionJson: `${json}}`,
+      userId,
+      merchantId,
+      transactionId,
+      eventTime,
+      featureSpecHash,
+      score,
+      decision,
+      modelVersion,
+      shadow,
+      degraded,
+      degradedReasons,
+      latencyMs,
+      decidedAt,
+      applySeq,
+      features,
+    });
+  }
+}

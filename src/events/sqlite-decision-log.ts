@@ -8,8 +8,8 @@ import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
-import { packDecisions, type PackedDecisions } from './decision-wire';
-import { requestHash } from '../scoring/request-hash';
+import { forEachStoredDecision, packDecisions, type PackedDecisions } from './decision-wire';
+import { requestHash, requestHashOfCanonical } from '../scoring/request-hash';
 import { IdFilter } from './id-filter';
 
 interface Row {
@@ -54,17 +54,18 @@ function fromRow(r: Row): LoggedDecision {
 
 export type WriterOptions = DecisionWriterOptions;
 
+const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
+    feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
- * ignored. Each record's request hash is computed here, in the writer thread for a file database,
- * rather than on the scoring path.
+ * ignored. Each record's request hash is computed here rather than on the scoring path. Used in
+ * this thread (an in-memory database); the writer thread inserts packed batches with
+ * {@link preparePackedDecisionInsert}.
  */
 export function prepareDecisionInsert(db: Database.Database): (batch: readonly DecisionRecord[]) => void {
-  const insert = db.prepare(
-    `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
-      feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare(INSERT_DECISION);
   return db.transaction((batch: readonly DecisionRecord[]) => {
     for (const r of batch) {
       insert.run(
@@ -73,6 +74,24 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
       );
     }
+  });
+}
+
+/**
+ * The writer thread's batch insert: {@link prepareDecisionInsert}'s rows read straight from a
+ * packed batch (see `forEachStoredDecision`). The transaction's JSON is made once and is its
+ * canonical JSON too, so the request hash is its SHA-256 (the same hash `requestHash` gives).
+ */
+export function preparePackedDecisionInsert(db: Database.Database): (batch: PackedDecisions) => void {
+  const insert = db.prepare(INSERT_DECISION);
+  return db.transaction((batch: PackedDecisions) => {
+    forEachStoredDecision(batch, (r) => {
+      insert.run(
+        r.transactionId, requestHashOfCanonical(r.transactionJson), r.eventTime, r.userId, r.merchantId, r.transactionJson,
+        r.features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
+        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
+      );
+    });
   });
 }
 

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { unpackDecisions } from './decision-wire';
 import { openSqlite } from './sqlite-database';
-import { prepareDecisionInsert, type WriterMessage, type WriterReply } from './sqlite-decision-log';
+import { preparePackedDecisionInsert, type WriterMessage, type WriterReply } from './sqlite-decision-log';
 
 /**
  * The decision log's writer thread (started by SqliteDecisionLog): its own connection to the
@@ -11,11 +10,11 @@ import { prepareDecisionInsert, type WriterMessage, type WriterReply } from './s
  */
 function main(port: NonNullable<typeof parentPort>, path: string): void {
   const db = openSqlite(path);
-  const insertAll = prepareDecisionInsert(db);
+  const insertAll = preparePackedDecisionInsert(db);
   port.on('message', (m: WriterMessage) => {
     let reply: WriterReply = { id: m.id };
     try {
-      if (m.kind === 'write') insertAll(unpackDecisions(m.batch));
+      if (m.kind === 'write') insertAll(m.batch);
       else db.close();
     } catch (err) {
       reply = { id: m.id, error: (err as Error).message };

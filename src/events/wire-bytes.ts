@@ -126,9 +126,13 @@ export class WireReader {
   private readonly view: DataView;
   private at = 0;
 
+  /** The same bytes as a Buffer, for its string decoding. */
+  private readonly text: Buffer;
+
   constructor(buffer: ArrayBuffer) {
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    this.text = Buffer.from(buffer);
   }
 
   /** True once every value has been read. */
@@ -157,7 +161,9 @@ export class WireReader {
         const n = this.view.getUint16(this.at, true);
         const start = this.at + 2;
         this.at = start + n;
-        return String.fromCharCode.apply(null, this.bytes.subarray(start, start + n) as unknown as number[]);
+        // One native call (an ASCII string's bytes are its latin1 text): about half the time of
+        // String.fromCharCode.apply, which first makes an argument list of the bytes.
+        return this.text.toString('latin1', start, this.at);
       }
       case Tag.Utf16: {
         const n = this.view.getUint32(this.at, true);
@@ -176,12 +182,28 @@ export class WireReader {
 
   /** The next value, which must be a vector; a copy with buffer of its own. */
   floats(): Float32Array {
+    const start = this.vector();
+    return new Float32Array(this.bytes.slice(start, this.at).buffer);
+  }
+
+  /**
+   * The next value, which must be a vector, as its float32 little-endian bytes: a view into the
+   * buffer read (no copy), valid as long as that buffer is.
+   */
+  floatBytes(): Buffer {
+    const start = this.vector();
+    return Buffer.from(this.bytes.buffer, start, this.at - start);
+  }
+
+  /** Steps over the next value, which must be a vector; returns where its bytes start (they end at `at`). */
+  private vector(): number {
     const tag = this.tag();
     if (tag !== Tag.Float32s) throw new RangeError(`wire: a vector expected at byte ${this.at - 1}, found tag ${tag}`);
     const n = this.view.getUint32(this.at, true);
     const start = this.at + 4;
+    if (start + 4 * n > this.bytes.length) throw new RangeError('wire: read past the end');
     this.at = start + 4 * n;
-    return new Float32Array(this.bytes.slice(start, start + 4 * n).buffer);
+    return start;
   }
 
   private tag(): number {

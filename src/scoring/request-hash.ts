@@ -32,6 +32,14 @@ export function requestHash(txn: Transaction): string {
 }
 
 /**
+ * The {@link requestHash} of the transaction whose canonical JSON is `canonical` (keys sorted,
+ * no whitespace, undefined fields left out): for a writer that already holds that text.
+ */
+export function requestHashOfCanonical(canonical: string): string {
+  return sha256Hex(canonical);
+}
+
+/**
  * Whether two validated transactions are the same request: equal in every contract field (a field
  * absent from both counts as equal). Exactly when their canonical JSON, and so their
  * {@link requestHash}, is equal; without building either. A retry is recognised by this.

@@ -5,25 +5,11 @@ import { openSqlite } from '../../../src/events/sqlite-database';
 import { prepareDecisionInsert } from '../../../src/events/sqlite-decision-log';
 import { requestHash, sameTransaction } from '../../../src/scoring/request-hash';
 import { decisionRecord } from '../../contract/support/decision-records';
+import { transactionArbitrary } from '../../support/transaction-arbitrary';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Validated transactions: every optional field present or not, values including JSON-escaped characters. */
-const transaction: fc.Arbitrary<Transaction> = fc.record(
-  {
-    transactionId: fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/),
-    timestamp: fc.constantFrom('2018-09-01T10:00:00Z', '2018-09-01T10:00:00.5+02:00'),
-    userId: fc.string({ minLength: 1, maxLength: 8 }),
-    merchantId: fc.constantFrom('m1', 'm"2', 'm\\3', 'mé'),
-    amountMinor: fc.integer({ min: 1, max: 10_000_000 }),
-    currency: fc.constantFrom('EUR', 'USD'),
-    channel: fc.constantFrom('card_present', 'contactless', 'ecommerce', 'atm') as fc.Arbitrary<NonNullable<Transaction['channel']>>,
-    mcc: fc.constantFrom('5411', '6011'),
-    merchantCountry: fc.constantFrom('FR', 'DE'),
-    userCountry: fc.constantFrom('FR', 'DE'),
-  },
-  { requiredKeys: ['transactionId', 'timestamp', 'userId', 'merchantId', 'amountMinor', 'currency'] },
-);
+const transaction = transactionArbitrary;
 
 /** The same fields in another key order. */
 const reordered = (t: Transaction): Transaction => Object.fromEntries(Object.entries(t).reverse()) as unknown as Transaction;
