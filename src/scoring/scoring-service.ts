@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
-import { computeFeatures, transactionDelta, transactionTime, warmProfiles, type ProfileState, type Transaction } from '../../features';
+import { computeFeatures, FEATURE_COUNT, transactionDelta, transactionTime, warmProfiles, type ProfileState, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
@@ -11,6 +11,7 @@ import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
 import { ModelRuns } from './model-runs';
 import { sameTransaction } from './request-hash';
+import { VectorSlab } from './vector-slab';
 
 /** The body of a `POST /v1/score` answer. */
 export interface ScoreResponse {
@@ -124,6 +125,8 @@ export class ScoringService {
   private iso = '';
   /** Sum of warmProfiles results, kept only so its reads stay in the compiled code. */
   private warmth = 0;
+  /** Where each request's feature vector comes from (no backing store of its own per request). */
+  private readonly vectors = new VectorSlab(FEATURE_COUNT);
 
   constructor(private readonly deps: ScoringDeps) {
     this.fetch = this.chooseFetch();
@@ -238,7 +241,7 @@ export class ScoringService {
       // Start both profiles' cache misses together (see warmProfiles): cheaper than one by one.
       this.warmth += warmProfiles(user, merchant);
     } else reasons.push(fetched.reason);
-    const features = computeFeatures(txn, user, merchant);
+    const features = computeFeatures(txn, user, merchant, this.vectors.next());
     // Score first, then update: the vector above was computed from the state before this
     // transaction; its own deltas go out now, in the same synchronous step as the read (for the
     // memory store the read-and-update is atomic, so every served vector is reproducible by a
