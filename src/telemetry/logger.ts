@@ -14,5 +14,24 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 /** The options of every service logger (ECS fields, `service.name`), so all lines look alike. */
 export function loggerOptions(level: string): LoggerOptions {
-  return { ...ecsFormat({ convertErr: true }), level, base: { service: { name: 'fraud-scoring' } } };
+  return { ...ecsFormat({ convertErr: true }), timestamp: ecsTimestamp(() => Date.now()), level, base: { service: { name: 'fraud-scoring' } } };
+}
+
+/**
+ * The ECS formatter's `@timestamp` field (`,"@timestamp":"<ISO 8601>"`, the same text), formatted
+ * once per millisecond of `now` (epoch ms) rather than once per line: `new Date().toISOString()`
+ * cost ~0.5 µs, a seventh of a decision event's formatting, and under load many lines share a
+ * millisecond.
+ */
+export function ecsTimestamp(now: () => number): () => string {
+  let at = Number.NaN;
+  let text = '';
+  return () => {
+    const ms = now();
+    if (ms !== at) {
+      at = ms;
+      text = `,"@timestamp":"${new Date(ms).toISOString()}"`;
+    }
+    return text;
+  };
 }

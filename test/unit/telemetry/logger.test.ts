@@ -1,6 +1,7 @@
 import { createDecisionEvents, isSampled } from '../../../src/events/decision-events';
 import type { DecisionRecord } from '../../../src/events/decision-record';
-import { createLogger } from '../../../src/telemetry/logger';
+import { ecsFormat } from '@elastic/ecs-pino-format';
+import { createLogger, ecsTimestamp } from '../../../src/telemetry/logger';
 
 describe('ECS logging', () => {
   it('writes ECS JSON lines that Filebeat can ship as-is', () => {
@@ -51,5 +52,21 @@ describe('ECS logging', () => {
     expect(ids.filter((id) => isSampled(record(id, 'approve'), 0.25))).toEqual(kept);
     expect(ids.every((id) => isSampled(record(id, 'decline'), 0) && isSampled(record(id, 'challenge'), 0))).toBe(true);
     expect(ids.some((id) => isSampled(record(id, 'approve'), 0))).toBe(false);
+  });
+
+  it("formats @timestamp as the ECS formatter does, once per millisecond", () => {
+    let now = Date.UTC(2026, 11, 6, 8, 0, 0, 123);
+    const ours = ecsTimestamp(() => now);
+    const theirs = ecsFormat().timestamp as () => string;
+    expect(ours()).toBe(',"@timestamp":"2026-12-06T08:00:00.123Z"');
+    // The same shape as the formatter's own field (its clock is the real one).
+    expect(theirs()).toMatch(/^,"@timestamp":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"$/);
+    expect(ours()).toBe(ours());
+    now += 1;
+    expect(ours()).toBe(',"@timestamp":"2026-12-06T08:00:00.124Z"');
+    const line: string[] = [];
+    createLogger('info', { write: (s: string) => line.push(s) }).info('x');
+    const stamp = (JSON.parse(line[0] as string) as { '@timestamp': string })['@timestamp'];
+    expect(Math.abs(Date.parse(stamp) - Date.now())).toBeLessThan(5_000);
   });
 });
