@@ -57,7 +57,7 @@ describe('IdFilter', () => {
     expect(() => new IdFilter(10, 0.5)).toThrow(RangeError);
   });
 
-  test('holds at most about 2.4 bytes per id at a 1% rate (memory stays small for millions of decisions)', () => {
+  test('holds about 2 bytes per id at the default size and a 1% rate (memory stays small for millions of decisions)', () => {
     const f = new IdFilter(1 << 20, 0.01);
     expect(f.bytes / (1 << 20)).toBeLessThan(2.5);
   });
