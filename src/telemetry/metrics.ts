@@ -49,7 +49,29 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'fraud_' });
   const stageHistogram = new LeanHistogram('fraud_scoring_stage_duration_seconds', 'Server-side time per scoring stage', ['stage'], STAGE_BUCKETS, registry);
-  const decisionCounter = new Counter({ name: 'fraud_decisions_total', help: 'Decisions returned, by outcome', labelNames: ['decision'], registers: [registry] });
+  // Counted in plain numbers and handed to prom-client when the registry is read (`collect`):
+  // its labelled `inc` hashes and checks the label set on every call, once per scored request.
+  const counted: Record<Decision, number> = { approve: 0, challenge: 0, decline: 0 };
+  const decisionCounter = new Counter({
+    name: 'fraud_decisions_total',
+    help: 'Decisions returned, by outcome',
+    labelNames: ['decision'],
+    registers: [registry],
+    collect() {
+      for (const decision of DECISIONS) {
+        const n = counted[decision];
+        if (n === 0) continue;
+        counted[decision] = 0;
+        this.inc({ decision }, n);
+      }
+    },
+  });
+  const countDecision = (decision: Decision) => (value = 1) => {
+    if (!(value >= 0 && Number.isFinite(value))) throw new TypeError(`fraud_decisions_total: cannot add ${value}`);
+    // An increment of 0 creates the series now (initializeSeries).
+    if (value === 0) decisionCounter.inc({ decision }, 0);
+    else counted[decision] += value;
+  };
   return {
     registry,
     httpDuration: new LeanHistogram('fraud_http_request_duration_seconds', 'HTTP request latency by route and status', ['route', 'method', 'status'], HTTP_BUCKETS, registry),
@@ -61,7 +83,7 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
       STAGE_BUCKETS,
       registry,
     ).child(),
-    decisions: bindAll(DECISIONS, (d) => decisionCounter.labels(d)),
+    decisions: bindAll(DECISIONS, (d) => ({ inc: countDecision(d) })),
     degraded: new Counter({ name: 'fraud_degraded_total', help: 'Degraded responses by reason', labelNames: ['reason'], registers: [registry] }),
     modelInfo: new Gauge({ name: 'fraud_model_info', help: 'Loaded models (value 1), by version and role', labelNames: ['version', 'role'], registers: [registry] }),
     modelLoadFailures: new Counter({ name: 'fraud_model_load_failures_total', help: 'Models refused at load', labelNames: ['role'], registers: [registry] }),
