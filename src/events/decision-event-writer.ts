@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loggerOptions } from '../telemetry/logger';
 import { writeDecisionEvent, type DecisionEventRow } from './decision-events';
 import { readEventRows } from './event-row-wire';
+import { lineChunks } from './line-chunks';
 import { PIPE_ATOMIC_BYTES, Progress, type WriterData, type WriterMessage } from './threaded-decision-events';
 
 /**
@@ -16,16 +17,29 @@ import { PIPE_ATOMIC_BYTES, Progress, type WriterData, type WriterMessage } from
 function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
   const progress = new Int32Array(data.progress);
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  let lines: string[] = [];
-  const logger = pino(loggerOptions(data.level), { write: (line: string) => void lines.push(line) });
+  // The logger's lines go straight into one growing buffer as UTF-8, their ends noted: no string
+  // concatenation, no separate byte-length scan, one copy.
+  let out = Buffer.allocUnsafe(64 * 1024);
+  let used = 0;
+  const ends: number[] = [];
+  const append = (line: string): void => {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: room for that means write never truncates.
+    if (out.length - used < 3 * line.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, used + 3 * line.length));
+      out.copy(bigger, 0, 0, used);
+      out = bigger;
+    }
+    used += out.write(line, used, 'utf8');
+    ends.push(used);
+  };
+  const logger = pino(loggerOptions(data.level), { write: append });
 
-  /** Writes all of `text`, waiting out a full non-blocking pipe; false when the fd refuses it. */
-  const writeOut = (text: string): boolean => {
-    const bytes = Buffer.from(text, 'utf8');
-    let at = 0;
-    while (at < bytes.length) {
+  /** Writes bytes [from, to) of `out`, waiting out a full non-blocking pipe; false when the fd refuses them. */
+  const writeOut = (from: number, to: number): boolean => {
+    let at = from;
+    while (at < to) {
       try {
-        at += writeSync(data.fd, bytes, at, bytes.length - at);
+        at += writeSync(data.fd, out, at, to - at);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
         Atomics.wait(pause, 0, 0, 1);
@@ -35,26 +49,21 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
   };
 
   const writeRows = (rows: readonly DecisionEventRow[]): void => {
-    lines = [];
+    used = 0;
+    ends.length = 0;
     for (const row of rows) writeDecisionEvent(logger, row);
-    let chunk = '';
-    let chunkBytes = 0;
-    let inChunk = 0;
     let dropped = 0;
-    const send = () => {
-      if (inChunk > 0 && !writeOut(chunk)) dropped += inChunk;
-      chunk = '';
-      chunkBytes = 0;
-      inChunk = 0;
-    };
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line, 'utf8');
-      if (chunkBytes + bytes > PIPE_ATOMIC_BYTES) send();
-      chunk += line;
-      chunkBytes += bytes;
-      inChunk++;
+    let start = 0;
+    let line = 0;
+    for (const cut of lineChunks(ends, PIPE_ATOMIC_BYTES)) {
+      let lines = 0;
+      while (line < ends.length && (ends[line] as number) <= cut) {
+        line++;
+        lines++;
+      }
+      if (!writeOut(start, cut)) dropped += lines;
+      start = cut;
     }
-    send();
     // Rows the logger wrote nothing for (a level above info) are not events lost.
     if (dropped > 0) Atomics.add(progress, Progress.Dropped, dropped);
     Atomics.add(progress, Progress.Handled, rows.length);
