@@ -1,5 +1,5 @@
 import type { Transaction } from '../../features';
-import { TRANSACTION_FIELDS as FIELDS } from '../scoring/request-hash';
+import { TRANSACTION_FIELDS as FIELDS, TRANSACTION_JSON_PREFIXES as JSON_PREFIXES } from '../scoring/request-hash';
 import type { DecisionRecord } from './decision-record';
 import { WireReader, WireWriter, type WireValue } from './wire-bytes';
 
@@ -52,6 +52,25 @@ export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions
   return w.finish();
 }
 
+/** A packed record's own fields, read after its transaction and before its vector. */
+type RecordFields = Omit<DecisionRecord, 'transaction' | 'features'>;
+
+/** Reads what {@link packDecisions} wrote between a record's transaction fields and its vector. */
+function readRecordFields(r: WireReader): RecordFields {
+  const transactionId = r.value() as string;
+  const eventTime = r.value() as number;
+  const featureSpecHash = r.value() as string;
+  const score = r.value() as number | null;
+  const decision = r.value() as DecisionRecord['decision'];
+  const modelVersion = r.value() as string | null;
+  const degraded = r.value() as boolean;
+  const { shadow, degradedReasons } = readShadowAndReasons(r);
+  const latencyMs = r.value() as number;
+  const decidedAt = r.value() as string;
+  const applySeq = r.value() as number;
+  return { transactionId, eventTime, featureSpecHash, score, decision, modelVersion, shadow, degraded, degradedReasons, latencyMs, decidedAt, applySeq };
+}
+
 /** The records {@link packDecisions} packed, equal field for field (absent optional fields stay absent). */
 export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
   const r = new WireReader(packed);
@@ -62,40 +81,12 @@ export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
       const v = r.value();
       if (v !== undefined) transaction[f] = v;
     }
-    const transactionId = r.value() as string;
-    const eventTime = r.value() as number;
-    const featureSpecHash = r.value() as string;
-    const score = r.value() as number | null;
-    const decision = r.value() as DecisionRecord['decision'];
-    const modelVersion = r.value() as string | null;
-    const degraded = r.value() as boolean;
-    const { shadow, degradedReasons } = readShadowAndReasons(r);
-    const latencyMs = r.value() as number;
-    const decidedAt = r.value() as string;
-    const applySeq = r.value() as number;
-    const features = r.floats();
-    out.push({
-      transactionId,
-      transaction: transaction as unknown as Transaction,
-      features,
-      eventTime,
-      featureSpecHash,
-      score,
-      decision,
-      modelVersion,
-      shadow,
-      degraded,
-      degradedReasons,
-      latencyMs,
-      decidedAt,
-      applySeq,
-    });
+    const fields = readRecordFields(r);
+    out.push({ ...fields, transaction: transaction as unknown as Transaction, features: r.floats() });
   }
   return out;
 }
 
-/** Each contract field's `"name":` prefix in JSON text, in {@link FIELDS} order. */
-const JSON_PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
 const USER_ID = FIELDS.indexOf('userId');
 const MERCHANT_ID = FIELDS.indexOf('merchantId');
 
@@ -105,12 +96,14 @@ const MERCHANT_ID = FIELDS.indexOf('merchantId');
  * transaction, and exactly its canonical JSON (the text `requestHash` hashes). `features` is the
  * vector's float32 little-endian bytes, a view into the packed buffer.
  */
-export type StoredDecision = Omit<DecisionRecord, 'transaction' | 'features'> & {
+export interface StoredDecision {
+  /** The record's own fields (nested, not spread: copying them into one object per record doubled the writer's cost). */
+  readonly fields: RecordFields;
   readonly transactionJson: string;
   readonly userId: string;
   readonly merchantId: string;
   readonly features: Buffer;
-};
+}
 
 /**
  * Calls `fn` with each record {@link packDecisions} packed, in order, as the decision log stores
@@ -131,35 +124,7 @@ export function forEachStoredDecision(packed: PackedDecisions, fn: (d: StoredDec
       if (json.length > 1) json += ',';
       json += (JSON_PREFIXES[i] as string) + JSON.stringify(v);
     }
-    const transactionId = r.value() as string;
-    const eventTime = r.value() as number;
-    const featureSpecHash = r.value() as string;
-    const score = r.value() as number | null;
-    const decision = r.value() as DecisionRecord['decision'];
-    const modelVersion = r.value() as string | null;
-    const degraded = r.value() as boolean;
-    const { shadow, degradedReasons } = readShadowAndReasons(r);
-    const latencyMs = r.value() as number;
-    const decidedAt = r.value() as string;
-    const applySeq = r.value() as number;
-    const features = r.floatBytes();
-    fn({
-      transactionJson: `${json}}`,
-      userId,
-      merchantId,
-      transactionId,
-      eventTime,
-      featureSpecHash,
-      score,
-      decision,
-      modelVersion,
-      shadow,
-      degraded,
-      degradedReasons,
-      latencyMs,
-      decidedAt,
-      applySeq,
-      features,
-    });
+    const fields = readRecordFields(r);
+    fn({ fields, transactionJson: `${json}}`, userId, merchantId, features: r.floatBytes() });
   }
 }

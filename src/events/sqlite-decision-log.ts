@@ -85,10 +85,10 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
 export function preparePackedDecisionInsert(db: Database.Database): (batch: PackedDecisions) => void {
   const insert = db.prepare(INSERT_DECISION);
   return db.transaction((batch: PackedDecisions) => {
-    forEachStoredDecision(batch, (r) => {
+    forEachStoredDecision(batch, ({ fields: r, transactionJson, userId, merchantId, features }) => {
       insert.run(
-        r.transactionId, requestHashOfCanonical(r.transactionJson), r.eventTime, r.userId, r.merchantId, r.transactionJson,
-        r.features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
+        r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
+        features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
       );
     });

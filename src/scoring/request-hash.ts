@@ -6,8 +6,9 @@ type Field = keyof Transaction;
 /** The contract's transaction fields in canonical (sorted) order, fixed at start. */
 export const TRANSACTION_FIELDS: readonly Field[] = (Object.keys(transactionSchema.properties) as Field[]).sort();
 const FIELDS = TRANSACTION_FIELDS;
-/** Each field's `"name":` prefix. */
-const PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
+/** Each field's `"name":` prefix in canonical JSON, in {@link TRANSACTION_FIELDS} order. */
+export const TRANSACTION_JSON_PREFIXES: readonly string[] = FIELDS.map((f) => `${JSON.stringify(f)}:`);
+const PREFIXES = TRANSACTION_JSON_PREFIXES;
 
 /** One-shot SHA-256 where node has it (20.12+), else a Hash object: chosen once. */
 const sha256Hex: (text: string) => string =

@@ -75,7 +75,7 @@ describe('packed decision records read as stored rows (the writer thread)', () =
           const r = rs[i] as DecisionRecord;
           expect(d.transactionJson).toBe(canonicalJson(r.transaction));
           expect(d.transactionJson).toBe(JSON.stringify(unpacked[i]?.transaction));
-          expect([d.transactionId, d.userId, d.merchantId, d.score, d.shadow, d.degradedReasons]).toEqual([r.transactionId, r.transaction.userId, r.transaction.merchantId, r.score, r.shadow, r.degradedReasons]);
+          expect([d.fields.transactionId, d.userId, d.merchantId, d.fields.score, d.fields.shadow, d.fields.degradedReasons]).toEqual([r.transactionId, r.transaction.userId, r.transaction.merchantId, r.score, r.shadow, r.degradedReasons]);
           expect(bytesOf(new Float32Array(new Uint8Array(d.features).buffer))).toEqual(bytesOf(r.features));
         });
       }),
