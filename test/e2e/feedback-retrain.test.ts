@@ -15,6 +15,7 @@ import { isoDay } from '../../src/training/protocol/time-split';
 import { trainModel } from '../../src/training/train-model';
 import { loadXGBoost } from '../../src/training/xgboost';
 import { createValidators } from '../../src/validation/validators';
+import { DECODE_WORKER } from '../support/built-scripts';
 import { feedbackFor, LabelQueue, seededRandom, type AppBehaviour } from '../support/confirmation-app';
 import { postJson, startTestService, type TestService } from '../support/service';
 
@@ -89,7 +90,7 @@ describe('feedback loop and retraining on a new fraud pattern', () => {
     const input = join(dir, 'p1.ndjson');
     const p1Events = [...simEvents(p1)].filter((e) => Date.parse(e.type === 'label' ? e.reportedAt : e.timestamp) / 1000 < p2Start);
     writeFileSync(input, p1Events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    const built = buildDataset({ input, outDir: join(dir, 'p1-dataset'), validators: createValidators() });
+    const built = await buildDataset({ input, outDir: join(dir, 'p1-dataset'), validators: createValidators(), decodeWorker: DECODE_WORKER });
     const snapshot = join(dir, 'profiles.ndjson');
     await writeSnapshot(snapshot, profileEntries(built.replay.profiles()));
     const xgb = loadXGBoost({ env: process.env });

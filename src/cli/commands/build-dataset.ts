@@ -16,7 +16,7 @@ export const buildDatasetCommand: Command = {
     const json = values.json === true;
     const started = process.hrtime.bigint();
     let progress: ReturnType<typeof createProgress> | undefined;
-    const result = buildDataset({
+    const result = await buildDataset({
       input,
       outDir,
       validators: createValidators(),

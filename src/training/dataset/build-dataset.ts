@@ -1,18 +1,26 @@
-import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FEATURE_COUNT, FEATURE_NAMES, type Transaction } from '../../../features';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../../../features';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
-import { EventLineDecoder, type DecodedEvent } from './event-line-decoder';
+import { decodeInThread } from './decode-thread';
+import { EventBatchReader, type EventBatch, type EventSink, type TransactionIds } from './event-batch';
+import { decodeEventFile, InvalidEventError } from './event-file-decoder';
 import { JsonArrayWriter } from './json-array-writer';
-import { forEachLine } from './ndjson-lines';
 import { OfflineReplay } from './replay';
 
 export interface BuildDatasetOptions {
   readonly input: string;
   readonly outDir: string;
+  /** Validate the lines the fast decoder leaves alone, when they are decoded in this thread. */
   readonly validators: Validators;
+  /**
+   * The decoding thread's script: by default the built `decode-worker.js` beside this module when
+   * it exists (under ts-jest it does not), `null` to decode in this thread. Either way the events go
+   * through the same batches (see `event-batch.ts`) and give the same bytes.
+   */
+  readonly decodeWorker?: string | null;
   /** Called with (bytesRead, totalBytes) as the input is consumed. */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
@@ -27,127 +35,100 @@ export interface BuildDatasetResult {
   readonly replay: OfflineReplay;
 }
 
-/** A line of the input stream that is not a valid event. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+export { InvalidEventError };
 
 const ROWS_PER_CHUNK = 16_384;
 
 /**
  * Replays an NDJSON event stream (`{"type":"transaction",...}` / `{"type":"label",...}`, in arrival
- * order) through `features/` and writes the dataset directory (see `dataset-format.ts`). Files are
- * written under temporary names and renamed at the end, so a reader never sees half a dataset.
- * Throws {@link InvalidEventError} naming the line and field of the first malformed event.
+ * order) through `features/` and writes the dataset directory (see `dataset-format.ts`). The input
+ * is decoded in a second thread while this one computes features (see
+ * {@link BuildDatasetOptions.decodeWorker}). Files are written under temporary names and renamed at
+ * the end, so a reader never sees half a dataset. Rejects with {@link InvalidEventError} naming the
+ * line and field of the first malformed event.
  */
-export function buildDataset(opts: BuildDatasetOptions): BuildDatasetResult {
+export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildDatasetResult> {
   const { validators } = opts;
+  const totalBytes = statSync(opts.input).size;
   mkdirSync(opts.outDir, { recursive: true });
   const matrixTmp = join(opts.outDir, `.${MATRIX_FILE}.tmp`);
   const fd = openSync(matrixTmp, 'w');
   const replay = new OfflineReplay();
-  const decoder = new EventLineDecoder();
+  const reader = new EventBatchReader();
   const chunk = new Float32Array(ROWS_PER_CHUNK * FEATURE_COUNT);
   const chunkBytes = new Uint8Array(chunk.buffer);
   // One view per row of the chunk, made once: a view made per row was a young object per event.
   const rowViews = Array.from({ length: ROWS_PER_CHUNK }, (_, r) => chunk.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
   let inChunk = 0;
-  let events = 0;
-  let transactions = 0;
-  let labels = 0;
-  let duplicateTransactions = 0;
-  let duplicateLabels = 0;
-  let unknownTransactionLabels = 0;
-  const totalBytes = statSync(opts.input).size;
+  const counts = { events: 0, transactions: 0, labels: 0, duplicateTransactions: 0, duplicateLabels: 0, unknownTransactionLabels: 0 };
 
   const flush = () => {
     if (inChunk > 0) writeSync(fd, chunkBytes, 0, inChunk * FEATURE_COUNT * 4);
     inChunk = 0;
   };
+  const sink: EventSink = {
+    transaction(txn, userNumber, merchantNumber) {
+      replay.scoreNumbered(txn, userNumber, merchantNumber, rowViews[inChunk] as Float32Array);
+      counts.transactions++;
+      if (++inChunk === ROWS_PER_CHUNK) flush();
+    },
+    duplicateTransaction() {
+      counts.duplicateTransactions++;
+    },
+    label(row, event) {
+      if (row < 0) counts.unknownTransactionLabels++;
+      else if (replay.labelRow(row, event).kind === 'duplicate') counts.duplicateLabels++;
+      else counts.labels++;
+    },
+  };
+  const onBatch = (batch: EventBatch) => {
+    counts.events += batch.count;
+    reader.read(batch, sink);
+    opts.onProgress?.(batch.bytesRead, totalBytes);
+  };
 
+  let ids: TransactionIds;
   try {
-    forEachLine(
-      opts.input,
-      (bytes, text, start, end, lineNumber) => {
-        const parsed = decoder.decode(bytes, text, start, end) ?? parseLine(bytes.toString('utf8', start, end), lineNumber, validators);
-        events++;
-        if (parsed.type === 'transaction') {
-          const txn: Transaction = parsed;
-          const out = rowViews[inChunk] as Float32Array;
-          const r = replay.transaction(txn, out);
-          if (r.kind === 'duplicate') {
-            duplicateTransactions++;
-            return;
-          }
-          transactions++;
-          if (++inChunk === ROWS_PER_CHUNK) flush();
-        } else {
-          const r = replay.label(parsed);
-          if (r.kind === 'duplicate') duplicateLabels++;
-          else if (r.kind === 'unknown_transaction') unknownTransactionLabels++;
-          else labels++;
-        }
-      },
-      (bytes) => opts.onProgress?.(bytes, totalBytes),
-    );
+    const script = opts.decodeWorker === undefined ? builtWorker() : opts.decodeWorker;
+    ids = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInThread(script, opts.input, onBatch);
     flush();
   } finally {
     closeSync(fd);
   }
 
   const specHash = featureSpecHash();
+  const { events, ...source } = counts;
   const header: Omit<DatasetSidecar, 'columns'> = {
     format: 'fraud-dataset/v1',
     featureNames: FEATURE_NAMES,
     specHash,
     rows: replay.rows,
     matrix: { file: MATRIX_FILE, dtype: 'float32', byteOrder: 'little', layout: 'row-major' },
-    source: { file: basename(opts.input), events, transactions, labels, duplicateTransactions, duplicateLabels, unknownTransactionLabels },
+    source: { file: basename(opts.input), events, ...source },
   };
   const sidecarTmp = join(opts.outDir, `.${SIDECAR_FILE}.tmp`);
-  writeSidecar(sidecarTmp, header, replay);
+  writeSidecar(sidecarTmp, header, replay, ids);
   renameSync(matrixTmp, join(opts.outDir, MATRIX_FILE));
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
   return { rows: header.rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
 }
 
-/** The ordinary path for a line the fast decoder left alone: JSON.parse, then the stream validators. */
-function parseLine(line: string, lineNumber: number, validators: Validators): DecodedEvent {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    throw new InvalidEventError(`line ${lineNumber}: not valid JSON`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidEventError(`line ${lineNumber}: not a JSON object`);
-  const type = (parsed as { type?: unknown }).type;
-  if (type === 'transaction') {
-    if (!validators.streamTransaction(parsed)) throw invalid(lineNumber, validators.streamTransaction.errors());
-    return parsed;
-  }
-  if (type === 'label') {
-    if (!validators.streamLabelEvent(parsed)) throw invalid(lineNumber, validators.streamLabelEvent.errors());
-    return parsed;
-  }
-  throw new InvalidEventError(`line ${lineNumber}: /type must be "transaction" or "label"`);
-}
-
-function invalid(lineNumber: number, errors: readonly { path: string; message: string }[]): InvalidEventError {
-  const first = errors[0];
-  return new InvalidEventError(`line ${lineNumber}: ${first === undefined ? 'invalid event' : `${first.path || '/'} ${first.message}`}`);
+/** The built decoding thread's script beside this module, or null (e.g. under ts-jest). */
+function builtWorker(): string | null {
+  const script = join(__dirname, 'decode-worker.js');
+  return existsSync(script) ? script : null;
 }
 
 /**
  * Writes the sidecar: the header, then the per-row columns (in `DatasetSidecar['columns']` order)
  * straight from the replay's own arrays, never holding them as one string or as arrays of values.
  */
-function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay): void {
+function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay, ids: TransactionIds): void {
   const fd = openSync(path, 'w');
   try {
     const out = new JsonArrayWriter(fd);
     const rows = header.rows;
-    const { timestamp, userId, merchantId } = replay.rowColumns();
-    const ids = replay.transactionIdBytes();
+    const { timestamp, user, merchant, userIds, merchantIds } = replay.rowColumns();
     const label = replay.finalLabels();
     const knownAt = replay.labelKnownAt();
     const head = JSON.stringify(header);
@@ -156,9 +137,9 @@ function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, rep
     out.text(',"timestamp":');
     out.numbers(timestamp, rows);
     out.text(',"userId":');
-    out.strings(userId, rows);
+    out.stringsAt(userIds, user, rows);
     out.text(',"merchantId":');
-    out.strings(merchantId, rows);
+    out.stringsAt(merchantIds, merchant, rows);
     out.text(',"label":');
     out.numbers(label, rows);
     // NaN (never labeled) is written null.

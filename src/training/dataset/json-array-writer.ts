@@ -42,6 +42,16 @@ export class JsonArrayWriter {
     this.close();
   }
 
+  /** `[...]` of `count` strings looked up by number: element i is `table[numbers[i]]`. */
+  stringsAt(table: readonly string[], numbers: ArrayLike<number>, count: number): void {
+    this.open();
+    for (let i = 0; i < count; i++) {
+      if (i > 0) this.comma();
+      this.string(table[numbers[i] as number] as string);
+    }
+    this.close();
+  }
+
   /**
    * `[...]` of `count` strings given as bytes: element i is `bytes[starts[i], starts[i + 1])`, one
    * character per byte (latin1).

@@ -5,6 +5,7 @@ import { applyLabel, applyTransaction, fraudIndicatorChange, transactionTime } f
 import { emptyProfile, type ProfileState } from '../../../features/profile-state';
 import { warmProfiles } from '../../../features/warm-profiles';
 import { parseRfc3339, resolveLabel, type Label, type LabelEvent, type LabelSource, type Transaction } from '../../../features';
+import { EntityIndex } from './entity-index';
 import { TransactionIdIndex } from './transaction-id-index';
 
 interface Report {
@@ -31,15 +32,27 @@ export type TransactionOutcome = { readonly kind: 'scored'; readonly row: number
  * Per transaction it remembers its row, so a label can be resolved the way the service resolves it:
  * one report per (transaction, source) counts (later ones from the same source are duplicates),
  * and conflicting sources resolve by precedence ({@link resolveLabel}).
+ *
+ * Two ways to drive it, one per replay: {@link transaction} and {@link label} find rows and
+ * profiles by id themselves; {@link scoreNumbered} and {@link labelRow} take them already resolved
+ * (by `build-dataset`'s decoding thread, which numbers ids while this thread computes features).
  */
 export class OfflineReplay {
-  private readonly users = new Map<string, ProfileState>();
-  private readonly merchants = new Map<string, ProfileState>();
+  /** Profiles by entity number (first-seen order), and each number's id. */
+  private readonly users: ProfileState[] = [];
+  private readonly userIds: string[] = [];
+  private readonly merchants: ProfileState[] = [];
+  private readonly merchantIds: string[] = [];
+  /** Numbering used by the id-based methods only. */
+  private readonly userNumbers = new EntityIndex();
+  private readonly merchantNumbers = new EntityIndex();
   private readonly rowOf = new TransactionIdIndex();
   private readonly reports = new Map<number, Report[]>();
-  private rowUsers: string[] = [];
-  private rowMerchants: string[] = [];
-  private rowTimes: number[] = [];
+  private count = 0;
+  /** Per row: the user's and merchant's numbers and the event time (epoch s). */
+  private rowUsers = new Int32Array(1024);
+  private rowMerchants = new Int32Array(1024);
+  private rowTimes = new Float64Array(1024);
   /** Resolved label per row (1 fraud), and when it last changed (epoch s; NaN = never labeled). */
   private labels = new Uint8Array(1024);
   private knownAt = new Float64Array(1024).fill(Number.NaN);
@@ -48,7 +61,7 @@ export class OfflineReplay {
 
   /** Number of distinct transactions seen (= rows). */
   get rows(): number {
-    return this.rowTimes.length;
+    return this.count;
   }
 
   /**
@@ -60,23 +73,39 @@ export class OfflineReplay {
     const rows = this.rowOf.size;
     const row = this.rowOf.findOrAdd(txn.transactionId);
     if (row < rows) return { kind: 'duplicate', row };
-    const user = this.profile(this.users, txn.userId);
-    const merchant = this.profile(this.merchants, txn.merchantId);
+    this.scoreNumbered(txn, this.userNumbers.numberOf(txn.userId), this.merchantNumbers.numberOf(txn.merchantId), out);
+    return { kind: 'scored', row };
+  }
+
+  /**
+   * {@link transaction} for a transaction the caller has found to be new, its user and merchant
+   * numbered by the caller in first-seen order (a number never seen before is the next one).
+   * Returns its row, the next one. Throws a RangeError on a number out of that order.
+   */
+  scoreNumbered(txn: Transaction, userNumber: number, merchantNumber: number, out: Float32Array): number {
+    const user = this.users[userNumber] ?? this.added(this.users, this.userIds, userNumber, txn.userId);
+    const merchant = this.merchants[merchantNumber] ?? this.added(this.merchants, this.merchantIds, merchantNumber, txn.merchantId);
     this.warmth += warmProfiles(user, merchant);
     computeFeatures(txn, user, merchant, out);
     applyTransaction(user, 'user', txn);
     applyTransaction(merchant, 'merchant', txn);
-    this.rowUsers.push(txn.userId);
-    this.rowMerchants.push(txn.merchantId);
-    this.rowTimes.push(transactionTime(txn));
-    if (row >= this.labels.length) this.grow();
-    return { kind: 'scored', row };
+    const row = this.count;
+    if (row === this.rowTimes.length) this.grow();
+    this.rowUsers[row] = userNumber;
+    this.rowMerchants[row] = merchantNumber;
+    this.rowTimes[row] = transactionTime(txn);
+    this.count = row + 1;
+    return row;
   }
 
   /** Applies a label event at its arrival (see the class comment). */
   label(event: LabelEvent): LabelOutcome {
     const row = this.rowOf.find(event.transactionId);
-    if (row < 0) return { kind: 'unknown_transaction' };
+    return row < 0 ? { kind: 'unknown_transaction' } : this.labelRow(row, event);
+  }
+
+  /** {@link label} for a label event whose transaction the caller has found at `row` (< {@link rows}). */
+  labelRow(row: number, event: LabelEvent): LabelOutcome {
     const reportedAtSeconds = (parseRfc3339(event.reportedAt) as { epochSeconds: number }).epochSeconds;
     const list = this.reports.get(row) ?? [];
     if (list.some((r) => r.source === event.source)) return { kind: 'duplicate', row };
@@ -90,26 +119,32 @@ export class OfflineReplay {
       this.knownAt[row] = reportedAtSeconds;
     }
     if (change !== 0) {
-      const ref = { userId: this.rowUsers[row] as string, merchantId: this.rowMerchants[row] as string, epochSeconds: this.rowTimes[row] as number };
-      applyLabel(this.profile(this.users, ref.userId), ref, change);
-      applyLabel(this.profile(this.merchants, ref.merchantId), ref, change);
+      const u = this.rowUsers[row] as number;
+      const m = this.rowMerchants[row] as number;
+      const ref = { userId: this.userIds[u] as string, merchantId: this.merchantIds[m] as string, epochSeconds: this.rowTimes[row] as number };
+      applyLabel(this.users[u] as ProfileState, ref, change);
+      applyLabel(this.merchants[m] as ProfileState, ref, change);
     }
     return { kind: 'applied', row, change };
   }
 
-  /** Per row, read-only: its transaction's event time (epoch seconds), user id and merchant id. */
-  rowColumns(): { readonly timestamp: readonly number[]; readonly userId: readonly string[]; readonly merchantId: readonly string[] } {
-    return { timestamp: this.rowTimes, userId: this.rowUsers, merchantId: this.rowMerchants };
+  /**
+   * Per row, read-only, the first {@link rows} elements: its transaction's event time (epoch
+   * seconds) and its user's and merchant's numbers, which index `userIds` and `merchantIds`.
+   */
+  rowColumns(): {
+    readonly timestamp: Float64Array;
+    readonly user: Int32Array;
+    readonly merchant: Int32Array;
+    readonly userIds: readonly string[];
+    readonly merchantIds: readonly string[];
+  } {
+    return { timestamp: this.rowTimes, user: this.rowUsers, merchant: this.rowMerchants, userIds: this.userIds, merchantIds: this.merchantIds };
   }
 
-  /** Every row's transaction id as bytes (see {@link TransactionIdIndex.idBytes}). */
+  /** Every row's transaction id as bytes (see {@link TransactionIdIndex.idBytes}); only for a replay driven by {@link transaction}. */
   transactionIdBytes(): { readonly bytes: Uint8Array; readonly starts: Int32Array } {
     return this.rowOf.idBytes();
-  }
-
-  /** Event time of a row's transaction, epoch seconds. */
-  rowTime(row: number): number {
-    return this.rowTimes[row] as number;
   }
 
   /** Final resolved label per row (1 = fraud), length {@link rows}. */
@@ -122,36 +157,32 @@ export class OfflineReplay {
     return this.knownAt.subarray(0, this.rows);
   }
 
-  /** Current profile of a user (read-only use), or undefined if never seen. */
-  userProfile(userId: string): ProfileState | undefined {
-    return this.users.get(userId);
-  }
-
-  /** Current profile of a merchant (read-only use), or undefined if never seen. */
-  merchantProfile(merchantId: string): ProfileState | undefined {
-    return this.merchants.get(merchantId);
-  }
-
   /** Every profile, for snapshotting into a store. */
   profiles(): { users: ReadonlyMap<string, ProfileState>; merchants: ReadonlyMap<string, ProfileState> } {
-    return { users: this.users, merchants: this.merchants };
+    const byId = (ids: readonly string[], profiles: readonly ProfileState[]) => new Map(ids.map((id, n) => [id, profiles[n] as ProfileState]));
+    return { users: byId(this.userIds, this.users), merchants: byId(this.merchantIds, this.merchants) };
   }
 
-  private profile(map: Map<string, ProfileState>, id: string): ProfileState {
-    let p = map.get(id);
-    if (p === undefined) {
-      p = emptyProfile();
-      map.set(id, p);
-    }
+  private added(profiles: ProfileState[], ids: string[], n: number, id: string): ProfileState {
+    if (n !== profiles.length) throw new RangeError(`entity number ${n} out of first-seen order (next is ${profiles.length})`);
+    const p = emptyProfile();
+    profiles.push(p);
+    ids.push(id);
     return p;
   }
 
   private grow(): void {
-    const labels = new Uint8Array(this.labels.length * 2);
-    labels.set(this.labels);
-    const knownAt = new Float64Array(this.knownAt.length * 2).fill(Number.NaN);
-    knownAt.set(this.knownAt);
-    this.labels = labels;
-    this.knownAt = knownAt;
+    const n = this.rowTimes.length * 2;
+    this.rowUsers = grown(this.rowUsers, new Int32Array(n));
+    this.rowMerchants = grown(this.rowMerchants, new Int32Array(n));
+    this.rowTimes = grown(this.rowTimes, new Float64Array(n));
+    this.labels = grown(this.labels, new Uint8Array(n));
+    this.knownAt = grown(this.knownAt, new Float64Array(n).fill(Number.NaN));
   }
+}
+
+/** `into` with `from` copied to its front. */
+function grown<T extends Int32Array | Float64Array | Uint8Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }

@@ -9,6 +9,7 @@ import { simEvents, simulate } from '../../../src/sim';
 import { buildDataset } from '../../../src/training/dataset/build-dataset';
 import { loadDataset } from '../../../src/training/dataset/load-dataset';
 import { createValidators } from '../../../src/validation/validators';
+import { DECODE_WORKER } from '../../support/built-scripts';
 import { postJson, startTestService, type TestService } from '../../support/service';
 
 /**
@@ -28,7 +29,7 @@ describe('online/offline parity', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parity-'));
     const input = join(dir, 'events.ndjson');
     writeFileSync(input, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    buildDataset({ input, outDir: join(dir, 'dataset'), validators: createValidators() });
+    await buildDataset({ input, outDir: join(dir, 'dataset'), validators: createValidators(), decodeWorker: DECODE_WORKER });
     const dataset = loadDataset(join(dir, 'dataset'));
     expect(dataset.sidecar.source.labels).toBeGreaterThan(20);
 

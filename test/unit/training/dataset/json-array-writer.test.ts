@@ -54,6 +54,17 @@ describe('JsonArrayWriter', () => {
     );
   });
 
+  it('writes strings looked up by number, the first count of them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1 }), fc.array(fc.nat()), (table, picks) => {
+        const numbers = Int32Array.from(picks, (p) => p % table.length);
+        const count = Math.floor(numbers.length / 2);
+        const expected = Array.from(numbers.subarray(0, count), (n) => table[n]);
+        expect(written((w) => w.stringsAt(table, numbers, count))).toBe(JSON.stringify(expected));
+      }),
+    );
+  });
+
   it('writes only the first count elements, and arrays larger than its buffer', () => {
     const ids = Array.from({ length: 400_000 }, (_, i) => `tx${String(i).padStart(9, '0')}`);
     const times = Float64Array.from(ids, (_, i) => (i % 7 === 0 ? Number.NaN : 1_522_540_800 + i));
