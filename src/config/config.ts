@@ -36,7 +36,7 @@ export const configSchema = {
     DECISION_LOG: { type: 'string', enum: ['sqlite', 'postgres'], default: 'sqlite', description: 'decision log and label store backend' },
     DATABASE_URL: { type: 'string', minLength: 1, description: 'PostgreSQL connection string (DECISION_LOG=postgres)' },
     DECISION_LOG_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 100_000, default: 500, description: 'records per write batch' },
-    DECISION_LOG_FLUSH_MS: { type: 'integer', minimum: 1, maximum: 60_000, default: 10, description: 'longest a record waits before its batch is written' },
+    DECISION_LOG_FLUSH_MS: { type: 'integer', minimum: 1, maximum: 60_000, default: 2, description: 'longest a record waits before its batch is written' },
     DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },

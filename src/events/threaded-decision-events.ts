@@ -44,10 +44,13 @@ export interface ThreadedDecisionEventsOptions {
 /**
  * Rows are sent in batches: when `MAX_BATCH` are waiting, else `FLUSH_MS` after the first. Each
  * message wakes the writer thread, and at saturation a message per turn of the event loop (a few
- * rows) cost the scoring thread ~6 µs per request; at 10,000 requests/s this sends ~50.
+ * rows) cost the scoring thread ~6 µs per request. Large batches cost it too: on a busy box the
+ * woken writer runs on the scoring thread's core, and a 20 ms batch (~1.8 ms of formatting at
+ * 18,000 requests/s) stalled every request in scoring by that much; at 4 ms a batch is ~0.4 ms
+ * (docs/performance.md, eighth round). At 10,000 requests/s this sends ~250 a second.
  */
 const MAX_BATCH = 512;
-const FLUSH_MS = 20;
+const FLUSH_MS = 4;
 
 /**
  * Decision events formatted and written by a thread of their own. Formatting an ECS line (pino,

@@ -11,11 +11,14 @@ interface Waiting {
 export const MAX_BATCH = 64;
 /**
  * Longest the first vector of a batch waits while more arrive before the batch runs, ms. Only a
- * long loop turn (saturation) reaches it; a run costs ~55 µs more cache-cold than warm, so at 64
- * connections 0.25 ms gave batches of ~10 rows and 0.5 ms of ~20: 6.5 % more throughput
- * (docs/performance.md, seventh round).
+ * long loop turn (saturation) reaches it. Every vector waiting when the scoring thread stalls
+ * (descheduled by the OS on a busy box, or a scavenge) takes the stall into its scoring time, so
+ * the wait bounds how many do: at saturation on 2 vCPUs the thread was preempted for over 1 ms
+ * ~30-45 times a second, and 0.5 ms put 1.6 % of scorings over 1 ms (p99 1.78 ms) where 0.25 ms
+ * puts 0.8 % (p99 0.72-0.77 ms), for 4-9 % less throughput (a run costs ~55 µs more cache-cold
+ * than warm, and shorter waits make more runs; docs/performance.md, eighth round).
  */
-export const MAX_WAIT_MS = 0.5;
+export const MAX_WAIT_MS = 0.25;
 
 /**
  * Batches model runs. A run of n rows costs about what a run of one does (onnxruntime-node's
