@@ -19,8 +19,9 @@ export interface EventBatch {
   readonly fields: ArrayBuffer;
   /** One float64 per event: a transaction's `amountMinor`. */
   readonly amounts: ArrayBuffer;
-  /** Latin1 bytes of the events' strings, in event order (see `Slot.FirstLength`). */
+  /** Latin1 bytes of the events' strings, in event order (see `Slot.FirstLength`), `textLength` of them. */
   readonly text: ArrayBuffer;
+  readonly textLength: number;
   /** User and merchant ids numbered for the first time in this batch, in number order. */
   readonly newUsers: readonly string[];
   readonly newMerchants: readonly string[];
@@ -153,6 +154,7 @@ export class EventBatchWriter {
       fields: this.fields.buffer,
       amounts: this.amounts.buffer,
       text: this.text.buffer,
+      textLength: this.textAt,
       newUsers: this.users.ids.slice(this.usersSent),
       newMerchants: this.merchants.ids.slice(this.merchantsSent),
       bytesRead,
@@ -209,7 +211,7 @@ export class EventBatchReader {
     const f = new Int32Array(batch.fields);
     const amounts = new Float64Array(batch.amounts);
     // One string for the batch's text; each event's strings are slices of it.
-    const text = Buffer.from(batch.text).toString('latin1');
+    const text = Buffer.from(batch.text, 0, batch.textLength).toString('latin1');
     let t = 0;
     for (let e = 0, at = 0; e < batch.count; e++, at += STRIDE) {
       const kind = f[at + Slot.Kind] as Kind;
