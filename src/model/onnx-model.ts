@@ -19,7 +19,7 @@ export interface OnnxModelOptions {
 
 const BATCH_ROWS = 8_192;
 
-/** Scores `rows` rows of a row-major matrix on the calling thread, one value per row. */
+/** Scores `rows` rows of a row-major matrix on the calling thread, one value per row; the matrix is not kept after the call. */
 export type ScoreRowsNow = (matrix: Float32Array, rows: number) => Float32Array;
 
 /**

@@ -40,6 +40,11 @@ export class ModelRuns {
   private scheduled = false;
   private readonly pending: Waiting[] = [];
   private busy = false;
+  /**
+   * Rows of a synchronous run, reused: a matrix per run was a young ArrayBuffer each, and every
+   * one that dies young is freed inside a scavenge's pause (docs/performance.md, eighth round).
+   */
+  private scratch = new Float32Array(0);
   private readonly endOfTurn = () => {
     this.scheduled = false;
     this.runNow();
@@ -81,9 +86,31 @@ export class ModelRuns {
       const model = (batch[start] as Waiting).model;
       let end = start + 1;
       while (end < batch.length && (batch[end] as Waiting).model === model) end++;
-      runGroup(model, batch, start, end);
+      this.runGroup(model, batch, start, end);
       start = end;
     }
+  }
+
+  /** One synchronous run of the rows [start, end) of `batch`, all for `model`. */
+  private runGroup(model: OnnxModel, batch: readonly Waiting[], start: number, end: number): void {
+    let scores: Float32Array;
+    try {
+      scores = (model.scoreNow as NonNullable<OnnxModel['scoreNow']>)(this.rowsOf(batch, start, end), end - start);
+    } catch (err) {
+      for (let i = start; i < end; i++) (batch[i] as Waiting).reject(err);
+      return;
+    }
+    for (let i = start; i < end; i++) (batch[i] as Waiting).resolve(scores[i - start] as number);
+  }
+
+  /** The rows as one row-major matrix: the vector itself for one row, else a view of the scratch matrix. */
+  private rowsOf(batch: readonly Waiting[], start: number, end: number): Float32Array {
+    if (end - start === 1) return (batch[start] as Waiting).features;
+    const width = (batch[start] as Waiting).features.length;
+    const length = (end - start) * width;
+    if (this.scratch.length < length) this.scratch = new Float32Array(MAX_BATCH * width);
+    for (let i = start; i < end; i++) this.scratch.set((batch[i] as Waiting).features, (i - start) * width);
+    return this.scratch.subarray(0, length);
   }
 
   private nextAsync(): void {
@@ -118,15 +145,4 @@ function matrixOf(batch: readonly Waiting[], start: number, end: number): Float3
   const matrix = new Float32Array((end - start) * width);
   for (let i = start; i < end; i++) matrix.set((batch[i] as Waiting).features, (i - start) * width);
   return matrix;
-}
-
-function runGroup(model: OnnxModel, batch: readonly Waiting[], start: number, end: number): void {
-  let scores: Float32Array;
-  try {
-    scores = (model.scoreNow as NonNullable<OnnxModel['scoreNow']>)(matrixOf(batch, start, end), end - start);
-  } catch (err) {
-    for (let i = start; i < end; i++) (batch[i] as Waiting).reject(err);
-    return;
-  }
-  for (let i = start; i < end; i++) (batch[i] as Waiting).resolve(scores[i - start] as number);
 }

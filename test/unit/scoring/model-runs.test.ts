@@ -48,6 +48,16 @@ describe('ModelRuns (synchronous model)', () => {
     expect(runs).toEqual([3, 1]);
   });
 
+  it('gives each run its own rows though their matrix is reused between runs', async () => {
+    const { model, runs } = fakeModel(true);
+    const m = new ModelRuns(() => 0);
+    const first = [m.score(model, row(1, 2)), m.score(model, row(3, 4)), m.score(model, row(5, 6))];
+    expect(await Promise.all(first)).toEqual([3, 7, 11]);
+    const second = [m.score(model, row(10, 20)), m.score(model, row(30, 40))];
+    expect(await Promise.all(second)).toEqual([30, 70]);
+    expect(runs).toEqual([3, 2]);
+  });
+
   it(`runs at once when ${MAX_BATCH} vectors are queued`, async () => {
     const { model, runs } = fakeModel(true);
     const m = new ModelRuns(() => 0);
