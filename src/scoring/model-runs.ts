@@ -103,14 +103,11 @@ export class ModelRuns {
     for (let i = start; i < end; i++) (batch[i] as Waiting).resolve(scores[i - start] as number);
   }
 
-  /** The rows as one row-major matrix: the vector itself for one row, else a view of the scratch matrix. */
+  /** {@link matrixOf} into the scratch matrix, grown to {@link MAX_BATCH} rows of this width when short. */
   private rowsOf(batch: readonly Waiting[], start: number, end: number): Float32Array {
-    if (end - start === 1) return (batch[start] as Waiting).features;
     const width = (batch[start] as Waiting).features.length;
-    const length = (end - start) * width;
-    if (this.scratch.length < length) this.scratch = new Float32Array(MAX_BATCH * width);
-    for (let i = start; i < end; i++) this.scratch.set((batch[i] as Waiting).features, (i - start) * width);
-    return this.scratch.subarray(0, length);
+    if (this.scratch.length < (end - start) * width) this.scratch = new Float32Array(MAX_BATCH * width);
+    return matrixOf(batch, start, end, this.scratch);
   }
 
   private nextAsync(): void {
@@ -138,11 +135,15 @@ export class ModelRuns {
   }
 }
 
-/** The rows [start, end) of `batch` as one row-major matrix. */
-function matrixOf(batch: readonly Waiting[], start: number, end: number): Float32Array {
+/**
+ * The rows [start, end) of `batch` as one row-major matrix: the vector itself for one row, else
+ * copied into a view of the front of `into` (room enough) or, without it, into a new matrix.
+ */
+function matrixOf(batch: readonly Waiting[], start: number, end: number, into?: Float32Array): Float32Array {
   if (end - start === 1) return (batch[start] as Waiting).features;
   const width = (batch[start] as Waiting).features.length;
-  const matrix = new Float32Array((end - start) * width);
+  const length = (end - start) * width;
+  const matrix = into === undefined ? new Float32Array(length) : into.subarray(0, length);
   for (let i = start; i < end; i++) matrix.set((batch[i] as Waiting).features, (i - start) * width);
   return matrix;
 }

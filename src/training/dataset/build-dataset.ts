@@ -4,7 +4,7 @@ import { FEATURE_COUNT, FEATURE_NAMES } from '../../../features';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
-import { decodeInThread } from './decode-thread';
+import { decodeInWorker } from './decode-thread';
 import { EventBatchReader, type EventBatch, type EventSink, type TransactionIds } from './event-batch';
 import { decodeEventFile, InvalidEventError } from './event-file-decoder';
 import { JsonArrayWriter } from './json-array-writer';
@@ -90,7 +90,7 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   let ids: TransactionIds;
   try {
     const script = opts.decodeWorker === undefined ? builtWorker() : opts.decodeWorker;
-    ids = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInThread(script, opts.input, onBatch);
+    ids = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInWorker(script, opts.input, onBatch);
     flush();
   } finally {
     closeSync(fd);

@@ -25,7 +25,7 @@ export const MAX_BATCHES_AHEAD = 8;
  * for a malformed line, with what `onBatch` throws, or when the thread fails or exits early; the
  * thread is stopped either way.
  */
-export function decodeInThread(script: string, input: string, onBatch: (batch: EventBatch) => void): Promise<TransactionIds> {
+export function decodeInWorker(script: string, input: string, onBatch: (batch: EventBatch) => void): Promise<TransactionIds> {
   const consumedBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const consumed = new Int32Array(consumedBuffer);
   const data: DecodeWorkerData = { input, consumed: consumedBuffer };
