@@ -47,29 +47,32 @@ export const SET_NAMES: readonly SetName[] = ['merchants', 'channels', 'countrie
 export const SET_HORIZON_SECONDS = 90 * 86_400;
 
 /**
- * Layout of {@link ProfileState.data}: for each tier in order, a ring of `length` slots stored as four
- * consecutive arrays of `length` doubles (bucket ids, NaN = never used; then the `n`, `s` and `f`
- * counters); slot = id mod length holds the largest id mapped to it. After the rings, one `top` per
- * tier (largest bucket id ever incremented; -Infinity when none). One flat array keeps a profile in
- * a few cache lines' reach, which is what the replay and the hot path are bound by.
+ * Layout of {@link ProfileState.data}: first one `top` per tier (the largest bucket id ever
+ * incremented; -Infinity when none), then for each tier in order a ring of `length` slots stored as
+ * three consecutive arrays of `length` doubles (the `n`, `s` and `f` counters). Bucket ids are not
+ * stored: slot `id mod length` holds bucket `id` for every id visible now (`top - length < id <=
+ * top`), all zeros when nothing was added to it; raising `top` zeroes the slots of the ids it brings
+ * into view (see {@link addToTier}). One flat array keeps a profile in a few cache lines' reach,
+ * which is what the replay and the hot path are bound by: 29 lines, where ids stored per slot made
+ * 39.
  */
-export const RING_OFFSET: readonly number[] = TIERS.map((_, i) => TIERS.slice(0, i).reduce((sum, t) => sum + 4 * t.length, 0));
+export const TOP_OFFSET = 0;
 
-/** Index of tier `i`'s `top` in {@link ProfileState.data}. */
-export const TOP_OFFSET = TIERS.reduce((sum, t) => sum + 4 * t.length, 0);
+/** Index of tier `i`'s ring (its `n` array) in {@link ProfileState.data}. */
+export const RING_OFFSET: readonly number[] = TIERS.map((_, i) => TIERS.length + TIERS.slice(0, i).reduce((sum, t) => sum + 3 * t.length, 0));
 
 /** Length of {@link ProfileState.data}. */
-export const PROFILE_DATA_LENGTH = TOP_OFFSET + TIERS.length;
+export const PROFILE_DATA_LENGTH = TIERS.length + TIERS.reduce((sum, t) => sum + 3 * t.length, 0);
 
 /** Offset (in units of the tier length) of each counter inside a ring. */
-export const FIELD_OFFSET: Readonly<Record<CounterField, number>> = { n: 1, s: 2, f: 3 };
+export const FIELD_OFFSET: Readonly<Record<CounterField, number>> = { n: 0, s: 1, f: 2 };
 
 export interface ProfileState {
   /** Largest transaction time applied, epoch seconds; -Infinity when none. */
   lastSeen: number;
   /** Lifetime number of transactions applied. */
   total: number;
-  /** Every tier's ring and top; see {@link RING_OFFSET}. */
+  /** Every tier's top and ring; see {@link TOP_OFFSET}. */
   readonly data: Float64Array;
   readonly sets: Readonly<Record<SetName, Map<string, number>>>;
 }
@@ -102,8 +105,7 @@ export interface ProfileDelta {
 /** A profile that has seen nothing (a new user or merchant). */
 export function emptyProfile(): ProfileState {
   const data = new Float64Array(PROFILE_DATA_LENGTH);
-  TIERS.forEach((t, i) => data.fill(Number.NaN, RING_OFFSET[i], (RING_OFFSET[i] as number) + t.length));
-  data.fill(Number.NEGATIVE_INFINITY, TOP_OFFSET);
+  data.fill(Number.NEGATIVE_INFINITY, TOP_OFFSET, TOP_OFFSET + TIERS.length);
   return { lastSeen: Number.NEGATIVE_INFINITY, total: 0, data, sets: { merchants: new Map(), channels: new Map(), countries: new Map() } };
 }
 
@@ -120,47 +122,109 @@ export function tierTop(state: ProfileState, tierIndex: number): number {
 }
 
 /**
- * Adds `by` to counter `fieldOffset` (see {@link FIELD_OFFSET}) of bucket `id` of tier `tierIndex`.
- * The merge rule of the module comment: ids at or below `top - length` are dropped (invisible now
- * and forever, since `top` never decreases); a slot holding an older id is recycled.
+ * Raises tier `tierIndex`'s top from `top` to `id` (> top), zeroing the slots of the ids that come
+ * into view: they last held ids that fall out of view now (or nothing).
  */
-export function addToTier(state: ProfileState, tierIndex: number, id: number, fieldOffset: number, by: number): void {
+function raiseTop(d: Float64Array, tierIndex: number, top: number, id: number, length: number): void {
+  const ring = RING_OFFSET[tierIndex] as number;
+  // From -Infinity (a tier never used) every slot is still zero.
+  if (top !== Number.NEGATIVE_INFINITY) {
+    for (let k = Math.max(top + 1, id - length + 1); k <= id; k++) {
+      const slot = ring + slotOf(k, length);
+      d[slot] = 0;
+      d[slot + length] = 0;
+      d[slot + 2 * length] = 0;
+    }
+  }
+  d[TOP_OFFSET + tierIndex] = id;
+}
+
+/**
+ * Adds `by` to counter `field` of bucket `id` of tier `tierIndex`. The merge rule of the module
+ * comment: ids at or below `top - length` are dropped (invisible now and forever, since `top`
+ * never decreases); an id above `top` raises it first.
+ */
+export function addToTier(state: ProfileState, tierIndex: number, id: number, field: CounterField, by: number): void {
   const length = (TIERS[tierIndex] as TierSpec).length;
   const d = state.data;
   const top = d[TOP_OFFSET + tierIndex] as number;
   if (id <= top - length) return;
-  if (id > top) d[TOP_OFFSET + tierIndex] = id;
-  const base = RING_OFFSET[tierIndex] as number;
-  const slot = base + slotOf(id, length);
-  if (d[slot] !== id) {
-    d[slot] = id;
-    d[slot + length] = 0;
-    d[slot + 2 * length] = 0;
-    d[slot + 3 * length] = 0;
-  }
-  d[slot + fieldOffset * length] = (d[slot + fieldOffset * length] as number) + by;
+  if (id > top) raiseTop(d, tierIndex, top, id, length);
+  const at = (RING_OFFSET[tierIndex] as number) + slotOf(id, length) + FIELD_OFFSET[field] * length;
+  d[at] = (d[at] as number) + by;
 }
 
 /**
- * Exactly `addToTier(state, tierIndex, id, n, 1)` then `addToTier(state, tierIndex, id, s, amount)`
- * (one transaction's counters), with one look-up of the slot.
+ * Raises tier `tierIndex`'s top to `top` when it is higher (a store's decoder restores a stored
+ * top this way before adding the stored buckets with {@link addToTier}).
+ */
+export function raiseTierTop(state: ProfileState, tierIndex: number, top: number): void {
+  const length = (TIERS[tierIndex] as TierSpec).length;
+  const current = state.data[TOP_OFFSET + tierIndex] as number;
+  if (top > current) raiseTop(state.data, tierIndex, current, top, length);
+}
+
+/**
+ * Adds a stored bucket's counters to tier `tierIndex` when the bucket is visible under the tier's
+ * current top (a store's decoder: restore the top with {@link raiseTierTop} first, then every
+ * stored bucket). Returns false, changing nothing, for a bucket out of view (garbage).
+ */
+export function restoreBucket(state: ProfileState, tierIndex: number, id: number, n: number, s: number, f: number): boolean {
+  const length = (TIERS[tierIndex] as TierSpec).length;
+  const top = state.data[TOP_OFFSET + tierIndex] as number;
+  if (!(id > top - length && id <= top)) return false;
+  const slot = (RING_OFFSET[tierIndex] as number) + slotOf(id, length);
+  const d = state.data;
+  d[slot] = (d[slot] as number) + n;
+  d[slot + length] = (d[slot + length] as number) + s;
+  d[slot + 2 * length] = (d[slot + 2 * length] as number) + f;
+  return true;
+}
+
+/**
+ * Exactly `addToTier(state, tierIndex, id, 'n', 1)` then `addToTier(state, tierIndex, id, 's',
+ * amount)` (one transaction's counters), with one look-up of the slot.
  */
 export function addTransactionToTier(state: ProfileState, tierIndex: number, id: number, amount: number): void {
   const length = (TIERS[tierIndex] as TierSpec).length;
   const d = state.data;
   const top = d[TOP_OFFSET + tierIndex] as number;
   if (id <= top - length) return;
-  if (id > top) d[TOP_OFFSET + tierIndex] = id;
+  if (id > top) raiseTop(d, tierIndex, top, id, length);
   const slot = (RING_OFFSET[tierIndex] as number) + slotOf(id, length);
-  if (d[slot] !== id) {
-    d[slot] = id;
-    d[slot + length] = 1;
-    d[slot + 2 * length] = 0 + amount; // as a fresh bucket plus amount: the same bits, -0 included
-    d[slot + 3 * length] = 0;
-    return;
+  d[slot] = (d[slot] as number) + 1;
+  d[slot + length] = (d[slot + length] as number) + amount;
+}
+
+/**
+ * The visible buckets of tier `tierIndex` with any counter not zero, newest first, as
+ * `[id, n, s, f]` (what a store's encoder writes; an absent bucket reads as all zeros).
+ */
+export function visibleBuckets(state: ProfileState, tierIndex: number): [number, number, number, number][] {
+  const length = (TIERS[tierIndex] as TierSpec).length;
+  const d = state.data;
+  const top = d[TOP_OFFSET + tierIndex] as number;
+  const buckets: [number, number, number, number][] = [];
+  if (top === Number.NEGATIVE_INFINITY) return buckets;
+  const ring = RING_OFFSET[tierIndex] as number;
+  for (let id = top; id > top - length; id--) {
+    const slot = ring + slotOf(id, length);
+    const n = d[slot] as number;
+    const s = d[slot + length] as number;
+    const f = d[slot + 2 * length] as number;
+    if (n !== 0 || s !== 0 || f !== 0) buckets.push([id, n, s, f]);
   }
-  d[slot + length] = (d[slot + length] as number) + 1;
-  d[slot + 2 * length] = (d[slot + 2 * length] as number) + amount;
+  return buckets;
+}
+
+/** A deep copy of `state`, sharing nothing with it. */
+export function copyProfile(state: ProfileState): ProfileState {
+  const copy = emptyProfile();
+  copy.data.set(state.data);
+  copy.lastSeen = state.lastSeen;
+  copy.total = state.total;
+  for (const name of SET_NAMES) for (const [k, v] of state.sets[name]) copy.sets[name].set(k, v);
+  return copy;
 }
 
 /** Set size above which invisible members are swept from memory... */
@@ -175,7 +239,7 @@ const SWEEP_STEP = 32;
 export function applyDelta(state: ProfileState, delta: ProfileDelta): void {
   for (const c of delta.counters) {
     if (TIERS[c.tier] === undefined) throw new RangeError(`unknown tier index ${c.tier}`);
-    addToTier(state, c.tier, c.bucket, FIELD_OFFSET[c.field], c.by);
+    addToTier(state, c.tier, c.bucket, c.field, c.by);
   }
   if (delta.seenAt !== null && delta.seenAt > state.lastSeen) state.lastSeen = delta.seenAt;
   state.total += delta.total;
@@ -214,11 +278,8 @@ export function windowSum(state: ProfileState, tierIndex: number, field: Counter
   const top = tierTop(state, tierIndex);
   const lo = Math.max(from, top - length + 1);
   const hi = Math.min(to, top);
-  const base = RING_OFFSET[tierIndex] as number;
+  const at = (RING_OFFSET[tierIndex] as number) + FIELD_OFFSET[field] * length;
   let sum = 0;
-  for (let id = lo; id <= hi; id++) {
-    const slot = base + slotOf(id, length);
-    if (state.data[slot] === id) sum += state.data[slot + FIELD_OFFSET[field] * length] as number;
-  }
+  for (let id = lo; id <= hi; id++) sum += state.data[at + slotOf(id, length)] as number;
   return sum;
 }

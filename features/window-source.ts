@@ -44,11 +44,12 @@ const isFraudAge = (op: Op): boolean => op === Op.LatestFraudAge || op === Op.Ea
  * `state`, for a transaction at epoch seconds `es` of amount `amount` (major units), into `out`.
  *
  * One pass per tier walks the ring from the current bucket back (bucket *age* 0, 1, ...), over the
- * ages whose bucket can be visible only (ids in `(top - length, min(top, current)]`), and keeps
- * running sums of the counters the tier's features read. The walk is cut into segments at every age
- * where a window starts or ends; the sums at a cut are the prefix sums `x[age]` (sum over visible
- * buckets younger than `age`), and a window `[lo, hi)` is `x[hi] - x[lo]`: counters are integers, so
- * the differences are exact and the result is the same bits a bucket-by-bucket sum gives. Nothing is
+ * ages whose bucket is visible only (ids in `(top - length, min(top, current)]`, each held by its
+ * slot, zeros when empty), and keeps running sums of the counters the tier's features read. The
+ * walk is cut into segments at every age where a window starts or ends; the sums at a cut are the
+ * prefix sums `x[age]` (sum over visible buckets younger than `age`), and a window `[lo, hi)` is
+ * `x[hi] - x[lo]`: counters are integers, so the differences are exact and the result is the same
+ * bits a bucket-by-bucket sum gives (an empty slot adds +0 to a sum that starts at +0). Nothing is
  * stored between segments but a few locals. Fraud-age features keep, per segment, the youngest and
  * oldest age whose known-fraud counter is positive.
  */
@@ -67,7 +68,7 @@ function tierSource(windows: readonly WindowFeature[], state: string, t: number,
   const ages = Math.max(...windows.map(({ i }) => i.hi));
   const cuts = [...new Set(windows.flatMap(({ i }) => [i.lo, i.hi]))].filter((a) => a > 0).sort((a, b) => a - b);
   const tracksFraudAge = windows.some(({ i }) => isFraudAge(i.op));
-  const ring = int(RING_OFFSET[t] as number);
+  const ring = RING_OFFSET[t] as number;
   const v = (name: string) => `${name}${int(t)}`;
   const out: string[] = [
     `{ // tier ${tier.name}`,
@@ -77,9 +78,9 @@ function tierSource(windows: readonly WindowFeature[], state: string, t: number,
     `const first = Math.min(${int(ages)}, Math.max(0, cur - top));`,
     `const last = Math.max(first, Math.min(${int(ages)}, cur - (top - ${int(L)})));`,
     `let a = first;`,
-    `let id = cur - first;`,
-    // Ring index of bucket `id` (floor division: ids live in a Float64Array, a float % is a libc call).
-    `let at = ${ring} + (id - Math.floor(id / ${int(L)}) * ${int(L)});`,
+    // Slot of bucket `cur - first` (floor division: a float % is a libc call). Every age walked is
+    // visible, so its slot holds that bucket (or zeros).
+    `let at = (cur - first) - Math.floor((cur - first) / ${int(L)}) * ${int(L)};`,
     ...fields.map((x) => `let ${x} = 0;`),
   ];
   let prev = 0;
@@ -87,14 +88,12 @@ function tierSource(windows: readonly WindowFeature[], state: string, t: number,
     const seg = `${int(prev)}_${int(cut)}`;
     if (tracksFraudAge) out.push(`let ${v('young')}_${seg} = NaN; let ${v('old')}_${seg} = NaN;`);
     const body: string[] = [];
-    body.push(`if (d[at] === id) {`);
-    for (const x of fields) body.push(`${x} += d[at + ${int(L * FIELD_OFFSET[x])}];`);
+    for (const x of fields) body.push(`${x} += d[${int(ring + L * FIELD_OFFSET[x])} + at];`);
     if (tracksFraudAge) {
-      body.push(`if (d[at + ${int(L * FIELD_OFFSET.f)}] > 0) { if (${v('young')}_${seg} !== ${v('young')}_${seg}) ${v('young')}_${seg} = a; ${v('old')}_${seg} = a; }`);
+      body.push(`if (d[${int(ring + L * FIELD_OFFSET.f)} + at] > 0) { if (${v('young')}_${seg} !== ${v('young')}_${seg}) ${v('young')}_${seg} = a; ${v('old')}_${seg} = a; }`);
     }
-    body.push('}');
-    body.push(`at = at === ${ring} ? ${int((RING_OFFSET[t] as number) + L - 1)} : at - 1;`);
-    out.push(`for (const end = last < ${int(cut)} ? last : ${int(cut)}; a < end; a++, id--) {`, ...body, '}');
+    body.push(`at = at === 0 ? ${int(L - 1)} : at - 1;`);
+    out.push(`for (const end = last < ${int(cut)} ? last : ${int(cut)}; a < end; a++) {`, ...body, '}');
     out.push(...fields.map((x) => `const ${v(x)}_${int(cut)} = ${x};`));
     prev = cut;
   }

@@ -1,13 +1,12 @@
 import {
-  COUNTER_FIELDS,
   emptyProfile,
-  FIELD_OFFSET,
-  RING_OFFSET,
+  raiseTierTop,
+  restoreBucket,
   SET_HORIZON_SECONDS,
   SET_NAMES,
-  slotOf,
   TIERS,
-  TOP_OFFSET,
+  tierTop,
+  visibleBuckets,
   type CounterField,
   type EntityRole,
   type ProfileState,
@@ -89,18 +88,13 @@ export function decodeProfileDocument(content: unknown, where: string): ProfileS
   TIERS.forEach((tier, i) => {
     if (tops[tier.name] === undefined) return;
     const top = integer(tops[tier.name], where, `top.${tier.name}`);
-    state.data[TOP_OFFSET + i] = top;
-    const base = RING_OFFSET[i] as number;
+    raiseTierTop(state, i, top);
     for (const [key, value] of Object.entries(record(counters[tier.name], where, `c.${tier.name}`))) {
       const id = Number(key);
       if (!Number.isSafeInteger(id) || id <= top - tier.length || id > top) continue;
       const fields = record(value, where, `c.${tier.name}.${key}`);
-      const slot = base + slotOf(id, tier.length);
-      state.data[slot] = id;
-      for (const field of COUNTER_FIELDS) {
-        const v = fields[field];
-        state.data[slot + FIELD_OFFSET[field] * tier.length] = v === undefined ? 0 : integer(v, where, `c.${tier.name}.${key}.${field}`);
-      }
+      const field = (name: CounterField) => (fields[name] === undefined ? 0 : integer(fields[name], where, `c.${tier.name}.${key}.${name}`));
+      restoreBucket(state, i, id, field('n'), field('s'), field('f'));
     }
   });
   const members = record(doc.m, where, 'm');
@@ -119,20 +113,11 @@ export function encodeProfileDocument(state: ProfileState): ProfileDocument {
   const doc: ProfileDocument = { tot: state.total, top: {}, c: {}, m: {} };
   if (state.lastSeen !== Number.NEGATIVE_INFINITY) doc.ls = state.lastSeen;
   TIERS.forEach((tier, i) => {
-    const top = state.data[TOP_OFFSET + i] as number;
+    const top = tierTop(state, i);
     if (top === Number.NEGATIVE_INFINITY) return;
     (doc.top as Partial<Record<TierName, number>>)[tier.name] = top;
     const buckets: Record<string, Partial<Record<CounterField, number>>> = {};
-    const base = RING_OFFSET[i] as number;
-    for (let slot = base; slot < base + tier.length; slot++) {
-      const id = state.data[slot] as number;
-      if (!(id > top - tier.length && id <= top)) continue;
-      buckets[String(id)] = {
-        n: state.data[slot + FIELD_OFFSET.n * tier.length] as number,
-        s: state.data[slot + FIELD_OFFSET.s * tier.length] as number,
-        f: state.data[slot + FIELD_OFFSET.f * tier.length] as number,
-      };
-    }
+    for (const [id, n, s, f] of visibleBuckets(state, i)) buckets[String(id)] = { n, s, f };
     (doc.c as NonNullable<ProfileDocument['c']>)[tier.name] = buckets;
   });
   const horizon = state.lastSeen - SET_HORIZON_SECONDS;

@@ -1,5 +1,6 @@
 import {
   applyDelta,
+  copyProfile,
   COUNTER_FIELDS,
   emptyProfile,
   SET_HORIZON_SECONDS,
@@ -36,15 +37,6 @@ export type WritePlan =
   | { readonly kind: 'none' }
   | { readonly kind: 'increment'; readonly increments: readonly PathIncrement[] }
   | { readonly kind: 'write'; readonly document: ProfileDocument };
-
-function copyProfile(p: ProfileState): ProfileState {
-  const copy = emptyProfile();
-  copy.data.set(p.data);
-  copy.lastSeen = p.lastSeen;
-  copy.total = p.total;
-  for (const [name, set] of Object.entries(p.sets) as [keyof ProfileState['sets'], Map<string, number>][]) for (const [k, v] of set) copy.sets[name].set(k, v);
-  return copy;
-}
 
 /** The increments of `delta` against `current`, or null when a register must rise. */
 function incrementsOnly(current: ProfileState, delta: ProfileDelta): PathIncrement[] | null {

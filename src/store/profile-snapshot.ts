@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { emptyProfile, PROFILE_DATA_LENGTH, SET_NAMES, type EntityRole, type ProfileState, type SetName } from '../../features';
+import { emptyProfile, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, TIERS, type EntityRole, type ProfileState, type SetName } from '../../features';
 
 /** One line of a profile snapshot file (NDJSON). */
 export interface SnapshotLine {
@@ -9,7 +9,7 @@ export interface SnapshotLine {
   readonly id: string;
   readonly lastSeen: number | null;
   readonly total: number;
-  /** The profile's `data` array, float64 little-endian, base64. */
+  /** The profile's `data` array (see profile-state.ts), float64 little-endian, base64. */
   readonly data: string;
   readonly sets: Readonly<Partial<Record<SetName, Readonly<Record<string, number>>>>>;
 }
@@ -28,12 +28,35 @@ export function encodeProfile(role: EntityRole, id: string, p: ProfileState): Sn
   };
 }
 
-/** Decodes a snapshot line. Throws a RangeError when the data array has the wrong size. */
+/**
+ * Length of `data` in snapshots written before ring slots stopped storing their bucket ids: per
+ * tier a ring of four arrays of `length` doubles (ids, NaN = unused; `n`; `s`; `f`), then the tops.
+ */
+const LEGACY_DATA_LENGTH = TIERS.reduce((sum, t) => sum + 4 * t.length, 0) + TIERS.length;
+
+/** Restores the visible buckets of a legacy `data` array (see {@link LEGACY_DATA_LENGTH}) into `p`. */
+function restoreLegacy(p: ProfileState, data: Float64Array): void {
+  const tops = LEGACY_DATA_LENGTH - TIERS.length;
+  let ring = 0;
+  TIERS.forEach((tier, i) => {
+    const L = tier.length;
+    raiseTierTop(p, i, data[tops + i] as number);
+    for (let k = ring; k < ring + L; k++) restoreBucket(p, i, data[k] as number, data[k + L] as number, data[k + 2 * L] as number, data[k + 3 * L] as number);
+    ring += 4 * L;
+  });
+}
+
+/**
+ * Decodes a snapshot line, of this layout or the legacy one. Throws a RangeError when the data
+ * array has neither size.
+ */
 export function decodeProfile(line: SnapshotLine): ProfileState {
   const p = emptyProfile();
   const bytes = Buffer.from(line.data, 'base64');
-  if (bytes.length !== PROFILE_DATA_LENGTH * 8) throw new RangeError(`profile ${line.role}:${line.id} has ${bytes.length} data bytes, expected ${PROFILE_DATA_LENGTH * 8}`);
-  p.data.set(new Float64Array(new Uint8Array(bytes).buffer));
+  const data = new Float64Array(new Uint8Array(bytes).buffer, 0, Math.floor(bytes.length / 8));
+  if (bytes.length === PROFILE_DATA_LENGTH * 8) p.data.set(data);
+  else if (bytes.length === LEGACY_DATA_LENGTH * 8) restoreLegacy(p, data);
+  else throw new RangeError(`profile ${line.role}:${line.id} has ${bytes.length} data bytes, expected ${PROFILE_DATA_LENGTH * 8}`);
   p.lastSeen = line.lastSeen ?? Number.NEGATIVE_INFINITY;
   p.total = line.total;
   for (const name of SET_NAMES) for (const [k, v] of Object.entries(line.sets[name] ?? {})) p.sets[name].set(k, v);

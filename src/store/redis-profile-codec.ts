@@ -1,12 +1,11 @@
 import {
   emptyProfile,
-  FIELD_OFFSET,
-  RING_OFFSET,
+  raiseTierTop,
+  restoreBucket,
   SET_HORIZON_SECONDS,
   SET_NAMES,
   slotOf,
   TIERS,
-  TOP_OFFSET,
   type EntityRole,
   type ProfileDelta,
   type ProfileState,
@@ -16,12 +15,7 @@ import { groupIncrements } from './profile-codec';
 
 // Hoisted: the features index re-exports through getters, too slow for the per-slot decode loop.
 const TIER_LIST = TIERS;
-const RING_OFFSETS = RING_OFFSET;
 const SET_LIST = SET_NAMES;
-const TOP_AT = TOP_OFFSET;
-const N_AT = FIELD_OFFSET.n;
-const S_AT = FIELD_OFFSET.s;
-const F_AT = FIELD_OFFSET.f;
 
 /**
  * Pure translation between profile deltas/states and the Redis layout documented in
@@ -66,11 +60,10 @@ function decodeSlot(state: ProfileState, field: string, value: string, where: st
   const b = value.indexOf(',', a + 1);
   const c = value.indexOf(',', b + 1);
   if (a < 0 || b < 0 || c < 0 || value.indexOf(',', c + 1) >= 0) throw new Error(`redis profile ${where}: malformed slot ${field} = ${value}`);
-  const at = (RING_OFFSETS[tierIndex] as number) + slot;
-  state.data[at] = integer(value.slice(0, a), where);
-  state.data[at + N_AT * tier.length] = integer(value.slice(a + 1, b), where);
-  state.data[at + S_AT * tier.length] = integer(value.slice(b + 1, c), where);
-  state.data[at + F_AT * tier.length] = integer(value.slice(c + 1), where);
+  const id = integer(value.slice(0, a), where);
+  // The slot must be the id's own: anything else is not data this layout can hold.
+  if (slotOf(id, tier.length) !== slot) throw new Error(`redis profile ${where}: slot ${field} holds bucket ${id}`);
+  restoreBucket(state, tierIndex, id, integer(value.slice(a + 1, b), where), integer(value.slice(b + 1, c), where), integer(value.slice(c + 1), where));
 }
 
 /**
@@ -80,6 +73,7 @@ function decodeSlot(state: ProfileState, field: string, value: string, where: st
  */
 export function decodeRedisProfile(hash: readonly string[], members: readonly string[], where: string): ProfileState {
   const state = emptyProfile();
+  // Tops first: a slot's bucket is restored only when visible under its tier's top.
   for (let i = 0; i + 1 < hash.length; i += 2) {
     const field = hash[i] as string;
     const value = hash[i + 1] as string;
@@ -88,8 +82,12 @@ export function decodeRedisProfile(hash: readonly string[], members: readonly st
     else if (field.startsWith('t')) {
       const tierIndex = Number(field.slice(1));
       if (TIER_LIST[tierIndex] === undefined) throw new Error(`redis profile ${where}: unknown field ${field}`);
-      state.data[TOP_AT + tierIndex] = integer(value, where);
-    } else decodeSlot(state, field, value, where);
+      raiseTierTop(state, tierIndex, integer(value, where));
+    }
+  }
+  for (let i = 0; i + 1 < hash.length; i += 2) {
+    const field = hash[i] as string;
+    if (field !== 'ls' && field !== 'tot' && !field.startsWith('t')) decodeSlot(state, field, hash[i + 1] as string, where);
   }
   for (let i = 0; i + 1 < members.length; i += 2) {
     const member = members[i] as string;

@@ -3,7 +3,7 @@
  * redis-profile-codec.ts, per entity:
  *
  * - hash `KEYS[1]`: `t<tier>` → the tier's top bucket id; `<tier>:<slot>` → `"<id>,<n>,<s>,<f>"`, ring
- *   slot `slot` of tier `tier` (exactly the slots of `ProfileState.data`); `ls` → lastSeen;
+ *   slot `slot` = id mod length of tier `tier` (the bucket it last held, with its id); `ls` → lastSeen;
  *   `tot` → total. Absent field = none / 0.
  * - sorted set `KEYS[2]`: member `<set index>:<key>`, score = the member's latest time `at`.
  *
@@ -16,8 +16,8 @@
  * Merges one `ProfileDelta` into one entity, atomically. KEYS: profile hash, member set.
  * ARGV: ttl seconds ("0" = keep), seenAt ("" = none), total increment, set horizon seconds, number of
  * bucket groups G, then G groups of 7 (tier, tier length, bucket id, slot, dn, ds, df), then
- * (member, at) pairs. Counter groups follow `addToTier` exactly: ids at or below top - length are
- * dropped, top rises to the id, a slot holding another id is recycled. lastSeen is a max register,
+ * (member, at) pairs. Counter groups follow `addToTier`'s merge rule: ids at or below top - length
+ * are dropped, top rises to the id, a slot holding another id is recycled. lastSeen is a max register,
  * total adds, members keep their max time (`ZADD GT`, Redis >= 6.2), and members at or below
  * lastSeen - horizon are deleted (they can never be visible again).
  */

@@ -1,6 +1,7 @@
 import {
   applyTransaction,
   computeFeatures,
+  copyProfile,
   emptyProfile,
   fraudIndicatorChange,
   labelDelta,
@@ -40,16 +41,8 @@ export interface ParityInput {
 export function checkParity(input: ParityInput): ParityResult {
   const users = new Map<string, ProfileState>();
   const merchants = new Map<string, ProfileState>();
-  const clone = (p: ProfileState): ProfileState => {
-    const c = emptyProfile();
-    c.data.set(p.data);
-    c.lastSeen = p.lastSeen;
-    c.total = p.total;
-    for (const name of ['merchants', 'channels', 'countries'] as const) for (const [k, v] of p.sets[name]) c.sets[name].set(k, v);
-    return c;
-  };
-  for (const [id, p] of input.seed?.users ?? []) users.set(id, clone(p));
-  for (const [id, p] of input.seed?.merchants ?? []) merchants.set(id, clone(p));
+  for (const [id, p] of input.seed?.users ?? []) users.set(id, copyProfile(p));
+  for (const [id, p] of input.seed?.merchants ?? []) merchants.set(id, copyProfile(p));
   const profile = (map: Map<string, ProfileState>, id: string) => {
     let p = map.get(id);
     if (p === undefined) {

@@ -40,11 +40,8 @@ describe('POST /v1/feedback', () => {
     const frauds = async () => {
       const user = (await svc.store.get('u-fb-2', 'm-fb')).user;
       const day = Math.floor(Date.parse('2018-09-01T10:00:00Z') / 86_400_000);
-      const ring = 2; // d1
-      const { RING_OFFSET, TIERS } = await import('../../../features');
-      const length = (TIERS[ring] as { length: number }).length;
-      const slot = (RING_OFFSET[ring] as number) + (day % length);
-      return user.data[slot] === day ? (user.data[slot + 3 * length] as number) : 0;
+      const { TIER_INDEX, windowSum } = await import('../../../features');
+      return windowSum(user, TIER_INDEX.d1, 'f', day, day);
     };
     expect((await postJson(url, label('fb-2', 'fraud', 'user_confirmation'))).body.resolvedLabel).toBe('fraud');
     expect(await frauds()).toBe(1);

@@ -12,6 +12,10 @@ import {
   FEATURE_DEFINITIONS,
   formatRfc3339,
   windowSum,
+  copyProfile,
+  tierTop,
+  visibleBuckets,
+  type CounterIncrement,
   type ProfileState,
   type Transaction,
 } from '../../../features';
@@ -243,6 +247,48 @@ describe('profile state', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('holds exactly the buckets the merge rule makes visible, for counter deltas in any order', () => {
+    const increment = fc.record({
+      tier: fc.integer({ min: 0, max: TIERS.length - 1 }),
+      bucket: fc.integer({ min: -60, max: 120 }),
+      field: fc.constantFrom('n' as const, 's' as const, 'f' as const),
+      by: fc.integer({ min: -5, max: 1_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(increment, { maxLength: 80 }), (counters: CounterIncrement[]) => {
+        const state = emptyProfile();
+        for (const c of counters) applyDelta(state, { counters: [c], seenAt: null, total: 0, members: [] });
+        TIERS.forEach((tier, i) => {
+          // Reference: top = the largest id ever incremented; visible = the ids above top - length,
+          // each holding the sum of every increment it received (none of those was dropped).
+          const mine = counters.filter((c) => c.tier === i);
+          const top = Math.max(...mine.map((c) => c.bucket));
+          const sums = new Map<number, [number, number, number]>();
+          for (const c of mine) {
+            const [n, s, f] = sums.get(c.bucket) ?? [0, 0, 0];
+            sums.set(c.bucket, [n + (c.field === 'n' ? c.by : 0), s + (c.field === 's' ? c.by : 0), f + (c.field === 'f' ? c.by : 0)]);
+          }
+          const want: [number, number, number, number][] = [];
+          for (let id = top; id > top - tier.length; id--) {
+            const [n, s, f] = sums.get(id) ?? [0, 0, 0];
+            if (n !== 0 || s !== 0 || f !== 0) want.push([id, n, s, f]);
+          }
+          expect([i, tierTop(state, i), visibleBuckets(state, i)]).toEqual([i, top, want]);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('copyProfile copies every part and shares none', () => {
+    const a = emptyProfile();
+    applyTransaction(a, 'user', txn(1, T0, { channel: 'atm', merchantCountry: 'DE' }));
+    const b = copyProfile(a);
+    applyTransaction(b, 'user', txn(2, T0 + 60, { channel: 'ecommerce', merchantCountry: 'FR' }));
+    expect([a.total, a.sets.channels.size, visibleBuckets(a, 0)]).toEqual([1, 1, [[Math.floor(T0 / 300), 1, 101, 0]]]);
+    expect([b.total, b.sets.channels.size, visibleBuckets(b, 0)]).toEqual([2, 2, [[Math.floor(T0 / 300), 2, 203, 0]]]);
   });
 
   it('transaction deltas are plain data a store can apply', () => {

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeFeatures, formatRfc3339, transactionDelta, type Transaction } from '../../../features';
+import { computeFeatures, formatRfc3339, TIERS, tierTop, transactionDelta, visibleBuckets, type Transaction } from '../../../features';
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
+import { decodeProfile, encodeProfile } from '../../../src/store/profile-snapshot';
 
 const T0 = Date.UTC(2018, 5, 1) / 1000;
 const txn = (i: number, over: Partial<Transaction> = {}): Transaction => ({
@@ -37,6 +38,37 @@ describe('MemoryProfileStore snapshots', () => {
     expect(Buffer.from(computeFeatures(probe, b.user, b.merchant).buffer)).toEqual(Buffer.from(computeFeatures(probe, a.user, a.merchant).buffer));
     expect(b.user.total).toBe(a.user.total);
     expect([...b.user.sets.merchants]).toEqual([...a.user.sets.merchants]);
+  });
+
+  it('reads snapshot lines of the legacy layout (a bucket id stored in every ring slot)', async () => {
+    const store = await MemoryProfileStore.create();
+    for (let i = 0; i < 400; i++) store.applyTransactionSync(txn(i * 7));
+    const { user } = store.getSync('u0', 'm0');
+    // The legacy data array: per tier four arrays of `length` doubles (ids, NaN = unused; n; s; f), then the tops.
+    const legacy: number[] = [];
+    TIERS.forEach((tier, i) => {
+      const ids = new Array<number>(tier.length).fill(Number.NaN);
+      const counters = [0, 1, 2].map(() => new Array<number>(tier.length).fill(0));
+      for (const [id, n, s, f] of visibleBuckets(user, i)) {
+        const slot = ((id % tier.length) + tier.length) % tier.length;
+        ids[slot] = id;
+        [n, s, f].forEach((v, k) => ((counters[k] as number[])[slot] = v));
+      }
+      // An unused slot and a slot holding an id out of view (garbage the old layout kept).
+      const free = ids.findIndex((id) => Number.isNaN(id));
+      if (free >= 0) {
+        ids[free] = tierTop(user, i) - tier.length - (((tierTop(user, i) - free) % tier.length) + tier.length) % tier.length;
+        (counters[0] as number[])[free] = 99;
+      }
+      legacy.push(...ids, ...counters.flat());
+    });
+    legacy.push(...TIERS.map((_, i) => tierTop(user, i)));
+    const line = { ...encodeProfile('user', 'u0', user), data: Buffer.from(new Float64Array(legacy).buffer).toString('base64') };
+    const decoded = decodeProfile(line);
+    expect(TIERS.map((_, i) => visibleBuckets(decoded, i))).toEqual(TIERS.map((_, i) => visibleBuckets(user, i)));
+    expect(Buffer.from(decoded.data.buffer)).toEqual(Buffer.from(user.data.buffer));
+    const probe = txn(3_000, { userId: 'u0', merchantId: 'm0' });
+    expect(Array.from(computeFeatures(probe, decoded, null))).toEqual(Array.from(computeFeatures(probe, user, null)));
   });
 
   it('names the line of a malformed snapshot entry', async () => {

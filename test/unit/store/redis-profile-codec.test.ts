@@ -1,4 +1,4 @@
-import { FIELD_OFFSET, RING_OFFSET, SET_HORIZON_SECONDS, TIERS, TOP_OFFSET, transactionDelta } from '../../../features';
+import { SET_HORIZON_SECONDS, TIERS, tierTop, transactionDelta, visibleBuckets } from '../../../features';
 import { decodeRedisProfile, encodeRedisDelta, redisProfileKeys } from '../../../src/store/redis-profile-codec';
 import { T0, txn } from '../../contract/support/profile-events';
 
@@ -28,10 +28,10 @@ describe('redis profile codec', () => {
     expect(argv).toEqual(['0', '', '0', String(SET_HORIZON_SECONDS), '1', '0', '13', '-1', '12', '0', '0', '-1']);
   });
 
-  it('decodes hash and member set replies into ring slots, tops, scalars and sets', () => {
-    const p = decodeRedisProfile(['t0', '100', '0:9', '100,2,300,-1', 'ls', '30000', 'tot', '9007199254740991'], ['2:FR', '29000', '0:m-1', '30000'], 'user u');
-    const at = (RING_OFFSET[0] as number) + 9;
-    expect([p.data[TOP_OFFSET], p.data[at], p.data[at + FIELD_OFFSET.n * 13], p.data[at + FIELD_OFFSET.s * 13], p.data[at + FIELD_OFFSET.f * 13]]).toEqual([100, 100, 2, 300, -1]);
+  it('decodes hash and member set replies into visible buckets, tops, scalars and sets', () => {
+    // The slot comes before its tier's top in the reply, and slot 0:2 holds bucket 80, out of view.
+    const p = decodeRedisProfile(['0:9', '100,2,300,-1', '0:2', '80,5,5,5', 't0', '100', 'ls', '30000', 'tot', '9007199254740991'], ['2:FR', '29000', '0:m-1', '30000'], 'user u');
+    expect([tierTop(p, 0), visibleBuckets(p, 0), tierTop(p, 1), visibleBuckets(p, 1)]).toEqual([100, [[100, 2, 300, -1]], Number.NEGATIVE_INFINITY, []]);
     expect([p.lastSeen, p.total, [...p.sets.countries], [...p.sets.merchants]]).toEqual([30_000, 2 ** 53 - 1, [['FR', 29_000]], [['m-1', 30_000]]]);
   });
 
@@ -39,6 +39,7 @@ describe('redis profile codec', () => {
     [['t7', '1'], [], 'redis profile user u: unknown field t7'],
     [['0:13', '1,1,1,1'], [], 'redis profile user u: unknown field 0:13'],
     [['0:1', '1,1,1'], [], 'redis profile user u: malformed slot 0:1 = 1,1,1'],
+    [['t0', '100', '0:1', '100,1,1,1'], [], 'redis profile user u: slot 0:1 holds bucket 100'],
     [['ls', '1.5'], [], 'redis profile user u: not an integer: 1.5'],
     [['junk', '1'], [], 'redis profile user u: unknown field junk'],
     [[], ['FR', '1'], 'redis profile user u: malformed member FR'],
