@@ -2,7 +2,7 @@ import { FEATURE_DEFINITIONS } from './definitions';
 import { compileEvaluator } from './feature-evaluator';
 import { PLAN } from './feature-plan';
 import type { ProfileState } from './profile-state';
-import { parseRfc3339 } from './time';
+import { parseRfc3339, type EventTime } from './time';
 import type { Transaction } from './transaction';
 
 /**
@@ -32,6 +32,16 @@ export function computeFeatures(
 ): Float32Array {
   const time = parseRfc3339(txn.timestamp);
   if (time === null) throw new RangeError(`timestamp is not RFC 3339: ${txn.timestamp}`);
+  EVALUATE(txn, time, user, merchant, out);
+  return out;
+}
+
+/**
+ * {@link computeFeatures} for a caller that has parsed `txn.timestamp` already (`time` must be
+ * `parseRfc3339(txn.timestamp)`): the replay parses each timestamp once for the features, both
+ * profiles' updates and its time column. Writes into `out` (length {@link FEATURE_COUNT}).
+ */
+export function computeFeaturesAt(txn: Transaction, time: EventTime, user: ProfileState | null, merchant: ProfileState | null, out: Float32Array): Float32Array {
   EVALUATE(txn, time, user, merchant, out);
   return out;
 }

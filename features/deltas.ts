@@ -81,10 +81,10 @@ export function labelDelta(txn: LabeledTransaction, change: number): ProfileDelt
 /**
  * Applies a transaction to one of its profiles in place. Exactly `applyDelta(state,
  * transactionDelta(role, txn))` (a test holds them equal), without building the delta: this is the
- * replay's and the memory store's hot path.
+ * replay's and the memory store's hot path. A caller that has parsed the timestamp passes its
+ * epoch seconds as `t` (it must be `transactionTime(txn)`).
  */
-export function applyTransaction(state: ProfileState, role: EntityRole, txn: Transaction): void {
-  const t = transactionTime(txn);
+export function applyTransaction(state: ProfileState, role: EntityRole, txn: Transaction, t: number = transactionTime(txn)): void {
   const amount = toCentiUnits(txn.amountMinor, txn.currency);
   for (let i = 0; i < TIERS.length; i++) {
     const bucket = Math.floor(t / (TIERS[i] as (typeof TIERS)[number]).bucketSeconds);

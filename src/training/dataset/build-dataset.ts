@@ -5,9 +5,9 @@ import { featureSpecHash } from '../../model/feature-spec-hash';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
 import { decodeInWorker } from './decode-thread';
-import { EventBatchReader, type EventBatch, type EventSink, type TransactionIds } from './event-batch';
+import { EventBatchReader, type DecodedColumns, type EventBatch, type EventSink } from './event-batch';
 import { decodeEventFile, InvalidEventError } from './event-file-decoder';
-import { JsonArrayWriter } from './json-array-writer';
+import { fileSink, JsonArrayWriter } from './json-array-writer';
 import { OfflineReplay } from './replay';
 
 export interface BuildDatasetOptions {
@@ -87,10 +87,10 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
     opts.onProgress?.(batch.bytesRead, totalBytes);
   };
 
-  let ids: TransactionIds;
+  let columns: DecodedColumns;
   try {
     const script = opts.decodeWorker === undefined ? builtWorker() : opts.decodeWorker;
-    ids = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInWorker(script, opts.input, onBatch);
+    columns = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInWorker(script, opts.input, onBatch);
     flush();
   } finally {
     closeSync(fd);
@@ -107,7 +107,7 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
     source: { file: basename(opts.input), events, ...source },
   };
   const sidecarTmp = join(opts.outDir, `.${SIDECAR_FILE}.tmp`);
-  writeSidecar(sidecarTmp, header, replay, ids);
+  writeSidecar(sidecarTmp, header, replay, columns);
   renameSync(matrixTmp, join(opts.outDir, MATRIX_FILE));
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
   return { rows: header.rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
@@ -120,31 +120,29 @@ function builtWorker(): string | null {
 }
 
 /**
- * Writes the sidecar: the header, then the per-row columns (in `DatasetSidecar['columns']` order)
- * straight from the replay's own arrays, never holding them as one string or as arrays of values.
+ * Writes the sidecar: the header, then the per-row columns (in `DatasetSidecar['columns']` order):
+ * those the decoding side wrote as it went, then the labels from the replay's own arrays, never
+ * holding them as one string or as arrays of values.
  */
-function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay, ids: TransactionIds): void {
+function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay, columns: DecodedColumns): void {
   const fd = openSync(path, 'w');
   try {
-    const out = new JsonArrayWriter(fd);
+    const out = new JsonArrayWriter(fileSink(fd));
     const rows = header.rows;
-    const { timestamp, user, merchant, userIds, merchantIds } = replay.rowColumns();
-    const label = replay.finalLabels();
-    const knownAt = replay.labelKnownAt();
     const head = JSON.stringify(header);
     out.text(`${head.slice(0, -1)},"columns":{"transactionId":`);
-    out.byteStrings(ids.bytes, ids.starts, rows);
+    out.bytes(columns.transactionId);
     out.text(',"timestamp":');
-    out.numbers(timestamp, rows);
+    out.bytes(columns.timestamp);
     out.text(',"userId":');
-    out.stringsAt(userIds, user, rows);
+    out.bytes(columns.userId);
     out.text(',"merchantId":');
-    out.stringsAt(merchantIds, merchant, rows);
+    out.bytes(columns.merchantId);
     out.text(',"label":');
-    out.numbers(label, rows);
+    out.numbers(replay.finalLabels(), rows);
     // NaN (never labeled) is written null.
     out.text(',"labelKnownAt":');
-    out.numbers(knownAt, rows);
+    out.numbers(replay.labelKnownAt(), rows);
     out.text('}}\n');
     out.flush();
   } finally {

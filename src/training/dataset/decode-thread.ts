@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { EventBatch, TransactionIds } from './event-batch';
+import type { DecodedColumns, EventBatch } from './event-batch';
 import { InvalidEventError } from './event-file-decoder';
 
 /** What the decoding thread starts with. */
@@ -12,7 +12,7 @@ export interface DecodeWorkerData {
 /** Messages from the decoding thread, in order: batches, then `end` or `failed`. */
 export type DecodeMessage =
   | { readonly kind: 'batch'; readonly batch: EventBatch }
-  | { readonly kind: 'end'; readonly ids: TransactionIds }
+  | { readonly kind: 'end'; readonly columns: DecodedColumns }
   | { readonly kind: 'failed'; readonly name: string; readonly message: string };
 
 /** Batches the decoding thread may run ahead of the replay (bounds the memory they hold). */
@@ -21,16 +21,16 @@ export const MAX_BATCHES_AHEAD = 8;
 /**
  * Decodes `input` in a worker thread running `script` (the built `decode-worker.js`) while this
  * thread handles the batches: `onBatch` is called for each, in order, synchronously as it arrives.
- * Resolves with the stream's transaction ids at the end. Rejects with {@link InvalidEventError}
+ * Resolves with the sidecar columns the decoding knows at the end. Rejects with {@link InvalidEventError}
  * for a malformed line, with what `onBatch` throws, or when the thread fails or exits early; the
  * thread is stopped either way.
  */
-export function decodeInWorker(script: string, input: string, onBatch: (batch: EventBatch) => void): Promise<TransactionIds> {
+export function decodeInWorker(script: string, input: string, onBatch: (batch: EventBatch) => void): Promise<DecodedColumns> {
   const consumedBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const consumed = new Int32Array(consumedBuffer);
   const data: DecodeWorkerData = { input, consumed: consumedBuffer };
   const worker = new Worker(script, { workerData: data });
-  return new Promise<TransactionIds>((resolve, reject) => {
+  return new Promise<DecodedColumns>((resolve, reject) => {
     let settled = false;
     const settle = (done: () => void) => {
       if (settled) return;
@@ -55,7 +55,7 @@ export function decodeInWorker(script: string, input: string, onBatch: (batch: E
           Atomics.notify(consumed, 0);
           return;
         case 'end':
-          settle(() => resolve(m.ids));
+          settle(() => resolve(m.columns));
           return;
         case 'failed':
           settle(() => reject(m.name === 'InvalidEventError' ? new InvalidEventError(m.message) : new Error(`decoding ${input}: ${m.message}`)));

@@ -1,7 +1,7 @@
 // Entry of build-dataset's decoding thread (see decode-thread.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createValidators } from '../../validation/validators';
-import type { EventBatch } from './event-batch';
+import { columnBuffers, type EventBatch } from './event-batch';
 import { decodeEventFile } from './event-file-decoder';
 import { MAX_BATCHES_AHEAD, type DecodeMessage, type DecodeWorkerData } from './decode-thread';
 
@@ -23,8 +23,8 @@ const onBatch = (batch: EventBatch) => {
 };
 
 try {
-  const ids = decodeEventFile(input, createValidators, onBatch);
-  post({ kind: 'end', ids }, [ids.bytes.buffer as ArrayBuffer, ids.starts.buffer as ArrayBuffer]);
+  const columns = decodeEventFile(input, createValidators, onBatch);
+  post({ kind: 'end', columns }, columnBuffers(columns));
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
   post({ kind: 'failed', name: e.name, message: e.message });

@@ -1,6 +1,7 @@
-import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, LABEL_SOURCES, labelEventSchema, type LabelEvent, type Transaction } from '../../../features';
+import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, LABEL_SOURCES, labelEventSchema, transactionTime, type LabelEvent, type Transaction } from '../../../features';
 import { EntityIndex } from './entity-index';
 import type { DecodedEvent } from './event-line-decoder';
+import { ChunkSink, JsonArrayWriter } from './json-array-writer';
 import { TransactionIdIndex } from './transaction-id-index';
 
 /**
@@ -29,10 +30,37 @@ export interface EventBatch {
   readonly bytesRead: number;
 }
 
-/** Every transaction id of a decoded stream, by row: row r's is `bytes[starts[r], starts[r + 1])`. */
-export interface TransactionIds {
-  readonly bytes: Uint8Array;
-  readonly starts: Int32Array;
+/**
+ * The dataset sidecar's columns the decoding side knows (see `DatasetSidecar['columns']`), each
+ * the JSON text of the whole array, one element per new transaction by row, as chunks in order:
+ * written by that thread while the other one replays, and transferred, not copied.
+ */
+export interface DecodedColumns {
+  readonly transactionId: readonly Uint8Array<ArrayBuffer>[];
+  readonly timestamp: readonly Uint8Array<ArrayBuffer>[];
+  readonly userId: readonly Uint8Array<ArrayBuffer>[];
+  readonly merchantId: readonly Uint8Array<ArrayBuffer>[];
+}
+
+/** The buffers of `columns`' chunks, to transfer them. */
+export function columnBuffers(columns: DecodedColumns): ArrayBuffer[] {
+  return [columns.transactionId, columns.timestamp, columns.userId, columns.merchantId].flatMap((chunks) => chunks.map((c) => c.buffer));
+}
+
+/** A column written element by element into chunks. */
+class ColumnText {
+  private readonly chunks = new ChunkSink();
+  readonly writer = new JsonArrayWriter(this.chunks.sink);
+
+  constructor() {
+    this.writer.start();
+  }
+
+  finish(): Uint8Array<ArrayBuffer>[] {
+    this.writer.end();
+    this.writer.flush();
+    return this.chunks.chunks;
+  }
 }
 
 /** Events per batch. */
@@ -93,12 +121,14 @@ function mccValue(mcc: string): number {
 
 /**
  * The decoding side: resolves and packs valid events (see {@link EventBatch}) until a batch is
- * {@link full}, then {@link take} hands it over.
+ * {@link full}, then {@link take} hands it over; and writes the sidecar columns it knows as it
+ * goes ({@link finishColumns}), so the replaying thread does not have to at the end.
  */
 export class EventBatchWriter {
   private readonly users = new EntityIndex();
   private readonly merchants = new EntityIndex();
   private readonly rows = new TransactionIdIndex();
+  private readonly columns = { transactionId: new ColumnText(), timestamp: new ColumnText(), userId: new ColumnText(), merchantId: new ColumnText() };
   private usersSent = 0;
   private merchantsSent = 0;
   private fields = new Int32Array(BATCH_EVENTS * STRIDE);
@@ -135,6 +165,11 @@ export class EventBatchWriter {
         f[at + Slot.FirstLength] = this.string(event.transactionId);
         f[at + Slot.SecondLength] = this.string(event.timestamp);
         this.amounts[this.events] = event.amountMinor;
+        const c = this.columns;
+        c.transactionId.writer.string(event.transactionId);
+        c.timestamp.writer.number(transactionTime(event));
+        c.userId.writer.string(event.userId);
+        c.merchantId.writer.string(event.merchantId);
       }
     } else {
       f[at + Slot.Kind] = Kind.Label;
@@ -169,11 +204,10 @@ export class EventBatchWriter {
     return batch;
   }
 
-  /** Every new transaction's id by row, copied (the buffers can be transferred). */
-  transactionIds(): TransactionIds {
-    const { bytes, starts } = this.rows.idBytes();
-    const rows = this.rows.size;
-    return { bytes: new Uint8Array(bytes.subarray(0, starts[rows])), starts: starts.slice(0, rows + 1) };
+  /** The columns of every transaction added; call once, after the last {@link add}. */
+  finishColumns(): DecodedColumns {
+    const c = this.columns;
+    return { transactionId: c.transactionId.finish(), timestamp: c.timestamp.finish(), userId: c.userId.finish(), merchantId: c.merchantId.finish() };
   }
 
   /** Appends a string's characters (ASCII by the contract) to the text; returns its length. */

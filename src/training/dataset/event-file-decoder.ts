@@ -1,5 +1,5 @@
 import type { Validators } from '../../validation/validators';
-import { EventBatchWriter, type EventBatch, type TransactionIds } from './event-batch';
+import { EventBatchWriter, type DecodedColumns, type EventBatch } from './event-batch';
 import { EventLineDecoder, type DecodedEvent } from './event-line-decoder';
 import { forEachLine } from './ndjson-lines';
 
@@ -11,12 +11,12 @@ export class InvalidEventError extends Error {
 /**
  * Decodes an NDJSON event stream (`{"type":"transaction",...}` / `{"type":"label",...}`, one per
  * line) into {@link EventBatch}es, handing each to `onBatch` as soon as it is full and the last
- * one (possibly empty) at the end; returns every new transaction's id by row. Lines go through the
+ * one (possibly empty) at the end; returns the sidecar columns it knows ({@link DecodedColumns}). Lines go through the
  * fast decoder, and those it leaves alone through `JSON.parse` and the stream validators
  * (`validators()` is called the first time one is needed). Throws {@link InvalidEventError} naming
  * the line and field of the first malformed event.
  */
-export function decodeEventFile(input: string, validators: () => Validators, onBatch: (batch: EventBatch) => void): TransactionIds {
+export function decodeEventFile(input: string, validators: () => Validators, onBatch: (batch: EventBatch) => void): DecodedColumns {
   const decoder = new EventLineDecoder();
   const writer = new EventBatchWriter();
   let bytesRead = 0;
@@ -28,7 +28,7 @@ export function decodeEventFile(input: string, validators: () => Validators, onB
   };
   forEachLine(input, onLine, (n) => (bytesRead = n));
   onBatch(writer.take(bytesRead));
-  return writer.transactionIds();
+  return writer.finishColumns();
 }
 
 /** The ordinary path for a line the fast decoder left alone: JSON.parse, then the stream validators. */

@@ -5,26 +5,49 @@ const COMMA = 0x2c;
 const FLUSH_AT = 4 << 20;
 const NULL = 'null';
 
+/** Takes written bytes; they are valid only during the call (the writer reuses its buffer). */
+export type ByteSink = (bytes: Uint8Array) => void;
+
+/** A sink writing to a file descriptor; throws what `fs.writeSync` throws. */
+export function fileSink(fd: number): ByteSink {
+  return (bytes) => {
+    writeSync(fd, bytes);
+  };
+}
+
+/** A sink keeping copies of what it is given, in order, as {@link chunks} (to transfer or write later). */
+export class ChunkSink {
+  readonly chunks: Uint8Array<ArrayBuffer>[] = [];
+  readonly sink: ByteSink = (bytes) => {
+    // A copy with its own buffer (a Buffer's slice() would be a view of the writer's buffer).
+    this.chunks.push(new Uint8Array(bytes));
+  };
+}
+
 /** True for a character JSON.stringify writes as itself inside a string (printable ASCII but `"` and `\`). */
 function plain(c: number): boolean {
   return c >= 0x20 && c < 0x7f && c !== QUOTE && c !== 0x5c;
 }
 
 /**
- * Writes large JSON arrays straight into a file descriptor as bytes, the same text
- * `JSON.stringify(array)` gives, without building the array or its text: the dataset sidecar's
- * per-row columns are millions of values, and materialising them as arrays and then as strings
- * took longer than the rest of writing the dataset. Strings of printable ASCII without `"` or `\`
- * are copied byte by byte, integers (|v| < 2^53) as `String(v)`, non-finite numbers as `null`;
- * anything else goes through `JSON.stringify` element by element, so the text is always exactly
- * what it would give. Buffers up to a few MB and
- * writes synchronously; throws what `fs.writeSync` throws.
+ * Writes large JSON arrays as bytes into a {@link ByteSink}, the same text `JSON.stringify(array)`
+ * gives, without building the array or its text: the dataset sidecar's per-row columns are
+ * millions of values, and materialising them as arrays and then as strings took longer than the
+ * rest of writing the dataset. Strings of printable ASCII without `"` or `\` are copied byte by
+ * byte, integers (|v| < 2^53) as `String(v)`, non-finite numbers as `null`; anything else goes
+ * through `JSON.stringify` element by element, so the text is always exactly what it would give.
+ * Buffers up to a few MB between calls of the sink.
+ *
+ * An array is written whole ({@link strings}, {@link numbers}) or element by element between
+ * {@link start} and {@link end} (e.g. while its values are being produced).
  */
 export class JsonArrayWriter {
   private buf = Buffer.allocUnsafe(FLUSH_AT + 4096);
   private at = 0;
+  /** No element written yet since the last {@link start}. */
+  private first = true;
 
-  constructor(private readonly fd: number) {}
+  constructor(private readonly out: ByteSink) {}
 
   /** Raw ASCII text (punctuation and keys around the arrays). */
   text(s: string): void {
@@ -32,83 +55,42 @@ export class JsonArrayWriter {
     this.at += this.buf.write(s, this.at, 'utf8');
   }
 
+  /** Bytes already holding JSON text (e.g. a {@link ChunkSink}'s chunks), in order. */
+  bytes(chunks: readonly Uint8Array[]): void {
+    this.flush();
+    for (const c of chunks) this.out(c);
+  }
+
   /** `[...]` of the first `count` strings of `values`. */
   strings(values: readonly string[], count: number): void {
-    this.open();
-    for (let i = 0; i < count; i++) {
-      if (i > 0) this.comma();
-      this.string(values[i] as string);
-    }
-    this.close();
-  }
-
-  /** `[...]` of `count` strings looked up by number: element i is `table[numbers[i]]`. */
-  stringsAt(table: readonly string[], numbers: ArrayLike<number>, count: number): void {
-    this.open();
-    for (let i = 0; i < count; i++) {
-      if (i > 0) this.comma();
-      this.string(table[numbers[i] as number] as string);
-    }
-    this.close();
-  }
-
-  /**
-   * `[...]` of `count` strings given as bytes: element i is `bytes[starts[i], starts[i + 1])`, one
-   * character per byte (latin1).
-   */
-  byteStrings(bytes: Uint8Array, starts: Int32Array, count: number): void {
-    this.open();
-    for (let i = 0; i < count; i++) {
-      if (i > 0) this.comma();
-      const s = starts[i] as number;
-      const e = starts[i + 1] as number;
-      let ok = true;
-      for (let k = s; k < e; k++) ok &&= plain(bytes[k] as number);
-      if (!ok) {
-        this.text(JSON.stringify(Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('latin1')));
-        continue;
-      }
-      this.room(e - s + 2);
-      const buf = this.buf;
-      buf[this.at++] = QUOTE;
-      for (let k = s; k < e; k++) buf[this.at++] = bytes[k] as number;
-      buf[this.at++] = QUOTE;
-    }
-    this.close();
+    this.start();
+    for (let i = 0; i < count; i++) this.string(values[i] as string);
+    this.end();
   }
 
   /** `[...]` of the first `count` numbers of `values`; NaN and infinities are written `null`, as JSON.stringify does. */
   numbers(values: ArrayLike<number>, count: number): void {
-    this.open();
-    for (let i = 0; i < count; i++) {
-      if (i > 0) this.comma();
-      this.number(values[i] as number);
-    }
-    this.close();
+    this.start();
+    for (let i = 0; i < count; i++) this.number(values[i] as number);
+    this.end();
   }
 
-  /** Writes what is buffered. */
-  flush(): void {
-    if (this.at > 0) writeSync(this.fd, this.buf, 0, this.at);
-    this.at = 0;
-  }
-
-  private open(): void {
+  /** Opens an array written element by element. */
+  start(): void {
     this.room(1);
     this.buf[this.at++] = 0x5b;
+    this.first = true;
   }
 
-  private comma(): void {
-    if (this.at >= FLUSH_AT) this.flush();
-    this.buf[this.at++] = COMMA;
-  }
-
-  private close(): void {
+  /** Closes the array {@link start} opened. */
+  end(): void {
     this.room(1);
     this.buf[this.at++] = 0x5d;
   }
 
-  private string(s: string): void {
+  /** The next element: a string. */
+  string(s: string): void {
+    this.comma();
     const n = s.length;
     this.room(n + 2);
     let ok = true;
@@ -123,7 +105,9 @@ export class JsonArrayWriter {
     buf[this.at++] = QUOTE;
   }
 
-  private number(v: number): void {
+  /** The next element: a number (NaN and infinities as `null`). */
+  number(v: number): void {
+    this.comma();
     if (!Number.isSafeInteger(v)) {
       if (Number.isFinite(v)) this.text(JSON.stringify(v));
       else this.ascii(NULL);
@@ -135,6 +119,21 @@ export class JsonArrayWriter {
       return;
     }
     this.ascii(String(v));
+  }
+
+  /** Hands what is buffered to the sink. */
+  flush(): void {
+    if (this.at > 0) this.out(this.buf.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  private comma(): void {
+    if (this.first) {
+      this.first = false;
+      return;
+    }
+    if (this.at >= FLUSH_AT) this.flush();
+    this.buf[this.at++] = COMMA;
   }
 
   /** A string known to be ASCII. */

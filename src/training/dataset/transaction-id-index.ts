@@ -98,11 +98,6 @@ export class TransactionIdIndex {
     return this.arena.toString('latin1', this.starts[row] as number, this.starts[row + 1] as number);
   }
 
-  /** Every id's bytes, read-only: row r's id is `bytes[starts[r], starts[r + 1])`, for r < size. */
-  idBytes(): { readonly bytes: Uint8Array; readonly starts: Int32Array } {
-    return { bytes: this.arena, starts: this.starts };
-  }
-
   private equals(row: number, id: string): boolean {
     const s = this.starts[row] as number;
     if ((this.starts[row + 1] as number) - s !== id.length) return false;

@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonArrayWriter } from '../../../../src/training/dataset/json-array-writer';
+import { ChunkSink, fileSink, JsonArrayWriter } from '../../../../src/training/dataset/json-array-writer';
 
 /** What the writer puts in a file when `write` drives it. */
 function written(write: (w: JsonArrayWriter) => void): string {
   const path = join(mkdtempSync(join(tmpdir(), 'json-writer-')), 'out.json');
   const fd = openSync(path, 'w');
   try {
-    const w = new JsonArrayWriter(fd);
+    const w = new JsonArrayWriter(fileSink(fd));
     write(w);
     w.flush();
   } finally {
@@ -17,13 +17,6 @@ function written(write: (w: JsonArrayWriter) => void): string {
   }
   return readFileSync(path, 'utf8');
 }
-
-const latin1Bytes = (values: readonly string[]) => {
-  const starts = new Int32Array(values.length + 1);
-  const parts = values.map((v) => Buffer.from(v, 'latin1'));
-  parts.forEach((p, i) => (starts[i + 1] = (starts[i] as number) + p.length));
-  return { bytes: new Uint8Array(Buffer.concat(parts)), starts };
-};
 
 describe('JsonArrayWriter', () => {
   it('writes exactly what JSON.stringify writes, for any strings and numbers', () => {
@@ -45,22 +38,19 @@ describe('JsonArrayWriter', () => {
     );
   });
 
-  it('writes byte strings as their latin1 characters, escaped where JSON needs it', () => {
+  it('writes arrays element by element, strings and numbers, as JSON.stringify does', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)) })), (values) => {
-        const { bytes, starts } = latin1Bytes(values);
-        expect(written((w) => w.byteStrings(bytes, starts, values.length))).toBe(JSON.stringify(values));
-      }),
-    );
-  });
-
-  it('writes strings looked up by number, the first count of them', () => {
-    fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1 }), fc.array(fc.nat()), (table, picks) => {
-        const numbers = Int32Array.from(picks, (p) => p % table.length);
-        const count = Math.floor(numbers.length / 2);
-        const expected = Array.from(numbers.subarray(0, count), (n) => table[n]);
-        expect(written((w) => w.stringsAt(table, numbers, count))).toBe(JSON.stringify(expected));
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.oneof(fc.integer(), fc.double()))), (rows) => {
+        const text = written((w) => {
+          w.start();
+          for (const [s] of rows) w.string(s);
+          w.end();
+          w.text(',');
+          w.start();
+          for (const [, n] of rows) w.number(n);
+          w.end();
+        });
+        expect(`[${text}]`).toBe(JSON.stringify([rows.map(([s]) => s), rows.map(([, n]) => n)]));
       }),
     );
   });
@@ -68,10 +58,11 @@ describe('JsonArrayWriter', () => {
   it('writes only the first count elements, and arrays larger than its buffer', () => {
     const ids = Array.from({ length: 400_000 }, (_, i) => `tx${String(i).padStart(9, '0')}`);
     const times = Float64Array.from(ids, (_, i) => (i % 7 === 0 ? Number.NaN : 1_522_540_800 + i));
-    const { bytes, starts } = latin1Bytes(ids);
     const text = written((w) => {
       w.text('[');
-      w.byteStrings(bytes, starts, ids.length);
+      w.start();
+      for (const id of ids) w.string(id);
+      w.end();
       w.text(',');
       w.numbers(times, times.length);
       w.text(',');
@@ -80,5 +71,23 @@ describe('JsonArrayWriter', () => {
     });
     expect(text.length).toBeGreaterThan(8 << 20);
     expect(text).toBe(JSON.stringify([ids, Array.from(times), ids.slice(0, 2)]));
+  });
+
+  it('hands a chunk sink copies, which another writer writes out as they were', () => {
+    const ids = Array.from({ length: 600_000 }, (_, i) => `u${i}`);
+    const chunks = new ChunkSink();
+    const column = new JsonArrayWriter(chunks.sink);
+    column.start();
+    for (const id of ids) column.string(id);
+    column.end();
+    column.flush();
+    expect(chunks.chunks.length).toBeGreaterThan(1); // the writer reused its buffer between them
+    const text = written((w) => {
+      w.text('{"ids":');
+      w.bytes(chunks.chunks);
+      w.text('}');
+    });
+    // Compared as a boolean: a failure would otherwise print megabytes.
+    expect([text.length, text === JSON.stringify({ ids })]).toEqual([JSON.stringify({ ids }).length, true]);
   });
 });
