@@ -156,7 +156,7 @@ export function addToTier(state: ProfileState, tierIndex: number, id: number, fi
 
 /**
  * Raises tier `tierIndex`'s top to `top` when it is higher (a store's decoder restores a stored
- * top this way before adding the stored buckets with {@link addToTier}).
+ * top this way before the stored buckets, see {@link restoreBucket}).
  */
 export function raiseTierTop(state: ProfileState, tierIndex: number, top: number): void {
   const length = (TIERS[tierIndex] as TierSpec).length;
