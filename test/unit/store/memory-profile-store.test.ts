@@ -40,12 +40,13 @@ describe('MemoryProfileStore snapshots', () => {
     expect([...b.user.sets.merchants]).toEqual([...a.user.sets.merchants]);
   });
 
-  it('reads snapshot lines of the legacy layout (a bucket id stored in every ring slot)', async () => {
+  it('writes snapshot lines in the layout earlier versions read (a bucket id in every ring slot), and reads them', async () => {
     const store = await MemoryProfileStore.create();
     for (let i = 0; i < 400; i++) store.applyTransactionSync(txn(i * 7));
     const { user } = store.getSync('u0', 'm0');
-    // The legacy data array: per tier four arrays of `length` doubles (ids, NaN = unused; n; s; f), then the tops.
-    const legacy: number[] = [];
+    // The snapshot layout, built by hand: per tier four arrays of `length` doubles (ids, NaN =
+    // unused; n; s; f), then the tops.
+    const expected: number[] = [];
     TIERS.forEach((tier, i) => {
       const ids = new Array<number>(tier.length).fill(Number.NaN);
       const counters = [0, 1, 2].map(() => new Array<number>(tier.length).fill(0));
@@ -54,27 +55,34 @@ describe('MemoryProfileStore snapshots', () => {
         ids[slot] = id;
         [n, s, f].forEach((v, k) => ((counters[k] as number[])[slot] = v));
       }
-      // An unused slot and a slot holding an id out of view (garbage the old layout kept).
-      const free = ids.findIndex((id) => Number.isNaN(id));
-      if (free >= 0) {
-        ids[free] = tierTop(user, i) - tier.length - (((tierTop(user, i) - free) % tier.length) + tier.length) % tier.length;
-        (counters[0] as number[])[free] = 99;
-      }
-      legacy.push(...ids, ...counters.flat());
+      expected.push(...ids, ...counters.flat());
     });
-    legacy.push(...TIERS.map((_, i) => tierTop(user, i)));
-    const line = { ...encodeProfile('user', 'u0', user), data: Buffer.from(new Float64Array(legacy).buffer).toString('base64') };
-    const decoded = decodeProfile(line);
-    expect(TIERS.map((_, i) => visibleBuckets(decoded, i))).toEqual(TIERS.map((_, i) => visibleBuckets(user, i)));
-    expect(Buffer.from(decoded.data.buffer)).toEqual(Buffer.from(user.data.buffer));
+    expected.push(...TIERS.map((_, i) => tierTop(user, i)));
+    const line = encodeProfile('user', 'u0', user);
+    const written = Buffer.from(line.data, 'base64');
+    expect(Array.from(new Float64Array(new Uint8Array(written).buffer))).toEqual(expected);
+
+    // Read back, with a garbage slot an earlier version kept (an id out of view) that must not count.
+    const withGarbage = [...expected];
+    const free = withGarbage.findIndex((v) => Number.isNaN(v));
+    const m5 = TIERS[0]!.length;
+    withGarbage[free] = tierTop(user, 0) - m5 - ((((tierTop(user, 0) - free) % m5) + m5) % m5);
+    withGarbage[free + m5] = 99;
     const probe = txn(3_000, { userId: 'u0', merchantId: 'm0' });
-    expect(Array.from(computeFeatures(probe, decoded, null))).toEqual(Array.from(computeFeatures(probe, user, null)));
+    for (const data of [expected, withGarbage]) {
+      const decoded = decodeProfile({ ...line, data: Buffer.from(new Float64Array(data).buffer).toString('base64') });
+      expect(Buffer.from(decoded.data.buffer)).toEqual(Buffer.from(user.data.buffer));
+      expect(Array.from(computeFeatures(probe, decoded, null))).toEqual(Array.from(computeFeatures(probe, user, null)));
+    }
+    // Lines holding the profile's own array (written by the builds that briefly did) read too.
+    const own = decodeProfile({ ...line, data: Buffer.from(user.data.buffer).toString('base64') });
+    expect(Buffer.from(own.data.buffer)).toEqual(Buffer.from(user.data.buffer));
   });
 
   it('names the line of a malformed snapshot entry', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'snap-')), 'bad.ndjson');
     writeFileSync(path, '{"role":"user","id":"u1","lastSeen":null,"total":0,"data":"AAAA","sets":{}}\n');
-    await expect(MemoryProfileStore.create(path)).rejects.toThrow('profile user:u1 has 3 data bytes');
+    await expect(MemoryProfileStore.create(path)).rejects.toThrow('profile user:u1 has 3 data bytes, expected 2456');
     writeFileSync(path, '\nnot json\n');
     await expect(MemoryProfileStore.create(path)).rejects.toThrow(`${path}:2: not a profile snapshot line`);
   });
