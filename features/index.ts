@@ -5,6 +5,7 @@ export * from './definitions';
 export * from './deltas';
 export * from './formats';
 export * from './label-event';
+export * from './profile-buckets';
 export * from './profile-state';
 export * from './spec';
 export * from './time';

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { DecodedColumns, EventBatch } from './event-batch';
+import type { DecodedColumns } from './decoded-columns';
+import type { EventBatch } from './event-batch';
 import { InvalidEventError } from './event-file-decoder';
 
 /** What the decoding thread starts with. */

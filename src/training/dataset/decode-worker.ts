@@ -1,7 +1,8 @@
 // Entry of build-dataset's decoding thread (see decode-thread.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createValidators } from '../../validation/validators';
-import { columnBuffers, type EventBatch } from './event-batch';
+import { columnBuffers } from './decoded-columns';
+import type { EventBatch } from './event-batch';
 import { decodeEventFile } from './event-file-decoder';
 import { MAX_BATCHES_AHEAD, type DecodeMessage, type DecodeWorkerData } from './decode-thread';
 

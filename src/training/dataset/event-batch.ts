@@ -1,7 +1,7 @@
 import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, LABEL_SOURCES, labelEventSchema, transactionTime, type LabelEvent, type Transaction } from '../../../features';
 import { EntityIndex } from './entity-index';
 import type { DecodedEvent } from './event-line-decoder';
-import { ChunkSink, JsonArrayWriter } from './json-array-writer';
+import { ColumnText, type DecodedColumns } from './decoded-columns';
 import { TransactionIdIndex } from './transaction-id-index';
 
 /**
@@ -28,39 +28,6 @@ export interface EventBatch {
   readonly newMerchants: readonly string[];
   /** Bytes of the input consumed when the batch was cut. */
   readonly bytesRead: number;
-}
-
-/**
- * The dataset sidecar's columns the decoding side knows (see `DatasetSidecar['columns']`), each
- * the JSON text of the whole array, one element per new transaction by row, as chunks in order:
- * written by that thread while the other one replays, and transferred, not copied.
- */
-export interface DecodedColumns {
-  readonly transactionId: readonly Uint8Array<ArrayBuffer>[];
-  readonly timestamp: readonly Uint8Array<ArrayBuffer>[];
-  readonly userId: readonly Uint8Array<ArrayBuffer>[];
-  readonly merchantId: readonly Uint8Array<ArrayBuffer>[];
-}
-
-/** The buffers of `columns`' chunks, to transfer them. */
-export function columnBuffers(columns: DecodedColumns): ArrayBuffer[] {
-  return [columns.transactionId, columns.timestamp, columns.userId, columns.merchantId].flatMap((chunks) => chunks.map((c) => c.buffer));
-}
-
-/** A column written element by element into chunks. */
-class ColumnText {
-  private readonly chunks = new ChunkSink();
-  readonly writer = new JsonArrayWriter(this.chunks.sink);
-
-  constructor() {
-    this.writer.start();
-  }
-
-  finish(): Uint8Array<ArrayBuffer>[] {
-    this.writer.end();
-    this.writer.flush();
-    return this.chunks.chunks;
-  }
 }
 
 /** Events per batch. */

@@ -1,5 +1,6 @@
 import type { Validators } from '../../validation/validators';
-import { EventBatchWriter, type DecodedColumns, type EventBatch } from './event-batch';
+import type { DecodedColumns } from './decoded-columns';
+import { EventBatchWriter, type EventBatch } from './event-batch';
 import { EventLineDecoder, type DecodedEvent } from './event-line-decoder';
 import { forEachLine } from './ndjson-lines';
 
