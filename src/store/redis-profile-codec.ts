@@ -1,16 +1,7 @@
-import {
-  emptyProfile,
-  raiseTierTop,
-  restoreBucket,
-  SET_HORIZON_SECONDS,
-  SET_NAMES,
-  slotOf,
-  TIERS,
-  type EntityRole,
-  type ProfileDelta,
-  type ProfileState,
-  type TierSpec,
-} from '../../features';
+import { SET_HORIZON_SECONDS, SET_NAMES, TIERS, type EntityRole, type ProfileDelta, type ProfileState, type TierSpec } from '../../features';
+// The per-slot decode calls come from their own modules: the features index re-exports through getters.
+import { restoreBucket } from '../../features/profile-buckets';
+import { emptyProfile, raiseTierTop, slotOf } from '../../features/profile-state';
 import { groupIncrements } from './profile-codec';
 
 // Hoisted: the features index re-exports through getters, too slow for the per-slot decode loop.
