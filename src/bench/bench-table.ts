@@ -20,6 +20,7 @@ function stepCells(target: string, s: StepResult): string[] {
     String(s.errors),
     String(s.non2xx),
     s.serverCpuUsPerRequest === null ? '-' : String(s.serverCpuUsPerRequest),
+    s.serverMainThreadCpuUsPerRequest === null ? '-' : String(s.serverMainThreadCpuUsPerRequest),
   ];
 }
 
@@ -39,8 +40,8 @@ export function formatBenchTable(r: BenchReport): string {
       `node flags ${r.settings.nodeFlags.join(' ') || 'none'}`,
   );
   lines.push('');
-  const widths = [8, 16, 9, 8, 8, 9, 8, 6, 6, 11];
-  lines.push(row(['target', 'rate (req/s)', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'non2xx', 'cpu µs/req'], widths));
+  const widths = [8, 16, 9, 8, 8, 9, 8, 6, 6, 11, 12];
+  lines.push(row(['target', 'rate (req/s)', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'non2xx', 'cpu µs/req', 'main µs/req'], widths));
   lines.push(widths.map((n) => '-'.repeat(n)).join('  '));
   const pairs: [StepResult, ServiceStep][] = r.baseline.fixed.map((b, i) => [b, r.service.fixed[i] as ServiceStep]);
   pairs.push([r.baseline.saturation, r.service.saturation]);
@@ -49,6 +50,9 @@ export function formatBenchTable(r: BenchReport): string {
     lines.push(row(stepCells('service', s), widths));
   }
   lines.push('');
+  lines.push('cpu = all threads of the server process; main = its event-loop thread alone (the service scores there; its writer threads and V8\'s make the rest).');
+  const busy = (s: StepResult) => (s.serverMainThreadCpuUsPerRequest === null ? '-' : `${Math.round((s.serverMainThreadCpuUsPerRequest * s.throughputRps) / 1e4)} %`);
+  lines.push(`main thread busy at saturation (share of one core): baseline ${busy(r.baseline.saturation)}, service ${busy(r.service.saturation)}`);
   const probed = (name: string, t: BenchReport['baseline']) =>
     `${name} ${t.probe.map((p) => `${p.connections}: ${p.rps}`).join(', ')} -> ${t.saturationConnections}`;
   if (r.baseline.probe.length > 0) lines.push(`saturation connections, probed ${r.settings.probeSeconds} s each (connections: req/s): ${probed('baseline', r.baseline)}; ${probed('service', r.service)}`);

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { LatencySamples } from './latency-samples';
-import { processCpuSeconds } from './process-cpu';
+import { mainThreadCpuSeconds, processCpuSeconds } from './process-cpu';
 
 /** Where a step sends its requests, and what. */
 export interface LoadTarget {
@@ -47,6 +47,11 @@ export interface StepResult {
    * Unlike throughput, this barely moves when other work shares the machine.
    */
   readonly serverCpuUsPerRequest: number | null;
+  /**
+   * The part of {@link serverCpuUsPerRequest} spent on the server's main thread (its event loop),
+   * µs. Times the throughput over 1e6, it is how busy that thread was: near 1 it was the bound.
+   */
+  readonly serverMainThreadCpuUsPerRequest: number | null;
   /** CPU time this process (the load generator) used per response, µs. */
   readonly clientCpuUsPerRequest: number;
 }
@@ -70,7 +75,9 @@ export function runStep(target: LoadTarget, plan: StepPlan): Promise<StepResult>
   const samples = new LatencySamples();
   let non2xx = 0;
   const serverCpu = () => (target.pid === undefined ? null : processCpuSeconds(target.pid));
+  const mainThreadCpu = () => (target.pid === undefined ? null : mainThreadCpuSeconds(target.pid));
   const serverBefore = serverCpu();
+  const mainBefore = mainThreadCpu();
   const clientBefore = process.cpuUsage();
   return new Promise<StepResult>((resolve, reject) => {
     const instance = autocannon(
@@ -88,6 +95,9 @@ export function runStep(target: LoadTarget, plan: StepPlan): Promise<StepResult>
           return;
         }
         const seconds = result.duration > 0 ? result.duration : plan.durationSeconds;
+        // The main thread's time is part of the process's: read it after the process's at the
+        // start and before it at the end, so its difference can never exceed the process's.
+        const mainAfter = mainThreadCpu();
         const serverAfter = serverCpu();
         const client = process.cpuUsage(clientBefore);
         const perRequest = (us: number) => (samples.count === 0 ? 0 : Math.round(us / samples.count));
@@ -105,6 +115,7 @@ export function runStep(target: LoadTarget, plan: StepPlan): Promise<StepResult>
           non2xx,
           durationSeconds: seconds,
           serverCpuUsPerRequest: serverBefore === null || serverAfter === null ? null : perRequest((serverAfter - serverBefore) * 1e6),
+          serverMainThreadCpuUsPerRequest: mainBefore === null || mainAfter === null ? null : perRequest((mainAfter - mainBefore) * 1e6),
           clientCpuUsPerRequest: perRequest(client.user + client.system),
         });
       },

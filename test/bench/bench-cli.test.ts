@@ -19,6 +19,8 @@ interface Step {
   non2xx: number;
   requests: number;
   throughputRps: number;
+  serverCpuUsPerRequest: number | null;
+  serverMainThreadCpuUsPerRequest: number | null;
 }
 
 // A smoke run, not a measurement: a tiny world, tiny rates, one second per step. It only proves
@@ -54,6 +56,13 @@ describe('fraudctl bench (smoke)', () => {
         expect(step.requests).toBeGreaterThan(0);
         expect(step.errors).toBe(0);
         expect(step.non2xx).toBe(0);
+        if (process.platform === 'linux') {
+          // The main thread's share is part of the whole process's, give or take the two counts'
+          // 10 ms ticks, which over a smoke step's few requests are hundreds of µs each.
+          const tick = 10_000 / step.requests;
+          expect(step.serverMainThreadCpuUsPerRequest).toBeGreaterThanOrEqual(0);
+          expect(step.serverMainThreadCpuUsPerRequest).toBeLessThanOrEqual((step.serverCpuUsPerRequest as number) + 2 * tick + 1);
+        }
       }
     }
     expect(report.service.saturation.rate).toBeNull();
