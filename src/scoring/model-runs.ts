@@ -15,10 +15,12 @@ export const MAX_BATCH = 64;
  * (descheduled by the OS on a busy box, or a scavenge) takes the stall into its scoring time, so
  * the wait bounds how many do: at saturation on 2 vCPUs the thread was preempted for over 1 ms
  * ~30-45 times a second, and 0.5 ms put 1.6 % of scorings over 1 ms (p99 1.78 ms) where 0.25 ms
- * puts 0.8 % (p99 0.72-0.77 ms), for 4-9 % less throughput (a run costs ~55 µs more cache-cold
- * than warm, and shorter waits make more runs; docs/performance.md, eighth round).
+ * put 0.8 % (p99 0.72-0.77 ms) at 64 connections, but 0.9-1.1 % at 128 (p99 0.89-1.46 ms). 0.15
+ * ms: 0.3-0.7 % (p99 0.25-0.49 ms) at either count, with throughput and CPU per request within
+ * the box's drift in five alternating pairs (a run costs ~55 µs more cache-cold than warm, and
+ * shorter waits make more runs; docs/performance.md, eighth and tenth rounds).
  */
-export const MAX_WAIT_MS = 0.25;
+export const MAX_WAIT_MS = 0.15;
 
 /**
  * Batches model runs. A run of n rows costs about what a run of one does (onnxruntime-node's
