@@ -3,6 +3,7 @@ export * from './country';
 export * from './currency';
 export * from './definitions';
 export * from './deltas';
+export * from './feature-entities';
 export * from './formats';
 export * from './label-event';
 export * from './profile-buckets';

@@ -12,10 +12,11 @@ import { createApp, expressServerOptions } from './http/app';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
 import { ModelRegistry } from './model/registry/model-registry';
-import { ApplySequence } from './scoring/apply-sequence';
 import { FeedbackService } from './scoring/feedback-service';
+import { Reconciler } from './scoring/reconciler';
 import { ScoringService } from './scoring/scoring-service';
 import { createProfileStore } from './store/create-profile-store';
+import { checkProfileStore, type StoreCheck } from './store/check-profile-store';
 import type { ProfileStore } from './store/profile-store';
 import { createLogger } from './telemetry/logger';
 import { createServiceMetrics, initializeSeries, type ServiceMetrics } from './telemetry/metrics';
@@ -31,6 +32,7 @@ export interface RunningService {
   readonly store: ProfileStore;
   readonly events: EventStores;
   readonly models: ModelManager;
+  readonly reconciler: Reconciler;
   readonly logger: Logger;
   /**
    * Graceful shutdown: stop accepting, let in-flight requests finish (up to the timeout), flush the
@@ -97,14 +99,25 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
     metrics,
   });
   models.start();
-  // Continue the profile-update order after anything already logged (restarts, shared databases).
-  const sequence = new ApplySequence(Math.max(await events.decisionLog.maxApplySeq(), await events.labels.maxApplySeq()));
+  // A store that lost its data (or was never set up) is found before the first request.
+  let storeCheck: StoreCheck = await checkProfileStore(store, events.decisionLog);
+  if (storeCheck.status === 'lost') logger.error({ lostSlots: storeCheck.lostSlots }, storeCheck.message);
+  else if (storeCheck.status === 'initialized') logger.info(storeCheck.message);
   const now = () => performance.now();
   const wallClock = () => new Date();
+  const reconciler = new Reconciler({
+    store,
+    decisionLog: events.decisionLog,
+    labels: events.labels,
+    metrics,
+    wallClock: Date.now,
+    onError,
+  });
+  reconciler.start();
   const decisionEvents = createServiceDecisionEvents(config, logger, metrics, onError);
   const scoring = new ScoringService({
     store,
-    sequence,
+    reconciler,
     models,
     decisionLog: events.decisionLog,
     events: decisionEvents,
@@ -121,7 +134,16 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
     wallClock,
     onBackgroundError: onError,
   });
-  const feedback = new FeedbackService({ sequence, decisionLog: events.decisionLog, labels: events.labels, store, metrics, wallClock, onBackgroundError: onError });
+  const feedback = new FeedbackService({
+    decisionLog: events.decisionLog,
+    labels: events.labels,
+    store,
+    reconciler,
+    metrics,
+    wallClock,
+    storeTimeoutMs: config.STORE_TIMEOUT_MS,
+    onBackgroundError: onError,
+  });
   const pendingGauge = setInterval(() => metrics.decisionLogPending.set(events.decisionLog.pending()), 1000);
   pendingGauge.unref();
   let draining = false;
@@ -142,8 +164,18 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
           () => 'ok',
           (err: unknown) => `unavailable: ${(err as Error).message}`,
         );
-      const [profileStore, decisionLog, labelStore] = await Promise.all([check(store.ping()), check(events.decisionLog.ping()), check(events.labels.ping())]);
-      return { model: champion.version, dependencies: { profileStore, decisionLog, labelStore } };
+      const [profileStore, decisionLog, labelStore, recheck] = await Promise.all([
+        check(store.ping()),
+        check(events.decisionLog.ping()),
+        check(events.labels.ping()),
+        storeCheck.status === 'lost' ? checkProfileStore(store, events.decisionLog).catch(() => storeCheck) : Promise.resolve(storeCheck),
+      ]);
+      storeCheck = recheck;
+      return {
+        model: champion.version,
+        dependencies: { profileStore: storeCheck.status === 'lost' ? `lost: ${storeCheck.message}` : profileStore, decisionLog, labelStore },
+        reconciliationPending: reconciler.pending(),
+      };
     },
   });
   const server = createServer(expressServerOptions(app), app);
@@ -180,6 +212,8 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
       clearInterval(sweeper);
       clearTimeout(timer);
       server.closeAllConnections();
+      await reconciler.drain().catch(() => undefined);
+      await reconciler.stop();
       await decisionEvents.close();
       await events.close();
       await store.close();
@@ -190,7 +224,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
     })();
     return closing;
   };
-  return { server, url, metrics, store, events, models, logger, close };
+  return { server, url, metrics, store, events, models, reconciler, logger, close };
 }
 
 /**

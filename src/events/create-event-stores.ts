@@ -63,7 +63,7 @@ async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: b
   };
   if (config.DECISION_LOG === 'postgres') {
     const { openPostgresEventStores } = await import('./postgres-event-stores');
-    return openPostgresEventStores(config.DATABASE_URL as string, writer);
+    return openPostgresEventStores({ connectionString: config.DATABASE_URL as string, schema: config.DATABASE_SCHEMA }, writer);
   }
   const db = openSqlite(join(config.DATA_DIR, 'fraud.db'));
   const decisionLog = new SqliteDecisionLog(db, writer, { soleWriter });

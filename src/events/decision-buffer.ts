@@ -42,13 +42,6 @@ export class DecisionBuffer {
     this.writer.forEachSpilled(visit);
   }
 
-  /** The largest applySeq among unwritten records (0 when none). */
-  maxApplySeq(): number {
-    let max = 0;
-    for (const r of this.byId.values()) if (r.applySeq > max) max = r.applySeq;
-    return max;
-  }
-
   pending(): number {
     return this.writer.pending();
   }

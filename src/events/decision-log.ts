@@ -1,8 +1,9 @@
+import type { EntityRole, Transaction } from '../../features';
 import type { DecisionRecord } from './decision-record';
 
 /** A decision with its position in the log (arrival order). */
 export interface LoggedDecision extends DecisionRecord {
-  /** Monotonic position in the log; replay order for retraining and parity checks. */
+  /** Monotonic position in the log. */
   readonly seq: number;
 }
 
@@ -10,6 +11,20 @@ export interface LoggedDecision extends DecisionRecord {
 export interface DecisionRange {
   readonly fromEpochSeconds: number;
   readonly toEpochSeconds: number;
+}
+
+/** A decision whose own change is not yet known merged into `roles` (see reconciliation). */
+export interface UnappliedDecision {
+  readonly transaction: Transaction;
+  readonly roles: readonly EntityRole[];
+}
+
+/** The roles a decision's change is still to be merged into. */
+export function unappliedDecisionRoles(r: Pick<DecisionRecord, 'userVersion' | 'merchantVersion'>): EntityRole[] {
+  const roles: EntityRole[] = [];
+  if (r.userVersion === null) roles.push('user');
+  if (r.merchantVersion === null) roles.push('merchant');
+  return roles;
 }
 
 /**
@@ -24,15 +39,31 @@ export interface DecisionRange {
 export interface DecisionLog {
   readonly kind: 'sqlite' | 'postgres';
   append(record: DecisionRecord): void;
+  /**
+   * For a log shared by every replica (declared by having it): appends `record` and resolves once
+   * the batch holding it is committed, with the record stored for its transactionId: this one, or
+   * the one another replica committed first (the log's unique key decides). Every replica reads it
+   * from then on. While the log is down the promise stays pending (the record stays buffered):
+   * callers bound the wait.
+   */
+  commit?(record: DecisionRecord): Promise<DecisionRecord>;
   get(transactionId: string): Promise<DecisionRecord | null>;
   /** What `get` answers, synchronously: only adapters whose reads are local (SQLite) have it. */
   getSync?(transactionId: string): DecisionRecord | null;
-  /** Decisions with event time in the range, in log order (seq ascending). */
+  /** Decisions with event time in the range, in log order (seq ascending). Loads them all: for tests and small ranges. */
   list(range: DecisionRange): Promise<LoggedDecision[]>;
+  /**
+   * Records the version at which a stored decision's own change was merged into one profile
+   * (reconciliation), unless one is recorded already. Resolves false when the decision is not
+   * stored yet (still buffered): try again later.
+   */
+  setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean>;
+  /** Stored decisions with a change not yet known merged, decided before `decidedBefore` (ISO 8601), oldest first. */
+  unapplied(decidedBefore: string, limit: number): Promise<UnappliedDecision[]>;
+  /** Whether any stored decision has a profile version (profiles were built from this log). */
+  hasHistory(): Promise<boolean>;
   /** Records appended but not yet durable. */
   pending(): number;
-  /** The largest applySeq stored or buffered (0 when empty): where a restarted sequence resumes. */
-  maxApplySeq(): Promise<number>;
   flush(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

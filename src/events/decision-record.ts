@@ -4,7 +4,10 @@ import type { Transaction } from '../../features';
 export type Decision = 'approve' | 'challenge' | 'decline';
 
 /** Why a response was degraded (scored with less than full information, or not by the model). */
-export type DegradedReason = 'profile_store_timeout' | 'profile_store_error' | 'no_model' | 'model_error' | 'budget_exceeded';
+export type DegradedReason = 'profile_store_timeout' | 'profile_store_error' | 'profile_store_lost' | 'no_model' | 'model_error' | 'budget_exceeded';
+
+/** The reasons that mean a profile was not read: the vector's features of that profile are NaN. */
+export const UNREAD_PROFILE_REASONS: readonly DegradedReason[] = ['profile_store_timeout', 'profile_store_error', 'profile_store_lost'];
 
 /**
  * What the service decided for one transaction, kept for audit, retries and retraining. Written
@@ -35,8 +38,17 @@ export interface DecisionRecord {
   /** Wall-clock time of the decision (ISO 8601). */
   readonly decidedAt: string;
   /**
-   * Position of this transaction's profile update among every profile update of the service's
-   * history (transactions and labels, one sequence): the order an exact replay must follow.
+   * Versions of the user's and the merchant's profile the features were computed from (see
+   * `ProfileStore`); null when that profile could not be read (the record is then degraded and
+   * its vector is not reproducible by a replay).
    */
-  readonly applySeq: number;
+  readonly userReadVersion: number | null;
+  readonly merchantReadVersion: number | null;
+  /**
+   * Versions at which this transaction's own change was merged into each profile: its place in
+   * that entity's history, which a replay follows. Null while unknown (the store did not answer);
+   * reconciliation merges it, idempotently, and records the version.
+   */
+  readonly userVersion: number | null;
+  readonly merchantVersion: number | null;
 }

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Pool } from 'pg';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
-import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
+import type { EntityRole } from '../../features';
+import { unappliedDecisionRoles, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
 import type { DecisionRecord } from './decision-record';
 import { decisionFromRow, insertDecisionsParams, insertDecisionsSql, type DecisionRow } from './postgres-decision-rows';
 import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
@@ -13,11 +14,25 @@ export type PostgresWriterOptions = DecisionWriterOptions;
 
 export type PostgresDecisionLogOptions = PostgresConnectionOptions & { readonly writer: PostgresWriterOptions };
 
-/** The production decision log: a PostgreSQL table written in batched multi-row inserts. */
+/**
+ * The production decision log: a PostgreSQL table shared by every replica, written in batched
+ * multi-row inserts (group commit: one commit per batch of up to `batchSize` records, at least
+ * every `flushMs`).
+ */
 class PostgresDecisionLog implements DecisionLog {
   readonly kind = 'postgres';
   private readonly buffer: DecisionBuffer;
-  private readonly sql: { readonly insert: Statement; readonly one: Statement; readonly range: Statement; readonly maxSeq: Statement };
+  private readonly sql: {
+    readonly insert: Statement;
+    readonly one: Statement;
+    readonly some: Statement;
+    readonly range: Statement;
+    readonly setVersion: Record<EntityRole, Statement>;
+    readonly unapplied: Statement;
+    readonly history: Statement;
+  };
+  /** Callers of `commit` waiting for their record's batch, by transactionId. */
+  private readonly waiting = new Map<string, ((stored: DecisionRecord) => void)[]>();
 
   constructor(
     private readonly pool: Pool,
@@ -29,8 +44,16 @@ class PostgresDecisionLog implements DecisionLog {
     this.sql = {
       insert: statement(insertDecisionsSql(schema)),
       one: statement(`SELECT * FROM ${table} WHERE transaction_id = $1`),
+      some: statement(`SELECT * FROM ${table} WHERE transaction_id = ANY($1::text[])`),
       range: statement(`SELECT * FROM ${table} WHERE event_time >= $1 AND event_time < $2 ORDER BY seq`),
-      maxSeq: statement(`SELECT COALESCE(MAX(apply_seq), 0) AS m FROM ${table}`),
+      setVersion: {
+        user: statement(`WITH u AS (UPDATE ${table} SET user_version = $1 WHERE transaction_id = $2 AND user_version IS NULL RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
+        merchant: statement(`WITH u AS (UPDATE ${table} SET merchant_version = $1 WHERE transaction_id = $2 AND merchant_version IS NULL RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
+      },
+      unapplied: statement(`SELECT * FROM ${table} WHERE (user_version IS NULL OR merchant_version IS NULL) AND decided_at < $1 ORDER BY seq LIMIT $2`),
+      history: statement(`SELECT 1 FROM ${table} WHERE user_version IS NOT NULL OR merchant_version IS NOT NULL LIMIT 1`),
     };
     // The sink rejects whenever the insert did not commit (server down, connection lost), so the batch is kept.
     this.buffer = new DecisionBuffer({ write: (batch) => this.insert(batch) }, writer);
@@ -38,6 +61,15 @@ class PostgresDecisionLog implements DecisionLog {
 
   append(record: DecisionRecord): void {
     this.buffer.append(record);
+  }
+
+  commit(record: DecisionRecord): Promise<DecisionRecord> {
+    return new Promise((resolve) => {
+      const list = this.waiting.get(record.transactionId);
+      if (list === undefined) this.waiting.set(record.transactionId, [resolve]);
+      else list.push(resolve);
+      this.buffer.append(record);
+    });
   }
 
   async get(transactionId: string): Promise<DecisionRecord | null> {
@@ -53,13 +85,24 @@ class PostgresDecisionLog implements DecisionLog {
     return res.rows.map(decisionFromRow);
   }
 
-  pending(): number {
-    return this.buffer.pending();
+  async setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean> {
+    if (this.buffer.find(transactionId) !== undefined) return false;
+    const res = await this.pool.query<{ stored: boolean }>({ ...this.sql.setVersion[role], values: [version, transactionId] });
+    return res.rows[0]?.stored === true;
   }
 
-  async maxApplySeq(): Promise<number> {
-    const res = await this.pool.query<{ m: string }>({ ...this.sql.maxSeq });
-    return Math.max(Number(res.rows[0]?.m ?? 0), this.buffer.maxApplySeq());
+  async hasHistory(): Promise<boolean> {
+    const res = await this.pool.query({ ...this.sql.history });
+    return res.rows.length > 0 || this.buffer.pending() > 0;
+  }
+
+  async unapplied(decidedBefore: string, limit: number): Promise<UnappliedDecision[]> {
+    const res = await this.pool.query<DecisionRow>({ ...this.sql.unapplied, values: [decidedBefore, limit] });
+    return res.rows.map((r) => ({ transaction: r.transaction_json, roles: unappliedDecisionRoles(decisionFromRow(r)) }));
+  }
+
+  pending(): number {
+    return this.buffer.pending();
   }
 
   flush(): Promise<void> {
@@ -76,8 +119,31 @@ class PostgresDecisionLog implements DecisionLog {
   }
 
   private async insert(batch: readonly DecisionRecord[]): Promise<void> {
-    // A single statement commits atomically on its own (autocommit): all of the batch or none.
-    await this.pool.query({ ...this.sql.insert, values: insertDecisionsParams(batch) });
+    // A single statement commits atomically on its own (autocommit), before its answer arrives:
+    // all of the batch or none.
+    const res = await this.pool.query<{ transaction_id: string }>({ ...this.sql.insert, values: insertDecisionsParams(batch) });
+    if (this.waiting.size === 0) return;
+    const inserted = new Set(res.rows.map((r) => r.transaction_id));
+    const lost: string[] = [];
+    for (const r of batch) {
+      const waiters = this.waiting.get(r.transactionId);
+      if (waiters === undefined) continue;
+      if (inserted.has(r.transactionId)) this.settle(r.transactionId, r, waiters);
+      else lost.push(r.transactionId);
+    }
+    if (lost.length === 0) return;
+    // Another replica committed these ids first: their callers get its records. (Should this read
+    // fail, the batch is written again, as a no-op, and read again.)
+    const stored = await this.pool.query<DecisionRow>({ ...this.sql.some, values: [lost] });
+    for (const row of stored.rows) {
+      const waiters = this.waiting.get(row.transaction_id);
+      if (waiters !== undefined) this.settle(row.transaction_id, decisionFromRow(row), waiters);
+    }
+  }
+
+  private settle(transactionId: string, stored: DecisionRecord, waiters: readonly ((stored: DecisionRecord) => void)[]): void {
+    this.waiting.delete(transactionId);
+    for (const resolve of waiters) resolve(stored);
   }
 }
 

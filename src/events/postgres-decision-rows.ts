@@ -23,8 +23,13 @@ export interface DecisionRow {
   degraded_reasons: string[];
   latency_ms: number;
   decided_at: string;
-  apply_seq: string;
+  user_read_version: string | null;
+  merchant_read_version: string | null;
+  user_version: string | null;
+  merchant_version: string | null;
 }
+
+const nullableNumber = (v: string | null): number | null => (v === null ? null : Number(v));
 
 /** The record a row holds. Throws a RangeError on a feature blob that is not float32. */
 export function decisionFromRow(r: DecisionRow): LoggedDecision {
@@ -43,7 +48,10 @@ export function decisionFromRow(r: DecisionRow): LoggedDecision {
     degradedReasons: r.degraded_reasons as DegradedReason[],
     latencyMs: r.latency_ms,
     decidedAt: r.decided_at,
-    applySeq: Number(r.apply_seq),
+    userReadVersion: nullableNumber(r.user_read_version),
+    merchantReadVersion: nullableNumber(r.merchant_read_version),
+    userVersion: nullableNumber(r.user_version),
+    merchantVersion: nullableNumber(r.merchant_version),
   };
 }
 
@@ -52,14 +60,16 @@ const COLUMNS: readonly (readonly [name: string, arrayType: string])[] = [
   ['transaction_id', 'text'], ['request_hash', 'text'], ['event_time', 'bigint'], ['user_id', 'text'], ['merchant_id', 'text'],
   ['transaction_json', 'json'], ['features', 'bytea'], ['feature_spec_hash', 'text'], ['score', 'float8'], ['decision', 'text'],
   ['model_version', 'text'], ['shadow_version', 'text'], ['shadow_score', 'float8'], ['degraded', 'boolean'],
-  ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'], ['apply_seq', 'bigint'],
+  ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'],
+  ['user_read_version', 'bigint'], ['merchant_read_version', 'bigint'], ['user_version', 'bigint'], ['merchant_version', 'bigint'],
 ];
 
 /**
  * One statement that inserts a whole batch: one array parameter per column, unnested into rows
  * (so the statement, and its prepared plan, do not depend on the batch size, and no batch can
  * exceed the protocol's 65,535 parameters). `ORDER BY ord` makes `seq` follow the batch order;
- * `ON CONFLICT DO NOTHING` keeps the first record of a transactionId, also within one batch.
+ * `ON CONFLICT DO NOTHING` keeps the first record of a transactionId, also within one batch (and
+ * waits for a concurrent insert of the same id to commit or roll back); the ids it did insert come back.
  */
 export function insertDecisionsSql(schema: string): string {
   const names = COLUMNS.map(([n]) => n);
@@ -69,7 +79,8 @@ export function insertDecisionsSql(schema: string): string {
 SELECT ${select.join(', ')}
 FROM unnest(${params.join(', ')}) WITH ORDINALITY AS r(${names.join(', ')}, ord)
 ORDER BY r.ord
-ON CONFLICT (transaction_id) DO NOTHING`;
+ON CONFLICT (transaction_id) DO NOTHING
+RETURNING transaction_id`;
 }
 
 /** The parameters of {@link insertDecisionsSql} for a batch: one array per column, batch order. */
@@ -79,7 +90,8 @@ export function insertDecisionsParams(batch: readonly DecisionRecord[]): unknown
     const row: unknown[] = [
       r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
       featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-      r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
+      r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
+      r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
     ];
     row.forEach((v, i) => cols[i]?.push(v));
   }

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Label, LabelSource } from '../../features';
-import type { AddLabelResult, LabelRecord, LabelStore } from './label-store';
+import type { EntityRole, Label, LabelSource } from '../../features';
+import { labelFraudChange, unappliedRoles, type AddLabelResult, type LabelRecord, type LabelStore, type NewLabel, type UnappliedLabel } from './label-store';
 import { resolvePool, withClient, type PostgresConnectionOptions } from './postgres-pool';
 import { advisoryLockKey, ensurePostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
 
@@ -11,8 +11,15 @@ interface Row {
   reported_at: string;
   reported_at_seconds: string;
   received_at: string;
-  apply_seq: string | null;
+  user_id: string | null;
+  merchant_id: string | null;
+  event_time: string | null;
+  fraud_change: number;
+  user_version: string | null;
+  merchant_version: string | null;
 }
+
+const nullableNumber = (v: string | null): number | null => (v === null ? null : Number(v));
 
 function fromRow(r: Row): LabelRecord {
   return {
@@ -22,12 +29,17 @@ function fromRow(r: Row): LabelRecord {
     reportedAt: r.reported_at,
     reportedAtSeconds: Number(r.reported_at_seconds),
     receivedAt: r.received_at,
-    applySeq: r.apply_seq === null ? null : Number(r.apply_seq),
+    userId: r.user_id ?? '',
+    merchantId: r.merchant_id ?? '',
+    eventTime: r.event_time === null ? 0 : Number(r.event_time),
+    fraudChange: r.fraud_change,
+    userVersion: nullableNumber(r.user_version),
+    merchantVersion: nullableNumber(r.merchant_version),
   };
 }
 
-const COLUMNS = 'transaction_id, source, label, reported_at, reported_at_seconds, received_at';
-const SELECTED = `${COLUMNS}, apply_seq`;
+const COLUMNS = 'transaction_id, source, label, reported_at, reported_at_seconds, received_at, user_id, merchant_id, event_time, fraud_change';
+const SELECTED = `${COLUMNS}, user_version, merchant_version`;
 
 /** The production label store: a PostgreSQL table; each add is its own durable transaction. */
 class PostgresLabelStore implements LabelStore {
@@ -36,8 +48,8 @@ class PostgresLabelStore implements LabelStore {
     readonly byTxn: Statement;
     readonly arrived: Statement;
     readonly insert: Statement;
-    readonly applied: Statement;
-    readonly maxSeq: Statement;
+    readonly applied: Record<EntityRole, Statement>;
+    readonly unapplied: Statement;
   };
 
   constructor(
@@ -50,13 +62,18 @@ class PostgresLabelStore implements LabelStore {
       lock: statement('SELECT pg_advisory_xact_lock($1::bigint)'),
       byTxn: statement(`SELECT ${SELECTED} FROM ${table} WHERE transaction_id = $1 ORDER BY seq`),
       arrived: statement(`SELECT ${SELECTED} FROM ${table} WHERE reported_at_seconds >= $1 AND reported_at_seconds < $2 ORDER BY reported_at_seconds, seq`),
-      applied: statement(`UPDATE ${table} SET apply_seq = $1 WHERE transaction_id = $2 AND source = $3`),
-      maxSeq: statement(`SELECT COALESCE(MAX(apply_seq), 0) AS m FROM ${table}`),
-      insert: statement(`INSERT INTO ${table} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`),
+      applied: {
+        user: statement(`UPDATE ${table} SET user_version = $1 WHERE transaction_id = $2 AND source = $3`),
+        merchant: statement(`UPDATE ${table} SET merchant_version = $1 WHERE transaction_id = $2 AND source = $3`),
+      },
+      unapplied: statement(
+        `SELECT ${SELECTED} FROM ${table} WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL) AND received_at < $1 ORDER BY seq LIMIT $2`,
+      ),
+      insert: statement(`INSERT INTO ${table} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`),
     };
   }
 
-  add(label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string): Promise<AddLabelResult> {
+  add(label: NewLabel, receivedAt: string): Promise<AddLabelResult> {
     return withClient(this.pool, (client) => this.addIn(client, label, receivedAt));
   }
 
@@ -65,13 +82,16 @@ class PostgresLabelStore implements LabelStore {
     return res.rows.map(fromRow);
   }
 
-  async markApplied(transactionId: string, source: LabelRecord['source'], applySeq: number): Promise<void> {
-    await this.pool.query({ ...this.sql.applied, values: [applySeq, transactionId, source] });
+  async markApplied(transactionId: string, source: LabelSource, role: EntityRole, version: number): Promise<void> {
+    await this.pool.query({ ...this.sql.applied[role], values: [version, transactionId, source] });
   }
 
-  async maxApplySeq(): Promise<number> {
-    const res = await this.pool.query<{ m: string }>(this.sql.maxSeq);
-    return Number(res.rows[0]?.m ?? 0);
+  async unapplied(receivedBefore: string, limit: number): Promise<UnappliedLabel[]> {
+    const res = await this.pool.query<Row>({ ...this.sql.unapplied, values: [receivedBefore, limit] });
+    return res.rows.map((r) => {
+      const record = fromRow(r);
+      return { record, roles: unappliedRoles(record) };
+    });
   }
 
   async listArrived(fromEpochSeconds: number, toEpochSeconds: number): Promise<LabelRecord[]> {
@@ -87,7 +107,7 @@ class PostgresLabelStore implements LabelStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  private async addIn(client: PoolClient, label: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt: string): Promise<AddLabelResult> {
+  private async addIn(client: PoolClient, label: NewLabel, receivedAt: string): Promise<AddLabelResult> {
     // synchronous_commit on for this transaction whatever the server default: COMMIT returns only once durable.
     await client.query('BEGIN; SET LOCAL synchronous_commit TO on');
     // Serializes adds for one transaction (also across processes) before reading, so `previous` is exact;
@@ -102,12 +122,13 @@ class PostgresLabelStore implements LabelStore {
       await client.query('ROLLBACK');
       return same.label === label.label ? { kind: 'duplicate', existing: same } : { kind: 'conflict', existing: same };
     }
+    const fraudChange = labelFraudChange(previous, label);
     await client.query({
       ...this.sql.insert,
-      values: [label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt],
+      values: [label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt, label.userId, label.merchantId, label.eventTime, fraudChange],
     });
     await client.query('COMMIT');
-    return { kind: 'added', previous };
+    return { kind: 'added', record: { ...label, receivedAt, fraudChange, userVersion: null, merchantVersion: null }, previous };
   }
 }
 

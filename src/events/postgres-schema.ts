@@ -43,6 +43,7 @@ export function statement(text: string): Statement {
  * The tables of the decision log and the label store, the PostgreSQL twin of the SQLite schema
  * (see sqlite-database.ts): same columns and uniqueness rules; `seq` is a BIGSERIAL, features are
  * the float32 little-endian bytes, degraded reasons a TEXT[], the transaction exact JSON text.
+ * Records written before profiles had versions keep null versions: no entity's history has them.
  * Deliberately no CHECK constraints: a record the sink refuses would block its batch forever.
  */
 export function postgresSchemaSql(schema: string): string {
@@ -81,8 +82,18 @@ CREATE TABLE IF NOT EXISTS ${s}.labels (
   UNIQUE (transaction_id, source)
 );
 CREATE INDEX IF NOT EXISTS labels_reported_at ON ${s}.labels (reported_at_seconds);
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS apply_seq BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS apply_seq BIGINT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS user_read_version BIGINT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS merchant_read_version BIGINT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS user_version BIGINT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
+CREATE INDEX IF NOT EXISTS decisions_unapplied ON ${s}.decisions (seq) WHERE user_version IS NULL OR merchant_version IS NULL;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_id TEXT;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_id TEXT;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS event_time BIGINT;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS fraud_change SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_version BIGINT;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
+CREATE INDEX IF NOT EXISTS labels_unapplied ON ${s}.labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
 `;
 }
 

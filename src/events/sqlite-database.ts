@@ -21,8 +21,7 @@ CREATE TABLE IF NOT EXISTS decisions (
   degraded          INTEGER NOT NULL,
   degraded_reasons  TEXT NOT NULL,
   latency_ms        REAL NOT NULL,
-  decided_at        TEXT NOT NULL,
-  apply_seq         INTEGER NOT NULL DEFAULT 0
+  decided_at        TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_event_time ON decisions (event_time);
 CREATE TABLE IF NOT EXISTS labels (
@@ -33,17 +32,39 @@ CREATE TABLE IF NOT EXISTS labels (
   reported_at         TEXT NOT NULL,
   reported_at_seconds INTEGER NOT NULL,
   received_at         TEXT NOT NULL,
-  apply_seq           INTEGER,
   UNIQUE (transaction_id, source)
 );
 CREATE INDEX IF NOT EXISTS labels_reported_at ON labels (reported_at_seconds);
 `;
 
-/** Adds columns introduced after a database file was created. */
+/** Columns added after the first schema: (table, column, definition). */
+const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
+  ['decisions', 'user_read_version', 'INTEGER'],
+  ['decisions', 'merchant_read_version', 'INTEGER'],
+  ['decisions', 'user_version', 'INTEGER'],
+  ['decisions', 'merchant_version', 'INTEGER'],
+  ['labels', 'user_id', 'TEXT'],
+  ['labels', 'merchant_id', 'TEXT'],
+  ['labels', 'event_time', 'INTEGER'],
+  ['labels', 'fraud_change', 'INTEGER NOT NULL DEFAULT 0'],
+  ['labels', 'user_version', 'INTEGER'],
+  ['labels', 'merchant_version', 'INTEGER'],
+];
+
+/** Indexes over the added columns (created after them). */
+const ADDED_INDEXES = `
+CREATE INDEX IF NOT EXISTS decisions_unapplied ON decisions (seq) WHERE user_version IS NULL OR merchant_version IS NULL;
+CREATE INDEX IF NOT EXISTS labels_unapplied ON labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
+`;
+
+/**
+ * Adds columns introduced after a database file was created, and their indexes. Records written
+ * before profiles had versions keep null versions: they are not part of any entity's history.
+ */
 function migrate(db: Database.Database): void {
   const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
-  if (!has('decisions', 'apply_seq')) db.exec('ALTER TABLE decisions ADD COLUMN apply_seq INTEGER NOT NULL DEFAULT 0');
-  if (!has('labels', 'apply_seq')) db.exec('ALTER TABLE labels ADD COLUMN apply_seq INTEGER');
+  for (const [table, column, definition] of ADDED_COLUMNS) if (!has(table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  db.exec(ADDED_INDEXES);
 }
 
 /**

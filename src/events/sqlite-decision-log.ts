@@ -2,11 +2,11 @@ import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Transaction } from '../../features';
+import type { EntityRole, Transaction } from '../../features';
 import type { BatchSink } from './buffered-writer';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
-import type { DecisionLog, DecisionRange, LoggedDecision } from './decision-log';
+import { unappliedDecisionRoles, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
 import { forEachStoredDecision, packDecisions, type PackedDecisions } from './decision-wire';
 import { requestHash, requestHashOfCanonical } from '../scoring/request-hash';
@@ -29,7 +29,10 @@ interface Row {
   degraded_reasons: string;
   latency_ms: number;
   decided_at: string;
-  apply_seq: number;
+  user_read_version: number | null;
+  merchant_read_version: number | null;
+  user_version: number | null;
+  merchant_version: number | null;
 }
 
 function fromRow(r: Row): LoggedDecision {
@@ -48,15 +51,19 @@ function fromRow(r: Row): LoggedDecision {
     degradedReasons: JSON.parse(r.degraded_reasons) as DegradedReason[],
     latencyMs: r.latency_ms,
     decidedAt: r.decided_at,
-    applySeq: r.apply_seq,
+    userReadVersion: r.user_read_version,
+    merchantReadVersion: r.merchant_read_version,
+    userVersion: r.user_version,
+    merchantVersion: r.merchant_version,
   };
 }
 
 export type WriterOptions = DecisionWriterOptions;
 
 const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
-    feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at, apply_seq)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at,
+    user_read_version, merchant_read_version, user_version, merchant_version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
@@ -71,7 +78,8 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
       insert.run(
         r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
         featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
+        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
+        r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
       );
     }
   });
@@ -89,7 +97,8 @@ export function preparePackedDecisionInsert(db: Database.Database): (batch: Pack
       insert.run(
         r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
         features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt, r.applySeq,
+        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
+        r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
       );
     });
   });
@@ -209,6 +218,8 @@ export class SqliteDecisionLog implements DecisionLog {
   private readonly sink: BatchSink<DecisionRecord> & { close(): Promise<void> };
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly selectRange: Database.Statement<[number, number], Row>;
+  private readonly setVersion: Record<EntityRole, Database.Statement<[number, string]>>;
+  private readonly selectUnapplied: Database.Statement<[string, number], Row>;
   /** Every id stored, buffered or spilled (sole writer only), else null: decided once, here. */
   private readonly seen: IdFilter | null;
 
@@ -219,6 +230,11 @@ export class SqliteDecisionLog implements DecisionLog {
   ) {
     this.selectOne = db.prepare('SELECT * FROM decisions WHERE transaction_id = ?');
     this.selectRange = db.prepare('SELECT * FROM decisions WHERE event_time >= ? AND event_time < ? ORDER BY seq');
+    this.setVersion = {
+      user: db.prepare('UPDATE decisions SET user_version = ? WHERE transaction_id = ? AND user_version IS NULL'),
+      merchant: db.prepare('UPDATE decisions SET merchant_version = ? WHERE transaction_id = ? AND merchant_version IS NULL'),
+    };
+    this.selectUnapplied = db.prepare('SELECT * FROM decisions WHERE (user_version IS NULL OR merchant_version IS NULL) AND decided_at < ? ORDER BY seq LIMIT ?');
     const script = join(__dirname, 'sqlite-decision-writer.js');
     this.sink = !db.memory && existsSync(script) ? new WriterThread(script, db.name) : inThreadSink(db);
     this.buffer = new DecisionBuffer(this.sink, writer);
@@ -259,9 +275,21 @@ export class SqliteDecisionLog implements DecisionLog {
     return this.buffer.pending();
   }
 
-  maxApplySeq(): Promise<number> {
-    const stored = (this.db.prepare('SELECT COALESCE(MAX(apply_seq), 0) AS m FROM decisions').get() as { m: number }).m;
-    return Promise.resolve(Math.max(stored, this.buffer.maxApplySeq()));
+  setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean> {
+    if (this.buffer.find(transactionId) !== undefined) return Promise.resolve(false);
+    this.setVersion[role].run(version, transactionId);
+    return Promise.resolve(this.selectOne.get(transactionId) !== undefined);
+  }
+
+  hasHistory(): Promise<boolean> {
+    const row = this.db.prepare('SELECT 1 AS x FROM decisions WHERE user_version IS NOT NULL OR merchant_version IS NOT NULL LIMIT 1').get();
+    return Promise.resolve(row !== undefined || this.buffer.pending() > 0);
+  }
+
+  unapplied(decidedBefore: string, limit: number): Promise<UnappliedDecision[]> {
+    return Promise.resolve(
+      this.selectUnapplied.all(decidedBefore, limit).map((r) => ({ transaction: JSON.parse(r.transaction_json) as Transaction, roles: unappliedDecisionRoles(fromRow(r)) })),
+    );
   }
 
   flush(): Promise<void> {

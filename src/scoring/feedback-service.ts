@@ -1,9 +1,9 @@
-import { fraudIndicatorChange, labelDelta, parseRfc3339, resolveLabel, type Label, type LabelEvent } from '../../features';
+import { labelDelta, parseRfc3339, resolveLabel, type EntityRole, type Label, type LabelEvent } from '../../features';
 import type { DecisionLog } from '../events/decision-log';
 import type { LabelRecord, LabelStore } from '../events/label-store';
-import type { ProfileStore } from '../store/profile-store';
+import { labelClaim, type EntityOutcome, type ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
-import type { ApplySequence } from './apply-sequence';
+import type { Reconciler } from './reconciler';
 
 /** Outcome of `POST /v1/feedback`. */
 export type FeedbackOutcome =
@@ -12,22 +12,27 @@ export type FeedbackOutcome =
   | { readonly kind: 'conflict'; readonly existing: LabelRecord };
 
 export interface FeedbackDeps {
-  readonly sequence: ApplySequence;
   readonly decisionLog: DecisionLog;
   readonly labels: LabelStore;
   readonly store: ProfileStore;
+  readonly reconciler: Reconciler;
   readonly metrics: ServiceMetrics;
   readonly wallClock: () => Date;
+  /** Deadline of the label's profile steps, ms (its change is reconciled when they miss it). */
+  readonly storeTimeoutMs: number;
   readonly onBackgroundError: (what: string, err: unknown) => void;
 }
 
+const TIMEOUT = Symbol('timeout');
+
 /**
  * Feedback labels (user confirmations, chargebacks, analyst verdicts). A label is committed to the
- * label store before this resolves (so an acknowledged label survives a crash), then its change of
- * the transaction's resolved label (precedence chargeback > analyst > user_confirmation) goes into
- * both profiles through the same `labelDelta` the offline replay uses. A retry of the same
- * (transaction, source, label) is a duplicate (no second update); the same source with another
- * label is a conflict.
+ * label store before this resolves (so an acknowledged label survives a crash), with the change of
+ * the transaction's resolved label it makes (precedence chargeback > analyst > user_confirmation);
+ * that change goes into both profiles through the same `labelDelta` the offline replay uses, one
+ * step per profile claimed by the label's key, and the versions it got are recorded with the label
+ * (or reconciliation merges it later). A retry of the same (transaction, source, label) is a
+ * duplicate (no second change); the same source with another label is a conflict.
  */
 export class FeedbackService {
   constructor(private readonly deps: FeedbackDeps) {}
@@ -40,7 +45,8 @@ export class FeedbackService {
       return { kind: 'unknown_transaction' };
     }
     const reportedAtSeconds = (parseRfc3339(event.reportedAt) as { epochSeconds: number }).epochSeconds;
-    const result = await deps.labels.add({ ...event, reportedAtSeconds }, deps.wallClock().toISOString());
+    const txn = decision.transaction;
+    const result = await deps.labels.add({ ...event, reportedAtSeconds, userId: txn.userId, merchantId: txn.merchantId, eventTime: decision.eventTime }, deps.wallClock().toISOString());
     if (result.kind === 'conflict') {
       deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'conflict' });
       return result;
@@ -50,28 +56,56 @@ export class FeedbackService {
       const all = await deps.labels.forTransaction(event.transactionId);
       return { kind: 'recorded', resolvedLabel: resolveLabel(all) ?? event.label, duplicate: true };
     }
-    const before = resolveLabel(result.previous);
-    const after = resolveLabel([...result.previous, { ...event, reportedAtSeconds }]) as Label;
-    const delta = labelDelta({ userId: decision.transaction.userId, merchantId: decision.transaction.merchantId, epochSeconds: decision.eventTime }, fraudIndicatorChange(before, after));
-    // The label's place in the update sequence is taken where its update is issued (before any await),
-    // and recorded with the label, so a replay applies it between the same transactions.
-    const seq = deps.sequence.next();
-    const applied =
-      delta === null
-        ? Promise.resolve()
-        : deps.store.apply([
-            { role: 'user', id: decision.transaction.userId, delta },
-            { role: 'merchant', id: decision.transaction.merchantId, delta },
-          ]);
-    try {
-      await applied;
-      await deps.labels.markApplied(event.transactionId, event.source, seq);
-    } catch (err) {
-      // The label itself is durable; only the profile counters (or its sequence number) missed it.
-      deps.metrics.storeErrors.inc({ operation: 'apply_label' });
-      deps.onBackgroundError(`profile update for label of ${event.transactionId} failed`, err);
-    }
+    await this.applyChange(result.record);
     deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'recorded' });
-    return { kind: 'recorded', resolvedLabel: after, duplicate: false };
+    return { kind: 'recorded', resolvedLabel: resolveLabel([...result.previous, result.record]) as Label, duplicate: false };
+  }
+
+  /** Merges a committed label's change into both profiles, or leaves it to reconciliation. Never rejects. */
+  private async applyChange(label: LabelRecord): Promise<void> {
+    const { deps } = this;
+    const delta = labelDelta({ userId: label.userId, merchantId: label.merchantId, epochSeconds: label.eventTime }, label.fraudChange);
+    if (delta === null) return;
+    const claim = labelClaim(label.source, label.transactionId);
+    const roles: readonly EntityRole[] = ['user', 'merchant'];
+    let steps: Promise<EntityOutcome>[];
+    try {
+      steps = deps.store.step(roles.map((role) => ({ role, id: role === 'user' ? label.userId : label.merchantId, claim, change: { kind: 'delta', delta } })));
+    } catch (err) {
+      steps = roles.map(() => Promise.reject(err as Error));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMEOUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMEOUT), deps.storeTimeoutMs);
+    });
+    try {
+      await Promise.all(
+        steps.map(async (step, i) => {
+          const role = roles[i] as EntityRole;
+          let merged: number | null = null;
+          try {
+            const got = await Promise.race([step, deadline]);
+            if (got !== TIMEOUT && got.kind !== 'lost') merged = got.appliedVersion;
+          } catch (err) {
+            deps.onBackgroundError(`profile change of the label of ${label.transactionId} failed`, err);
+          }
+          if (merged === null) {
+            step.catch(() => undefined);
+            deps.metrics.storeErrors.inc({ operation: 'label_step' });
+            deps.reconciler.label(label, role);
+            return;
+          }
+          try {
+            await deps.labels.markApplied(label.transactionId, label.source, role, merged);
+          } catch (err) {
+            // The label and its change are durable; only the version record missed: reconciliation finds the claim.
+            deps.onBackgroundError(`recording the profile version of the label of ${label.transactionId} failed`, err);
+            deps.reconciler.label(label, role);
+          }
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

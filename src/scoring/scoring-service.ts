@@ -1,15 +1,15 @@
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
-import { computeFeatures, FEATURE_COUNT, transactionDelta, transactionTime, warmProfiles, type ProfileState, type Transaction } from '../../features';
+import { computeFeatures, FEATURE_COUNT, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
 import type { ModelManager } from '../model/model-manager';
 import type { OnnxModel } from '../model/onnx-model';
-import type { ProfilePair, ProfileStore, ProfileUpdate } from '../store/profile-store';
+import type { EntityOutcome, ProfileStore } from '../store/profile-store';
 import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
-import type { ApplySequence } from './apply-sequence';
 import { decide, stricter } from './decide';
 import { ModelRuns } from './model-runs';
+import type { Reconciler } from './reconciler';
 import { sameTransaction } from './request-hash';
 import { VectorSlab } from './vector-slab';
 
@@ -41,11 +41,11 @@ export interface ScoringPolicy {
 
 export interface ScoringDeps {
   readonly store: ProfileStore;
-  /** The profile-update order shared with feedback labels. */
-  readonly sequence: ApplySequence;
   readonly models: ModelManager;
   readonly decisionLog: DecisionLog;
   readonly events: DecisionEvents;
+  /** Where changes whose outcome is unknown go to be merged later, exactly once. */
+  readonly reconciler: Reconciler;
   readonly metrics: ServiceMetrics;
   readonly tracer: Tracer;
   readonly policy: ScoringPolicy;
@@ -64,15 +64,21 @@ interface Settled {
   readonly response: ScoreResponse;
 }
 
-type Fetched = { readonly pair: ProfilePair; readonly reason: null } | { readonly pair: null; readonly reason: DegradedReason };
+/** An answer, and (when its record is logged after it) when it is logged. */
+interface Delivered {
+  readonly settled: Settled;
+  readonly logged: Promise<void> | null;
+}
 
-/**
- * A fresh decision's answer and its side effects, run once the answer is settled; `logged` is
- * called once its record is in the decision log (where a retry finds it from then on).
- */
-interface Fresh {
-  readonly response: ScoreResponse;
-  readonly after: (logged: () => void) => void;
+/** One entity as read by its step: its state (null = not read) and versions. */
+interface EntityRead {
+  readonly state: ProfileState | null;
+  readonly readVersion: number | null;
+  readonly appliedVersion: number | null;
+  /** Why it was not read, or null. */
+  readonly reason: DegradedReason | null;
+  /** The step's outcome is unknown or refused: its change must be merged later. */
+  readonly reconcile: boolean;
 }
 
 /** A fresh scoring between its synchronous steps and the model's score. */
@@ -83,10 +89,10 @@ interface Scoring {
   readonly t0: number;
   readonly t1: number;
   readonly t2: number;
-  /** Scored without profiles. */
-  readonly degraded: boolean;
   readonly features: Float32Array;
-  readonly applySeq: number;
+  readonly versions: Pick<DecisionRecord, 'userReadVersion' | 'merchantReadVersion' | 'userVersion' | 'merchantVersion'>;
+  /** Roles whose change is to be reconciled once the record is stored. */
+  readonly reconcile: readonly EntityRole[];
   readonly reasons: DegradedReason[];
   readonly model: OnnxModel | null;
 }
@@ -101,26 +107,31 @@ function settledOf(r: DecisionRecord): Settled {
   return { txn: r.transaction, response: responseOf(r) };
 }
 
+const NOT_READ = (reason: DegradedReason): EntityRead => ({ state: null, readVersion: null, appliedVersion: null, reason, reconcile: true });
+
 /**
  * The product's main job. `score` answers a validated transaction: idempotency (same id + same
- * body → the same answer, profiles updated once; same id + another body → conflict), one profile
- * fetch under a deadline, the shared `features/` vector, its profile deltas (issued right after the
- * read, numbered in the update sequence), the champion's score, the decision from its thresholds.
- * Then, after the answer: shadow score, decision log, metrics, event.
+ * body → the same answer, profiles updated once; same id + another body → conflict), one step per
+ * profile (read the state and merge the transaction's change, atomically per entity, under a
+ * deadline), the shared `features/` vector, the champion's score, the decision from its thresholds,
+ * the decision record (with the versions read and merged at). Then: shadow score, metrics, event.
+ *
+ * With a log shared by every replica (PostgreSQL) the answer is the record the log stored: this
+ * request's, or the one another replica committed first for the same transactionId, so concurrent
+ * duplicates on different replicas get one answer, and every replica can read it once answered.
  */
 export class ScoringService {
   /**
    * Answers not yet in the decision log, by transactionId: a retry while the first attempt runs
    * waits for it instead of scoring (and updating profiles) twice. An entry leaves as soon as its
-   * record is appended to the log, which answers every later retry (from its buffer until written,
-   * then from the table). Settled answers are not kept here: each one held in memory survived two
-   * young-generation collections and was copied twice, about a third of every GC pause.
+   * record is appended to the log, which answers every later retry.
    */
   private readonly inFlight = new Map<string, Promise<Settled>>();
-  private readonly fetch: (userId: string, merchantId: string) => Fetched | Promise<Fetched>;
-  private readonly stored: (transactionId: string) => DecisionRecord | null | Promise<DecisionRecord | null>;
+  /** A local log's synchronous read (SQLite), decided once; null for a shared log (claims and commits decide). */
+  private readonly stored: ((transactionId: string) => DecisionRecord | null) | null;
+  private readonly commit: ((record: DecisionRecord) => Promise<DecisionRecord>) | null;
   private readonly runs: ModelRuns;
-  private readonly apply: (txn: Transaction) => Promise<void> | void;
+  private readonly read: (txn: Transaction, out: Float32Array) => Promise<Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>> | Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>;
   private isoAt = Number.NaN;
   private iso = '';
   /** Sum of warmProfiles results, kept only so its reads stay in the compiled code. */
@@ -129,12 +140,11 @@ export class ScoringService {
   private readonly vectors = new VectorSlab(FEATURE_COUNT);
 
   constructor(private readonly deps: ScoringDeps) {
-    this.fetch = this.chooseFetch();
-    this.apply = this.chooseApply();
     this.runs = new ModelRuns(deps.now);
-    // Decided once: a log with a synchronous read (SQLite) is asked without a promise.
     const log = deps.decisionLog;
-    this.stored = log.getSync !== undefined ? log.getSync.bind(log) : (id) => log.get(id);
+    this.commit = log.commit === undefined ? null : log.commit.bind(log);
+    this.stored = this.commit === null && log.getSync !== undefined ? log.getSync.bind(log) : null;
+    this.read = deps.store.transactionSync !== undefined ? this.readSync.bind(this) : this.readAsync.bind(this);
   }
 
   /** Answers one validated transaction (see the class comment). Rejects only on internal faults. */
@@ -142,34 +152,26 @@ export class ScoringService {
     const id = txn.transactionId;
     const existing = this.inFlight.get(id);
     if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
-    // Set when this call scored the transaction (rather than finding it stored): its side effects.
-    let after: ((logged: () => void) => void) | null = null;
-    const fresh = (): Promise<Settled> =>
-      this.scoreFresh(txn, startedAt).then((f) => {
-        after = f.after;
-        return { txn, response: f.response };
-      });
-    let settle: Promise<Settled>;
+    let run: Promise<Delivered>;
     try {
-      const stored = this.stored(id);
-      if (stored instanceof Promise) settle = stored.then((r) => (r !== null ? settledOf(r) : fresh()));
-      else settle = stored !== null ? Promise.resolve(settledOf(stored)) : fresh();
+      const stored = this.stored === null ? null : this.stored(id);
+      run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt);
     } catch (err) {
-      settle = Promise.reject(err);
+      run = Promise.reject(err);
     }
+    const settle = run.then((d) => d.settled);
     this.inFlight.set(id, settle);
     const release = () => {
       if (this.inFlight.get(id) === settle) this.inFlight.delete(id);
     };
-    return settle.then(
-      (settled) => {
-        const run = after as ((logged: () => void) => void) | null;
-        if (run === null) {
-          release();
-          return this.replay(settled, txn);
-        }
-        run(release);
-        return { kind: 'scored', response: settled.response, replayed: false };
+    return run.then(
+      ({ settled, logged }) => {
+        // Until its record is in the log (which answers every later retry), a retry waits here.
+        if (logged === null) release();
+        else void logged.then(release);
+        // A fresh scoring answers its own record, or (shared log) the one another replica committed first.
+        if (settled.txn === txn) return { kind: 'scored', response: settled.response, replayed: false };
+        return this.replay(settled, txn);
       },
       (err: unknown) => {
         release();
@@ -192,93 +194,140 @@ export class ScoringService {
     return { kind: 'scored', response: settled.response, replayed: true };
   }
 
-  /** Decided once at start: a store with a synchronous read skips the deadline timer. */
-  private chooseFetch(): (userId: string, merchantId: string) => Fetched | Promise<Fetched> {
-    const { store, policy, metrics } = this.deps;
-    const sync = (store as Partial<{ getSync(u: string, m: string): ProfilePair }>).getSync;
-    if (typeof sync === 'function') return (u, m) => ({ pair: sync.call(store, u, m), reason: null });
-    return async (u, m) => {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<typeof TIMEOUT>((resolve) => {
-        timer = setTimeout(() => resolve(TIMEOUT), policy.storeTimeoutMs);
-      });
-      try {
-        const got = await Promise.race([store.get(u, m), deadline]);
-        if (got === TIMEOUT) {
-          metrics.storeErrors.inc({ operation: 'get_timeout' });
-          return { pair: null, reason: 'profile_store_timeout' };
-        }
-        return { pair: got, reason: null };
-      } catch (err) {
-        metrics.storeErrors.inc({ operation: 'get' });
-        this.deps.onBackgroundError('profile store read failed', err);
-        return { pair: null, reason: 'profile_store_error' };
-      } finally {
-        clearTimeout(timer);
-      }
+  /** Scores a transaction not seen before: the steps, the features, the model in its batch, the decision, the record. */
+  private scoreFresh(txn: Transaction, startedAt: number): Promise<Delivered> {
+    const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
+    const t0 = this.deps.now();
+    const out = this.vectors.next();
+    const read = this.read(txn, out);
+    if (read instanceof Promise) return read.then((r) => this.scoreRead({ ...r, txn, startedAt, span, t0, model: this.deps.models.champion() }));
+    return this.scoreRead({ ...read, txn, startedAt, span, t0, model: this.deps.models.champion() });
+  }
+
+  /**
+   * The in-process store's step (declared by `transactionSync`): no promise, no deadline. The
+   * features are computed inside the step, from the states as it reads them.
+   */
+  private readSync(txn: Transaction, out: Float32Array): Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'> {
+    const { metrics, now } = this.deps;
+    let t1 = 0;
+    const versions = (this.deps.store.transactionSync as NonNullable<ProfileStore['transactionSync']>)(txn, (user, merchant) => {
+      t1 = now();
+      // Start both profiles' cache misses together (see warmProfiles): cheaper than one by one.
+      this.warmth += warmProfiles(user, merchant);
+      computeFeatures(txn, user, merchant, out);
+    });
+    const t2 = now();
+    metrics.stage.features.observe((t2 - t1) / 1000);
+    return {
+      t1,
+      t2,
+      features: out,
+      versions: { userReadVersion: versions.user.version, merchantReadVersion: versions.merchant.version, userVersion: versions.user.appliedVersion, merchantVersion: versions.merchant.appliedVersion },
+      reconcile: [],
+      reasons: [],
     };
   }
 
-  /** Scores a transaction not seen before: the sync steps now, the model in its batch, then the decision. */
-  private scoreFresh(txn: Transaction, startedAt: number): Promise<Fresh> {
-    const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
-    const t0 = this.deps.now();
-    const fetched = this.fetch(txn.userId, txn.merchantId);
-    if (fetched instanceof Promise) return fetched.then((f) => this.scoreFetched(txn, startedAt, span, t0, f));
-    return this.scoreFetched(txn, startedAt, span, t0, fetched);
-  }
-
-  private scoreFetched(txn: Transaction, startedAt: number, span: Span, t0: number, fetched: Fetched): Promise<Fresh> {
-    const { metrics, now } = this.deps;
-    const reasons: DegradedReason[] = [];
+  /** A networked store's steps: user and merchant concurrently, one deadline for both. */
+  private async readAsync(txn: Transaction, out: Float32Array): Promise<Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>> {
+    const { store, policy, metrics, now } = this.deps;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMEOUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMEOUT), policy.storeTimeoutMs);
+    });
+    let steps: Promise<EntityOutcome>[];
+    try {
+      steps = store.step([
+        { role: 'user', id: txn.userId, claim: txn.transactionId, change: { kind: 'transaction', txn } },
+        { role: 'merchant', id: txn.merchantId, claim: txn.transactionId, change: { kind: 'transaction', txn } },
+      ]);
+    } catch (err) {
+      const failed = Promise.reject(err as Error);
+      steps = [failed, failed];
+    }
+    let user: EntityRead;
+    let merchant: EntityRead;
+    try {
+      [user, merchant] = await Promise.all([this.settleStep(steps[0] as Promise<EntityOutcome>, deadline), this.settleStep(steps[1] as Promise<EntityOutcome>, deadline)]);
+    } finally {
+      clearTimeout(timer);
+    }
     const t1 = now();
-    metrics.stage.store.observe((t1 - t0) / 1000);
-    let user: ProfileState | null = null;
-    let merchant: ProfileState | null = null;
-    if (fetched.pair !== null) {
-      user = fetched.pair.user;
-      merchant = fetched.pair.merchant;
-      // Start both profiles' cache misses together (see warmProfiles): cheaper than one by one.
-      this.warmth += warmProfiles(user, merchant);
-    } else reasons.push(fetched.reason);
-    const features = computeFeatures(txn, user, merchant, this.vectors.next());
-    // Score first, then update: the vector above was computed from the state before this
-    // transaction; its own deltas go out now, in the same synchronous step as the read (for the
-    // memory store the read-and-update is atomic, so every served vector is reproducible by a
-    // replay in applySeq order, even under concurrent requests).
-    const applySeq = this.applyTransaction(txn);
+    if (user.state !== null && merchant.state !== null) this.warmth += warmProfiles(user.state, merchant.state);
+    computeFeatures(txn, user.state, merchant.state, out);
     const t2 = now();
     metrics.stage.features.observe((t2 - t1) / 1000);
-    const ctx: Scoring = { txn, startedAt, span, t0, t1, t2, degraded: fetched.pair === null, features, applySeq, reasons, model: this.deps.models.champion() };
+    const reasons: DegradedReason[] = [];
+    for (const r of [user.reason, merchant.reason]) if (r !== null && !reasons.includes(r)) reasons.push(r);
+    const reconcile: EntityRole[] = [];
+    if (user.reconcile) reconcile.push('user');
+    if (merchant.reconcile) reconcile.push('merchant');
+    return {
+      t1,
+      t2,
+      features: out,
+      versions: { userReadVersion: user.readVersion, merchantReadVersion: merchant.readVersion, userVersion: user.appliedVersion, merchantVersion: merchant.appliedVersion },
+      reconcile,
+      reasons,
+    };
+  }
+
+  private async settleStep(step: Promise<EntityOutcome>, deadline: Promise<typeof TIMEOUT>): Promise<EntityRead> {
+    const { metrics } = this.deps;
+    try {
+      const got = await Promise.race([step, deadline]);
+      if (got === TIMEOUT) {
+        // The step may still run: its outcome is unknown until reconciliation asks again.
+        step.catch(() => undefined);
+        metrics.storeErrors.inc({ operation: 'step_timeout' });
+        return NOT_READ('profile_store_timeout');
+      }
+      if (got.kind === 'lost') {
+        metrics.storeErrors.inc({ operation: 'step_lost' });
+        return NOT_READ('profile_store_lost');
+      }
+      return { state: got.state, readVersion: got.version, appliedVersion: got.appliedVersion, reason: null, reconcile: false };
+    } catch (err) {
+      metrics.storeErrors.inc({ operation: 'step' });
+      this.deps.onBackgroundError('profile store step failed', err);
+      return NOT_READ('profile_store_error');
+    }
+  }
+
+  private scoreRead(ctx: Scoring): Promise<Delivered> {
+    const { metrics } = this.deps;
+    metrics.stage.store.observe((ctx.t1 - ctx.t0) / 1000);
     const model = ctx.model;
     if (model === null) {
-      reasons.push('no_model');
-      return Promise.resolve(this.conclude(ctx, null));
+      ctx.reasons.push('no_model');
+      return this.conclude(ctx, null);
     }
-    return this.runs.score(model, features).then(
+    return this.runs.score(model, ctx.features).then(
       (score) => this.conclude(ctx, score),
       (err: unknown) => {
-        reasons.push('model_error');
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'model failed to score' });
+        ctx.reasons.push('model_error');
+        ctx.span.recordException(err as Error);
+        ctx.span.setStatus({ code: SpanStatusCode.ERROR, message: 'model failed to score' });
         this.deps.onBackgroundError(`model ${model.version} failed to score`, err);
         return this.conclude(ctx, null);
       },
     );
   }
 
-  /** The decision from the model's score (null: no model or it failed), its answer and its record. */
-  private conclude(ctx: Scoring, score: number | null): Fresh {
+  /** The decision from the model's score (null: no model or it failed), its record, and the answer. */
+  private conclude(ctx: Scoring, score: number | null): Promise<Delivered> {
     const { deps } = this;
     const { metrics, policy, now } = deps;
     const { txn, model, reasons, t0, t1, t2, span } = ctx;
     const t3 = now();
     metrics.stage.model.observe((t3 - t2) / 1000);
+    const unread = ctx.versions.userReadVersion === null || ctx.versions.merchantReadVersion === null;
     let decision: Decision;
     if (score === null || model === null) decision = policy.noModelDecision;
     else {
       decision = decide(score, model.metadata.thresholds);
-      if (ctx.degraded && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
+      if (unread && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
     }
     const t4 = now();
     metrics.stage.decision.observe((t4 - t3) / 1000);
@@ -297,15 +346,6 @@ export class ScoringService {
       });
     }
     span.end();
-
-    const response: ScoreResponse = {
-      transactionId: txn.transactionId,
-      decision,
-      score,
-      modelVersion: model?.version ?? null,
-      degraded: reasons.length > 0,
-      degradedReasons: reasons,
-    };
     const record: DecisionRecord = {
       transactionId: txn.transactionId,
       transaction: txn,
@@ -314,15 +354,96 @@ export class ScoringService {
       featureSpecHash: deps.featureSpecHash,
       score,
       decision,
-      modelVersion: response.modelVersion,
+      modelVersion: model?.version ?? null,
       shadow: null,
-      degraded: response.degraded,
+      degraded: reasons.length > 0,
       degradedReasons: reasons,
       latencyMs: t4 - ctx.startedAt,
       decidedAt: this.decidedAt(),
-      applySeq: ctx.applySeq,
+      ...ctx.versions,
     };
-    return { response, after: (logged) => this.afterResponse(record, logged) };
+    return this.deliver(record, ctx.reconcile);
+  }
+
+  /**
+   * Logs a fresh record and settles its answer. A local log: answered now, appended right away (or
+   * once the challenger's shadow score is in). A shared log: committed first (bounded by what is
+   * left of the budget), answered with what the log stored. Metrics, the event and reconciliation
+   * follow for a record that was stored.
+   */
+  private deliver(record: DecisionRecord, reconcile: readonly EntityRole[]): Promise<Delivered> {
+    const { deps } = this;
+    const challenger = deps.models.challenger();
+    const withShadow: Promise<DecisionRecord> | DecisionRecord =
+      challenger === null
+        ? record
+        : challenger.score(record.features).then(
+            (score) => {
+              deps.metrics.shadowScores.inc({ version: challenger.version });
+              return { ...record, shadow: { version: challenger.version, score } };
+            },
+            (err: unknown) => {
+              deps.onBackgroundError(`challenger ${challenger.version} failed to score`, err);
+              return record;
+            },
+          );
+    const commit = this.commit;
+    if (commit !== null) return Promise.resolve(withShadow).then((final) => this.committed(final, reconcile, commit));
+    const settled: Settled = { txn: record.transaction, response: responseOf(record) };
+    const append = (final: DecisionRecord): void => {
+      deps.decisionLog.append(final);
+      this.afterStored(final, reconcile);
+    };
+    if (withShadow instanceof Promise) return Promise.resolve({ settled, logged: withShadow.then(append) });
+    append(withShadow);
+    return Promise.resolve({ settled, logged: null });
+  }
+
+  /** A shared log's commit, waited for until the budget ends; the stored record's answer. */
+  private async committed(record: DecisionRecord, reconcile: readonly EntityRole[], commit: (r: DecisionRecord) => Promise<DecisionRecord>): Promise<Delivered> {
+    const { deps } = this;
+    const left = Math.max(1, deps.policy.budgetMs - record.latencyMs);
+    let timer: NodeJS.Timeout | undefined;
+    const committing = commit(record);
+    const stored = await Promise.race([
+      committing,
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), left);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (stored === null) {
+      // The log is slow or down: the record stays buffered (and is committed later); answer it.
+      deps.metrics.decisionLogCommitTimeouts.inc();
+      void committing.then((s) => {
+        if (s === record) this.afterStored(record, reconcile);
+      });
+      deps.metrics.decisions[record.decision].inc();
+      countDegraded(deps.metrics, record.degradedReasons);
+      deps.events.emit(record);
+      return { settled: { txn: record.transaction, response: responseOf(record) }, logged: null };
+    }
+    if (stored !== record) {
+      // Another replica committed this transactionId first: its record is the answer. Each
+      // entity's change was merged once, on its claim; the stored record's writer reconciles its own.
+      deps.metrics.idempotentReplays.inc({ outcome: 'committed_elsewhere' });
+      return { settled: settledOf(stored), logged: null };
+    }
+    this.afterStored(record, reconcile);
+    deps.metrics.decisions[record.decision].inc();
+    countDegraded(deps.metrics, record.degradedReasons);
+    deps.events.emit(record);
+    return { settled: { txn: record.transaction, response: responseOf(record) }, logged: null };
+  }
+
+  /** What follows a stored fresh record: reconciliation of its unknown changes (and, for a local log, metrics and the event). */
+  private afterStored(record: DecisionRecord, reconcile: readonly EntityRole[]): void {
+    for (const role of reconcile) this.deps.reconciler.decision(record.transaction, role);
+    if (this.commit === null) {
+      this.deps.metrics.decisions[record.decision].inc();
+      countDegraded(this.deps.metrics, record.degradedReasons);
+      this.deps.events.emit(record);
+    }
   }
 
   /** The wall clock as ISO 8601, formatted once per millisecond (many decisions share one under load). */
@@ -334,68 +455,5 @@ export class ScoringService {
       this.iso = t.toISOString();
     }
     return this.iso;
-  }
-
-  /**
-   * Decided once at start: a store that applies a whole transaction synchronously (the memory
-   * store) gets it as is, with no deltas built and no promise; any other gets its two deltas.
-   */
-  private chooseApply(): (txn: Transaction) => Promise<void> | void {
-    const { store } = this.deps;
-    const sync = (store as Partial<{ applyTransactionSync(txn: Transaction): void }>).applyTransactionSync;
-    if (typeof sync === 'function') return (txn) => sync.call(store, txn);
-    return (txn) =>
-      store.apply([
-        { role: 'user', id: txn.userId, delta: transactionDelta('user', txn) },
-        { role: 'merchant', id: txn.merchantId, delta: transactionDelta('merchant', txn) },
-      ] satisfies ProfileUpdate[]);
-  }
-
-  /** Issues a transaction's profile deltas (not awaited) and returns its place in the update order. */
-  private applyTransaction(txn: Transaction): number {
-    const seq = this.deps.sequence.next();
-    try {
-      const applied = this.apply(txn);
-      if (applied instanceof Promise) applied.catch((err: unknown) => this.applyFailed(txn, err));
-    } catch (err) {
-      this.applyFailed(txn, err);
-    }
-    return seq;
-  }
-
-  private applyFailed(txn: Transaction, err: unknown): void {
-    this.deps.metrics.storeErrors.inc({ operation: 'apply' });
-    this.deps.onBackgroundError(`profile update for ${txn.transactionId} failed`, err);
-  }
-
-  /**
-   * Side effects of a fresh decision once it is answered: metrics, shadow score, log, event.
-   * `logged` is called right after the record is appended to the decision log.
-   */
-  private afterResponse(record: DecisionRecord, logged: () => void): void {
-    const { deps } = this;
-    deps.metrics.decisions[record.decision].inc();
-    countDegraded(deps.metrics, record.degradedReasons);
-    const challenger = deps.models.challenger();
-    const finish = (shadow: DecisionRecord['shadow']) => {
-      const final = shadow === null ? record : { ...record, shadow };
-      deps.decisionLog.append(final);
-      logged();
-      deps.events.emit(final);
-    };
-    if (challenger === null) {
-      finish(null);
-      return;
-    }
-    challenger.score(record.features).then(
-      (score) => {
-        deps.metrics.shadowScores.inc({ version: challenger.version });
-        finish({ version: challenger.version, score });
-      },
-      (err: unknown) => {
-        deps.onBackgroundError(`challenger ${challenger.version} failed to score`, err);
-        finish(null);
-      },
-    );
   }
 }

@@ -25,11 +25,10 @@ import {
  *   "m": { "merchants": { "M42": 1700000000 }, "channels": { … }, "countries": { … } } }
  * ```
  *
- * Counters are keyed by bucket id (not by ring slot), so a sub-document `increment` on
- * `c.<tier>.<id>.<field>` is a commutative merge that needs no read. A bucket is visible when
- * `top - length < id <= top` (the rule of profile-state.ts); invisible buckets and members are
- * garbage that any full rewrite drops. Every number is an integer below 2^53 (exact in JSON and in
- * the server's 64-bit counters).
+ * Counters are keyed by bucket id (not by ring slot). A bucket is visible when `top - length < id
+ * <= top` (the rule of profile-state.ts); invisible buckets and members are garbage that any
+ * rewrite drops. `v` is the version and `cl` the recent claims (see couchbase-profile-update.ts).
+ * Every number is an integer below 2^53 (exact in JSON).
  */
 export interface ProfileDocument {
   /** lastSeen, epoch seconds; absent = never. */
@@ -42,19 +41,15 @@ export interface ProfileDocument {
   c?: Partial<Record<TierName, Record<string, Partial<Record<CounterField, number>>>>>;
   /** Set members: latest time per key. */
   m?: Partial<Record<SetName, Record<string, number>>>;
+  /** Version: changes merged into the profile; absent = 0. */
+  v?: number;
+  /** Claims: claim → [version it was merged at, wall-clock ms it was made]. */
+  cl?: Record<string, [number, number]>;
 }
 
 /** The document key of an entity: `<prefix>u:<id>` or `<prefix>m:<id>`. */
 export function couchbaseProfileKey(keyPrefix: string, role: EntityRole, id: string): string {
   return `${keyPrefix}${role === 'user' ? 'u' : 'm'}:${id}`;
-}
-
-/**
- * A sub-document path from components. Plain identifiers stay as they are; any other component
- * (bucket ids, member keys with dots) is escaped with backticks, a literal backtick doubled.
- */
-export function subdocPath(...components: readonly string[]): string {
-  return components.map((c) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(c) ? c : `\`${c.replace(/`/g, '``')}\``)).join('.');
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -126,4 +121,22 @@ export function encodeProfileDocument(state: ProfileState): ProfileDocument {
     if (visible.length > 0) (doc.m as NonNullable<ProfileDocument['m']>)[name] = Object.fromEntries(visible);
   }
   return doc;
+}
+
+/** The version a document holds (null = no document = 0). Throws naming the entity when malformed. */
+export function documentVersion(content: unknown, where: string): number {
+  if (content === null) return 0;
+  const doc = record(content, where, 'document');
+  return doc.v === undefined ? 0 : integer(doc.v, where, 'v');
+}
+
+/** The claims a document holds (claim → [version, made at ms]). Throws naming the entity when malformed. */
+export function documentClaims(content: unknown, where: string): Map<string, readonly [number, number]> {
+  const claims = new Map<string, readonly [number, number]>();
+  if (content === null) return claims;
+  for (const [claim, value] of Object.entries(record(record(content, where, 'document').cl, where, 'cl'))) {
+    if (!Array.isArray(value) || value.length !== 2) throw new Error(`couchbase profile ${where}: cl.${claim} is not [version, time]`);
+    claims.set(claim, [integer(value[0], where, `cl.${claim}[0]`), integer(value[1], where, `cl.${claim}[1]`)]);
+  }
+  return claims;
 }

@@ -1,19 +1,8 @@
-import {
-  CasMismatchError,
-  connect,
-  DocumentExistsError,
-  DocumentNotFoundError,
-  MutateInSpec,
-  type Cas,
-  type Cluster,
-  type Collection,
-} from 'couchbase';
-import type { ProfileDelta } from '../../features';
-import { couchbaseProfileKey, decodeProfileDocument, type ProfileDocument } from './couchbase-profile-document';
-import { jitteredBackoff, updateProfileDocument, type ProfileDocumentOps, type WriteOutcome } from './couchbase-profile-update';
-import type { PathIncrement } from './couchbase-write-plan';
-import { combineDeltas, groupIncrements } from './profile-codec';
-import type { ProfilePair, ProfileStore, ProfileUpdate } from './profile-store';
+import { CasMismatchError, connect, DocumentExistsError, DocumentNotFoundError, type Cas, type Cluster, type Collection } from 'couchbase';
+import { couchbaseProfileKey, decodeProfileDocument, documentVersion, type ProfileDocument } from './couchbase-profile-document';
+import { jitteredBackoff, stepProfileDocument, type ProfileDocumentOps, type StepOptions, type WriteOutcome } from './couchbase-profile-update';
+import { groupIncrements } from './profile-codec';
+import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore } from './profile-store';
 
 export interface CouchbaseProfileStoreOptions {
   /** `couchbase://host[,host…]` or `couchbases://…`. */
@@ -33,8 +22,12 @@ export interface CouchbaseProfileStoreOptions {
   readonly timeoutMs?: number;
   /** Deadline of connecting and bootstrapping, milliseconds. Default 10000. */
   readonly connectTimeoutMs?: number;
-  /** Reads per update before giving up under write contention. Default 16. */
+  /** Reads per step before giving up under write contention. Default 16. */
   readonly maxWriteAttempts?: number;
+  /** Claims are kept in an entity's document for this long, ms (default one hour)... */
+  readonly claimWindowMs?: number;
+  /** ...and at most this many per document, the newest (default 1000). */
+  readonly maxClaims?: number;
 }
 
 const PING_KEY = '__profile_store_ping__';
@@ -64,35 +57,41 @@ function documentOps(collection: Collection, timeout: number, expiry: number): P
     },
     insert: (key, document: ProfileDocument) => outcome(collection.insert(key, document, { timeout, ...expiryOption })),
     replace: (key, document: ProfileDocument, cas) => outcome(collection.replace(key, document, { timeout, cas, ...expiryOption })),
-    increment: (key, increments: readonly PathIncrement[]) =>
-      outcome(collection.mutateIn(key, increments.map((i) => MutateInSpec.increment(i.path, i.by, { createPath: true })), { timeout, ...expiryOption })),
   };
+}
+
+/** What a store on any document operations needs besides them. */
+interface StoreParts<C> {
+  readonly ops: ProfileDocumentOps<C>;
+  readonly keyPrefix: string;
+  readonly step: StepOptions;
+  /** Resolves when the backend answers; rejects otherwise. */
+  readonly ping: () => Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /**
  * The Couchbase adapter of the profile store port (official SDK 4.x): one JSON document per entity
- * (layout: couchbase-profile-document.ts). `get` reads both documents concurrently (one round trip
- * of latency). `apply` merges each entity's updates with one sub-document increment request when
- * only counters inside the window change, else with a CAS-guarded rewrite retried on conflict
- * (couchbase-write-plan.ts says why).
+ * (layout: couchbase-profile-document.ts) holding its profile, version and recent claims. A step is
+ * a read and a CAS-guarded rewrite of one document (couchbase-profile-update.ts), retried on a lost
+ * race; the steps of one call run concurrently (one round trip of latency). A hot entity's steps
+ * serialise on its document's CAS: exact order costs contention there.
  */
-export class CouchbaseProfileStore implements ProfileStore {
+export class CouchbaseProfileStore<C = Cas> implements ProfileStore {
   readonly kind = 'couchbase';
   private closed = false;
 
-  private constructor(
-    private readonly cluster: Cluster,
-    private readonly collection: Collection,
-    private readonly ops: ProfileDocumentOps<Cas>,
-    private readonly options: Required<Pick<CouchbaseProfileStoreOptions, 'keyPrefix' | 'timeoutMs' | 'maxWriteAttempts'>>,
-  ) {}
+  private constructor(private readonly parts: StoreParts<C>) {}
 
   /** See {@link createCouchbaseProfileStore}. */
   static async create(options: CouchbaseProfileStoreOptions): Promise<CouchbaseProfileStore> {
-    const resolved = { keyPrefix: options.keyPrefix ?? '', timeoutMs: options.timeoutMs ?? 500, maxWriteAttempts: options.maxWriteAttempts ?? 16 };
+    const timeoutMs = options.timeoutMs ?? 500;
+    const maxWriteAttempts = options.maxWriteAttempts ?? 16;
     const ttlSeconds = options.ttlSeconds ?? 0;
     const connectTimeout = options.connectTimeoutMs ?? 10_000;
-    for (const [name, v, min] of [['ttlSeconds', ttlSeconds, 0], ['timeoutMs', resolved.timeoutMs, 1], ['maxWriteAttempts', resolved.maxWriteAttempts, 1], ['connectTimeoutMs', connectTimeout, 1]] as const) {
+    const claimWindowMs = options.claimWindowMs ?? 3_600_000;
+    const maxClaims = options.maxClaims ?? 1_000;
+    for (const [name, v, min] of [['ttlSeconds', ttlSeconds, 0], ['timeoutMs', timeoutMs, 1], ['maxWriteAttempts', maxWriteAttempts, 1], ['connectTimeoutMs', connectTimeout, 1], ['claimWindowMs', claimWindowMs, 1], ['maxClaims', maxClaims, 1]] as const) {
       if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
     }
     const fail = (err: unknown): Error => new Error(`couchbase profile store: cannot use bucket ${options.bucket} at ${options.connectionString}: ${(err as Error).message}`, { cause: err });
@@ -101,64 +100,63 @@ export class CouchbaseProfileStore implements ProfileStore {
       cluster = await connect(options.connectionString, {
         username: options.username,
         password: options.password,
-        timeouts: { kvTimeout: resolved.timeoutMs, connectTimeout, bootstrapTimeout: connectTimeout },
+        timeouts: { kvTimeout: timeoutMs, connectTimeout, bootstrapTimeout: connectTimeout },
       });
     } catch (err) {
       throw fail(err);
     }
     const collection = cluster.bucket(options.bucket).scope(options.scope ?? '_default').collection(options.collection ?? '_default');
-    const store = new CouchbaseProfileStore(cluster, collection, documentOps(collection, resolved.timeoutMs, ttlSeconds), resolved);
     try {
       await collection.exists(PING_KEY, { timeout: connectTimeout });
     } catch (err) {
       await cluster.close().catch(() => undefined);
       throw fail(err);
     }
-    return store;
+    return new CouchbaseProfileStore<Cas>({
+      ops: documentOps(collection, timeoutMs, ttlSeconds),
+      keyPrefix: options.keyPrefix ?? '',
+      step: { maxAttempts: maxWriteAttempts, backoff: jitteredBackoff, claimWindowMs, maxClaims, now: Date.now },
+      ping: async () => {
+        await collection.exists(PING_KEY, { timeout: timeoutMs });
+      },
+      close: () => cluster.close(),
+    });
+  }
+
+  /** A store on any document operations (a test double of a bucket): the adapter's logic without a server. */
+  static onDocuments<C>(parts: StoreParts<C>): CouchbaseProfileStore<C> {
+    return new CouchbaseProfileStore(parts);
+  }
+
+  step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
+    for (const op of ops) if (op.change.kind === 'delta') groupIncrements(op.change.delta); // rejects a bad delta before any I/O
+    const { parts } = this;
+    return ops.map((op) => stepProfileDocument(parts.ops, couchbaseProfileKey(parts.keyPrefix, op.role, op.id), op, parts.step));
   }
 
   /**
-   * Both profiles; the two reads run concurrently. A missing document is an empty profile. Rejects
-   * when an operation fails or times out, or a document is malformed.
+   * Both profiles with their versions; the two reads run concurrently. A missing document is an
+   * empty profile at version 0. Rejects when an operation fails or times out, or a document is malformed.
    */
   async get(userId: string, merchantId: string): Promise<ProfilePair> {
-    const userKey = couchbaseProfileKey(this.options.keyPrefix, 'user', userId);
-    const merchantKey = couchbaseProfileKey(this.options.keyPrefix, 'merchant', merchantId);
-    const [user, merchant] = await Promise.all([this.ops.read(userKey), this.ops.read(merchantKey)]);
-    return { user: decodeProfileDocument(user?.content ?? null, userKey), merchant: decodeProfileDocument(merchant?.content ?? null, merchantKey) };
-  }
-
-  /**
-   * Merges every update; updates of one entity are combined into one atomic write, entities are
-   * written concurrently. Rejects (after all writes settle) with the first failure; the other
-   * entities' updates may have been applied. RangeError for a delta that is not integral.
-   */
-  async apply(updates: readonly ProfileUpdate[]): Promise<void> {
-    const byKey = new Map<string, ProfileDelta[]>();
-    for (const u of updates) {
-      const key = couchbaseProfileKey(this.options.keyPrefix, u.role, u.id);
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [u.delta]);
-      else list.push(u.delta);
-    }
-    const writes = [...byKey].map(([key, deltas]) => [key, combineDeltas(deltas)] as const);
-    for (const [, delta] of writes) groupIncrements(delta); // rejects a bad delta before any I/O
-    const options = { maxAttempts: this.options.maxWriteAttempts, backoff: jitteredBackoff };
-    const results = await Promise.allSettled(writes.map(([key, delta]) => updateProfileDocument(this.ops, key, delta, options)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    const { ops, keyPrefix } = this.parts;
+    const userKey = couchbaseProfileKey(keyPrefix, 'user', userId);
+    const merchantKey = couchbaseProfileKey(keyPrefix, 'merchant', merchantId);
+    const [user, merchant] = await Promise.all([ops.read(userKey), ops.read(merchantKey)]);
+    const [u, m] = [user?.content ?? null, merchant?.content ?? null];
+    return { user: decodeProfileDocument(u, userKey), merchant: decodeProfileDocument(m, merchantKey), userVersion: documentVersion(u, userKey), merchantVersion: documentVersion(m, merchantKey) };
   }
 
   /** Resolves when the collection answers a key-value request within the timeout; rejects otherwise. */
-  async ping(): Promise<void> {
-    await this.collection.exists(PING_KEY, { timeout: this.options.timeoutMs });
+  ping(): Promise<void> {
+    return this.parts.ping();
   }
 
   /** Closes the cluster connection (idempotent). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.cluster.close();
+    await this.parts.close();
   }
 }
 

@@ -12,7 +12,13 @@ export async function createProfileStore(config: Config): Promise<ProfileStore> 
       return MemoryProfileStore.create(config.PROFILE_SNAPSHOT);
     case 'redis': {
       const { createRedisProfileStore } = await import('./redis-profile-store');
-      return createRedisProfileStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.STORE_TIMEOUT_MS });
+      return createRedisProfileStore({
+        url: config.REDIS_URL,
+        cluster: config.REDIS_CLUSTER === 'on',
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        commandTimeoutMs: config.STORE_TIMEOUT_MS,
+        claimWindowMs: config.IDEMPOTENCY_WINDOW_S * 1000,
+      });
     }
     case 'couchbase': {
       const { createCouchbaseProfileStore } = await import('./couchbase-profile-store');
@@ -22,6 +28,7 @@ export async function createProfileStore(config: Config): Promise<ProfileStore> 
         password: config.COUCHBASE_PASSWORD,
         bucket: config.COUCHBASE_BUCKET,
         timeoutMs: config.STORE_TIMEOUT_MS,
+        claimWindowMs: config.IDEMPOTENCY_WINDOW_S * 1000,
       });
     }
   }

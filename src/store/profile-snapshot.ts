@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { emptyProfile, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, slotOf, TIERS, tierTop, visibleBuckets, type EntityRole, type ProfileState, type SetName } from '../../features';
+import { emptyProfile, hasMember, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, slotOf, TIERS, tierTop, visibleBuckets, type EntityRole, type ProfileState, type SetName } from '../../features';
+import type { StoredProfile } from './profile-store';
 
 /** One line of a profile snapshot file (NDJSON). */
 export interface SnapshotLine {
@@ -9,6 +10,8 @@ export interface SnapshotLine {
   readonly id: string;
   readonly lastSeen: number | null;
   readonly total: number;
+  /** The profile's version (changes merged since the store created it); absent in older files = 0. */
+  readonly version?: number;
   /** The profile's counters in the snapshot layout ({@link SNAPSHOT_DATA_LENGTH}), float64 little-endian, base64. */
   readonly data: string;
   readonly sets: Readonly<Partial<Record<SetName, Readonly<Record<string, number>>>>>;
@@ -55,16 +58,24 @@ function restoreSnapshotData(p: ProfileState, data: Float64Array): void {
   });
 }
 
-/** Encodes one profile as a snapshot line. */
-export function encodeProfile(role: EntityRole, id: string, p: ProfileState): SnapshotLine {
+/**
+ * Encodes one profile as a snapshot line. Canonical: only what features can see is written (the
+ * visible buckets, the set members within the horizon, keys sorted), so two profiles with the same
+ * visible state and version encode to the same line whatever store or replay held them.
+ */
+export function encodeProfile({ role, id, state: p, version }: StoredProfile): SnapshotLine {
   const sets: Partial<Record<SetName, Record<string, number>>> = {};
-  for (const name of SET_NAMES) if (p.sets[name].size > 0) sets[name] = Object.fromEntries(p.sets[name]);
+  for (const name of SET_NAMES) {
+    const visible = [...p.sets[name]].filter(([k]) => hasMember(p, name, k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (visible.length > 0) sets[name] = Object.fromEntries(visible);
+  }
   const data = snapshotData(p);
   return {
     role,
     id,
     lastSeen: p.lastSeen === Number.NEGATIVE_INFINITY ? null : p.lastSeen,
     total: p.total,
+    version,
     data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
     sets,
   };
@@ -87,21 +98,29 @@ export function decodeProfile(line: SnapshotLine): ProfileState {
   return p;
 }
 
-/** Every profile of a users map and a merchants map, as (role, id, profile), users first. */
+/**
+ * Every profile of a users map and a merchants map, users first, at version 0 (an offline replay's
+ * profiles: a store seeded with them counts its versions from there).
+ */
 export function* profileEntries(p: {
   readonly users: ReadonlyMap<string, ProfileState>;
   readonly merchants: ReadonlyMap<string, ProfileState>;
-}): Generator<readonly [EntityRole, string, ProfileState]> {
-  for (const [id, state] of p.users) yield ['user', id, state];
-  for (const [id, state] of p.merchants) yield ['merchant', id, state];
+}): Generator<StoredProfile> {
+  for (const [id, state] of p.users) yield { role: 'user', id, state, version: 0 };
+  for (const [id, state] of p.merchants) yield { role: 'merchant', id, state, version: 0 };
 }
 
-/** Writes profiles as NDJSON snapshot lines. */
-export async function writeSnapshot(path: string, profiles: Iterable<readonly [EntityRole, string, ProfileState]>): Promise<number> {
+/** The snapshot line of a profile as one line of text (with its newline). */
+export function snapshotText(p: StoredProfile): string {
+  return `${JSON.stringify(encodeProfile(p))}\n`;
+}
+
+/** Writes profiles as NDJSON snapshot lines (sync or async iterables); resolves to the number written. */
+export async function writeSnapshot(path: string, profiles: Iterable<StoredProfile> | AsyncIterable<StoredProfile>): Promise<number> {
   const out = createWriteStream(path);
   let n = 0;
-  for (const [role, id, p] of profiles) {
-    if (!out.write(`${JSON.stringify(encodeProfile(role, id, p))}\n`)) await once(out, 'drain');
+  for await (const p of profiles) {
+    if (!out.write(snapshotText(p))) await once(out, 'drain');
     n++;
   }
   out.end();
@@ -110,7 +129,7 @@ export async function writeSnapshot(path: string, profiles: Iterable<readonly [E
 }
 
 /** Reads a snapshot file line by line. Throws naming the line of a malformed entry. */
-export async function* readSnapshot(path: string): AsyncGenerator<readonly [EntityRole, string, ProfileState]> {
+export async function* readSnapshot(path: string): AsyncGenerator<StoredProfile> {
   const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let n = 0;
   for await (const text of rl) {
@@ -123,6 +142,15 @@ export async function* readSnapshot(path: string): AsyncGenerator<readonly [Enti
     } catch (err) {
       throw new Error(`${path}:${n}: not a profile snapshot line (${(err as Error).message})`);
     }
-    yield [line.role, line.id, decodeProfile(line)];
+    const version = line.version ?? 0;
+    if (!Number.isSafeInteger(version) || version < 0) throw new Error(`${path}:${n}: version must be a non-negative integer, got ${String(version)}`);
+    yield { role: line.role, id: line.id, state: decodeProfile(line), version };
   }
+}
+
+/** Every profile of a snapshot file, by role and id (a replay's seed); empty maps without a file. */
+export async function readSeed(path: string | undefined): Promise<Record<EntityRole, Map<string, StoredProfile>>> {
+  const seed: Record<EntityRole, Map<string, StoredProfile>> = { user: new Map(), merchant: new Map() };
+  if (path !== undefined) for await (const p of readSnapshot(path)) seed[p.role].set(p.id, p);
+  return seed;
 }

@@ -1,7 +1,7 @@
 import { SET_HORIZON_SECONDS, SET_NAMES, TIERS, type EntityRole, type ProfileDelta, type ProfileState, type TierSpec } from '../../features';
 // The per-slot decode calls come from their own modules: the features index re-exports through getters.
-import { restoreBucket } from '../../features/profile-buckets';
-import { emptyProfile, raiseTierTop, slotOf } from '../../features/profile-state';
+import { restoreBucket, visibleBuckets } from '../../features/profile-buckets';
+import { emptyProfile, hasMember, raiseTierTop, slotOf, tierTop } from '../../features/profile-state';
 import { groupIncrements } from './profile-codec';
 
 // Hoisted: the features index re-exports through getters, too slow for the per-slot decode loop.
@@ -17,6 +17,21 @@ const SET_LIST = SET_NAMES;
 export function redisProfileKeys(keyPrefix: string, role: EntityRole, id: string): readonly [string, string] {
   const base = `${keyPrefix}${role === 'user' ? 'u' : 'm'}:{${id}}`;
   return [base, `${base}:set`];
+}
+
+/** The claim hash of an entity (its hash key `hashKey`) for wall-clock window number `window`. */
+export function redisClaimKey(hashKey: string, window: number): string {
+  return `${hashKey}:c${window}`;
+}
+
+/** The role and id of an entity hash key under `keyPrefix`, or null for any other key. */
+export function parseRedisProfileKey(keyPrefix: string, key: string): { readonly role: EntityRole; readonly id: string } | null {
+  if (!key.startsWith(keyPrefix)) return null;
+  const rest = key.slice(keyPrefix.length);
+  const role = rest.startsWith('u:{') ? 'user' : rest.startsWith('m:{') ? 'merchant' : null;
+  if (role === null || !rest.endsWith('}')) return null;
+  const id = rest.slice(3, -1);
+  return id.length === 0 || id.includes('}') ? null : { role, id };
 }
 
 /**
@@ -70,6 +85,7 @@ export function decodeRedisProfile(hash: readonly string[], members: readonly st
     const value = hash[i + 1] as string;
     if (field === 'ls') state.lastSeen = integer(value, where);
     else if (field === 'tot') state.total = integer(value, where);
+    else if (field === 'v') continue;
     else if (field.startsWith('t')) {
       const tierIndex = Number(field.slice(1));
       if (TIER_LIST[tierIndex] === undefined) throw new Error(`redis profile ${where}: unknown field ${field}`);
@@ -78,7 +94,7 @@ export function decodeRedisProfile(hash: readonly string[], members: readonly st
   }
   for (let i = 0; i + 1 < hash.length; i += 2) {
     const field = hash[i] as string;
-    if (field !== 'ls' && field !== 'tot' && !field.startsWith('t')) decodeSlot(state, field, hash[i + 1] as string, where);
+    if (field !== 'ls' && field !== 'tot' && field !== 'v' && !field.startsWith('t')) decodeSlot(state, field, hash[i + 1] as string, where);
   }
   for (let i = 0; i + 1 < members.length; i += 2) {
     const member = members[i] as string;
@@ -88,4 +104,31 @@ export function decodeRedisProfile(hash: readonly string[], members: readonly st
     state.sets[set].set(member.slice(colon + 1), integer(members[i + 1], where));
   }
   return state;
+}
+
+/** The version held in an entity's hash (flat `[field, value, …]`; absent = 0). Throws on a malformed one. */
+export function redisProfileVersion(hash: readonly string[], where: string): number {
+  for (let i = 0; i + 1 < hash.length; i += 2) if (hash[i] === 'v') return integer(hash[i + 1], where);
+  return 0;
+}
+
+/**
+ * A profile as the hash fields and set members PUT_SCRIPT writes (flat pairs): what
+ * {@link decodeRedisProfile} reads back as the same visible state.
+ */
+export function encodeRedisProfile(state: ProfileState): { readonly fields: string[]; readonly members: string[] } {
+  const fields: string[] = [];
+  TIER_LIST.forEach((tier, i) => {
+    const top = tierTop(state, i);
+    if (top === Number.NEGATIVE_INFINITY) return;
+    fields.push(`t${i}`, String(top));
+    for (const [id, n, s, f] of visibleBuckets(state, i)) fields.push(`${i}:${slotOf(id, tier.length)}`, `${id},${n},${s},${f}`);
+  });
+  if (state.lastSeen !== Number.NEGATIVE_INFINITY) fields.push('ls', String(state.lastSeen));
+  if (state.total !== 0) fields.push('tot', String(state.total));
+  const members: string[] = [];
+  SET_LIST.forEach((name, i) => {
+    for (const [key, at] of state.sets[name]) if (hasMember(state, name, key)) members.push(`${i}:${key}`, String(at));
+  });
+  return { fields, members };
 }

@@ -1,17 +1,26 @@
-import Redis, { type ChainableCommander } from 'ioredis';
-import type { ProfilePair, ProfileStore, ProfileUpdate } from './profile-store';
-import { decodeRedisProfile, encodeRedisDelta, redisProfileKeys } from './redis-profile-codec';
-import { APPLY_SCRIPT, GET_SCRIPT } from './redis-profile-scripts';
+import Redis, { Cluster } from 'ioredis';
+import { transactionDelta, type EntityRole } from '../../features';
+import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore, ProfileStoreAdmin, StoredProfile } from './profile-store';
+import { decodeRedisProfile, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisProfileVersion } from './redis-profile-codec';
+import { PUT_SCRIPT, READ_SCRIPT, SENTINELS_SCRIPT, STEP_SCRIPT } from './redis-profile-scripts';
+import { REDIS_SLOTS, SlotSentinels } from './redis-slot-sentinels';
 
 interface RedisProfileStoreCommon {
-  /** Prepended to every key (e.g. `fraud:`); isolates deployments and test runs sharing a server. */
+  /** Prepended to every key (e.g. `fraud:`); isolates deployments and test runs sharing a server. No `{` or `}`. */
   readonly keyPrefix: string;
   /**
-   * When > 0, every apply refreshes the entity's keys to expire after this many seconds (wall clock).
+   * When > 0, every step refreshes the entity's keys to expire after this many seconds (wall clock).
    * Default 0: keep forever. Expiry is a *feature change*, not garbage collection: lastSeen and total
    * never become invisible, so an expired entity scores as a new one.
    */
   readonly ttlSeconds?: number;
+  /**
+   * How long a claim is remembered at least, ms (default one hour; at most twice that): a retry
+   * or a reconciliation within it is merged once. Costs Redis memory per change (see docs/replicas.md).
+   */
+  readonly claimWindowMs?: number;
+  /** Wall clock in ms for claim windows (default Date.now). */
+  readonly wallClock?: () => number;
   /** Errors the client reports between commands (reconnects); they also reject the commands. */
   readonly onError?: (err: Error) => void;
 }
@@ -19,8 +28,12 @@ interface RedisProfileStoreCommon {
 export type RedisProfileStoreOptions = RedisProfileStoreCommon &
   (
     | {
-        /** `redis://[user:password@]host:port[/db]`: the store creates, connects and on close quits its own client. */
+        /**
+         * `redis://[user:password@]host:port[/db]`; with `cluster`, one or more seed nodes of a Redis
+         * Cluster (comma-separated). The store creates, connects and on close quits its own client.
+         */
         readonly url: string;
+        readonly cluster?: boolean;
         readonly client?: undefined;
         /**
          * Every command rejects after this many milliseconds without a reply. Default 500. While the
@@ -32,65 +45,110 @@ export type RedisProfileStoreOptions = RedisProfileStoreCommon &
       }
     | {
         /** A client the caller owns (its own timeouts apply); close() leaves it open. */
-        readonly client: Redis;
+        readonly client: Redis | Cluster;
         readonly url?: undefined;
+        readonly cluster?: undefined;
       }
   );
 
-/** The store's two Lua scripts as ioredis custom commands (see redis-profile-scripts.ts). */
-interface ProfileScripts<R> {
-  fraudProfileApply(...args: string[]): R;
-  fraudProfileGet(...args: string[]): R;
+/** The store's scripts as ioredis custom commands (see redis-profile-scripts.ts). */
+interface ProfileScripts {
+  fraudProfileStep(...args: string[]): Promise<unknown>;
+  fraudProfileRead(...args: string[]): Promise<unknown>;
+  fraudProfilePut(...args: string[]): Promise<unknown>;
+  fraudSentinels(keyCount: number, ...args: string[]): Promise<unknown>;
 }
+
+type Client = (Redis | Cluster) & ProfileScripts;
 
 const MIN_VERSION: readonly [number, number] = [6, 2]; // ZADD … GT
+const HOUR_MS = 3_600_000;
 
 function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  return url.replace(/\/\/[^@/]*@/g, '//***@');
 }
 
-function isGetReply(reply: unknown): reply is [string[], string[], string[], string[]] {
-  return Array.isArray(reply) && reply.length === 4 && reply.every((part) => Array.isArray(part));
+function isFlatPair(reply: unknown): reply is [string[], string[]] {
+  return Array.isArray(reply) && reply.length === 2 && Array.isArray(reply[0]) && Array.isArray(reply[1]);
+}
+
+/** The keys a command needs on this client: what every connection option shares. */
+function clientOptions(o: { commandTimeoutMs?: number; connectTimeoutMs?: number }) {
+  return {
+    commandTimeout: o.commandTimeoutMs ?? 500,
+    connectTimeout: o.connectTimeoutMs ?? 2_000,
+    // Fail fast while disconnected. A command already sent when its caller gave up may still run;
+    // steps are idempotent on their claims, so a retry is safe either way.
+    autoResendUnfulfilledCommands: false,
+    // After a failed connect ioredis waits this long for a socket 'close' that already happened.
+    disconnectTimeout: 200,
+  };
+}
+
+function seedNodes(url: string): { host: string; port: number; username?: string; password?: string }[] {
+  return url.split(',').map((part) => {
+    const u = new URL(part.trim());
+    return {
+      host: u.hostname,
+      port: Number(u.port || 6379),
+      ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
+      ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
+    };
+  });
 }
 
 /**
- * The Redis adapter of the profile store port (ioredis; Redis >= 6.2). Layout and merge rules:
- * redis-profile-scripts.ts. `apply` sends one atomic script call per profile update, all updates
- * in one pipeline (one round trip); `get` is one script call reading both entities. Standalone or
- * Sentinel servers: `get` touches keys of two entities, which Redis Cluster would refuse.
+ * The Redis adapter of the profile store port (ioredis; Redis >= 6.2, standalone or Cluster).
+ * Layout and merge rules: redis-profile-scripts.ts. A step is one script call per entity touching
+ * that entity's keys only (one hash tag), so each is atomic on whichever Cluster node owns the
+ * entity; the calls of one `step` are written together (one round trip of latency).
  */
-export class RedisProfileStore implements ProfileStore {
+export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
   readonly kind = 'redis';
+  readonly admin: ProfileStoreAdmin = this;
+  readonly slots = REDIS_SLOTS;
   private closed = false;
+  private readonly sentinels: SlotSentinels;
+  private readonly claimWindowMs: number;
+  private readonly wallClock: () => number;
 
   private constructor(
-    private readonly client: Redis & ProfileScripts<Promise<unknown>>,
+    private readonly client: Client,
     private readonly owned: boolean,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
-  ) {}
+    options: RedisProfileStoreCommon,
+  ) {
+    this.sentinels = new SlotSentinels(keyPrefix);
+    this.claimWindowMs = options.claimWindowMs ?? HOUR_MS;
+    this.wallClock = options.wallClock ?? Date.now;
+  }
 
   /** See {@link createRedisProfileStore}. */
   static async create(options: RedisProfileStoreOptions): Promise<RedisProfileStore> {
     const ttlSeconds = options.ttlSeconds ?? 0;
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 0) throw new RangeError(`ttlSeconds must be a non-negative integer, got ${ttlSeconds}`);
+    const window = options.claimWindowMs ?? HOUR_MS;
+    if (!Number.isSafeInteger(window) || window < 1_000) throw new RangeError(`claimWindowMs must be an integer >= 1000, got ${window}`);
+    if (/[{}]/.test(options.keyPrefix)) throw new RangeError(`keyPrefix must not contain { or } (they would change every key's hash slot), got "${options.keyPrefix}"`);
     const onError = options.onError ?? (() => undefined);
-    let client: Redis;
+    let client: Redis | Cluster;
     if (options.client === undefined) {
-      client = new Redis(options.url, {
-        lazyConnect: true,
-        commandTimeout: options.commandTimeoutMs ?? 500,
-        connectTimeout: options.connectTimeoutMs ?? 2_000,
-        // Fail fast while disconnected, and never send a command after its caller saw it fail:
-        // a queued or resent update would otherwise land later, behind a rejection that invites a retry.
-        enableOfflineQueue: false,
-        autoResendUnfulfilledCommands: false,
-        // After a failed connect ioredis waits this long for a socket 'close' that already happened.
-        disconnectTimeout: 200,
-      });
+      const common = clientOptions(options);
+      client =
+        options.cluster === true
+          ? new Cluster(seedNodes(options.url), {
+              lazyConnect: true,
+              enableOfflineQueue: false,
+              enableAutoPipelining: true,
+              slotsRefreshTimeout: common.connectTimeout,
+              clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
+              redisOptions: { ...common, offlineQueue: false },
+            })
+          : new Redis(options.url, { lazyConnect: true, enableAutoPipelining: true, enableOfflineQueue: false, ...common });
       client.on('error', onError);
       try {
-        await client.connect();
+        await connect(client, common.connectTimeout);
         await checkVersion(client);
       } catch (err) {
         client.disconnect();
@@ -101,45 +159,119 @@ export class RedisProfileStore implements ProfileStore {
       await client.ping();
       await checkVersion(client);
     }
-    client.defineCommand('fraudProfileApply', { numberOfKeys: 2, lua: APPLY_SCRIPT });
-    client.defineCommand('fraudProfileGet', { numberOfKeys: 4, lua: GET_SCRIPT, readOnly: true });
-    return new RedisProfileStore(client as Redis & ProfileScripts<Promise<unknown>>, options.client === undefined, options.keyPrefix, ttlSeconds);
+    client.defineCommand('fraudProfileStep', { numberOfKeys: 6, lua: STEP_SCRIPT });
+    client.defineCommand('fraudProfileRead', { numberOfKeys: 2, lua: READ_SCRIPT, readOnly: true });
+    client.defineCommand('fraudProfilePut', { numberOfKeys: 3, lua: PUT_SCRIPT });
+    client.defineCommand('fraudSentinels', { lua: SENTINELS_SCRIPT });
+    return new RedisProfileStore(client as Client, options.client === undefined, options.keyPrefix, ttlSeconds, options);
+  }
+
+  step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
+    // Every call's arguments first: a bad delta throws before anything is sent.
+    const window = Math.floor(this.wallClock() / this.claimWindowMs);
+    const calls = ops.map((op) => {
+      const [h, z] = redisProfileKeys(this.keyPrefix, op.role, op.id);
+      const delta = op.change.kind === 'transaction' ? transactionDelta(op.role, op.change.txn) : op.change.delta;
+      const keys = [h, z, redisClaimKey(h, window - 1), redisClaimKey(h, window), redisClaimKey(h, window + 1), this.sentinels.keyFor(h)];
+      return [...keys, op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), ...encodeRedisDelta(delta, this.ttlSeconds)];
+    });
+    return calls.map((args, i) => this.client.fraudProfileStep(...args).then((reply) => this.outcome(reply, ops[i] as EntityOp)));
   }
 
   /**
-   * Both profiles in one command. Unknown entities are empty profiles. Rejects when Redis fails or
-   * does not answer within the command timeout, or when stored data is malformed.
+   * Both profiles with their versions, each read in one script call (the two run concurrently).
+   * Unknown entities are empty at version 0. Rejects when Redis fails or does not answer within the
+   * command timeout, or when stored data is malformed.
    */
   async get(userId: string, merchantId: string): Promise<ProfilePair> {
-    const [uh, uz] = redisProfileKeys(this.keyPrefix, 'user', userId);
-    const [mh, mz] = redisProfileKeys(this.keyPrefix, 'merchant', merchantId);
-    const reply = await this.client.fraudProfileGet(uh, uz, mh, mz);
-    if (!isGetReply(reply)) throw new Error('redis profile store: unexpected reply to the get script');
-    return { user: decodeRedisProfile(reply[0], reply[1], `user ${userId}`), merchant: decodeRedisProfile(reply[2], reply[3], `merchant ${merchantId}`) };
+    const [user, merchant] = await Promise.all([this.read('user', userId), this.read('merchant', merchantId)]);
+    return { user: user.state, merchant: merchant.state, userVersion: user.version, merchantVersion: merchant.version };
   }
 
-  /**
-   * Merges every update, each atomically, in one round trip. Rejects with a RangeError before any
-   * I/O when a delta is not integral; rejects with the first failure when any update failed (the
-   * others may have been applied).
-   */
-  async apply(updates: readonly ProfileUpdate[]): Promise<void> {
-    const calls = updates.map((u) => [...redisProfileKeys(this.keyPrefix, u.role, u.id), ...encodeRedisDelta(u.delta, this.ttlSeconds)]);
-    if (calls.length === 0) return;
-    if (calls.length === 1) {
-      await this.client.fraudProfileApply(...(calls[0] as string[]));
-      return;
-    }
-    const pipeline = this.client.pipeline() as ChainableCommander & ProfileScripts<ChainableCommander>;
-    for (const args of calls) pipeline.fraudProfileApply(...args);
-    const results = await pipeline.exec();
-    const failed = results?.find(([err]) => err !== null);
-    if (failed !== undefined) throw failed[0] as Error;
+  /** One entity as stored (empty at version 0 when unknown). */
+  async read(role: EntityRole, id: string): Promise<StoredProfile> {
+    const [h, z] = redisProfileKeys(this.keyPrefix, role, id);
+    const reply = await this.client.fraudProfileRead(h, z);
+    if (!isFlatPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
+    const where = `${role} ${id}`;
+    return { role, id, state: decodeRedisProfile(reply[0], reply[1], where), version: redisProfileVersion(reply[0], where) };
   }
 
   /** Resolves when Redis answers PING within the command timeout; rejects otherwise. */
   async ping(): Promise<void> {
     await this.client.ping();
+  }
+
+  /** Slots whose sentinel is missing, ascending: every slot of a store never initialised or wholly lost. */
+  lostSlots(): Promise<number[]> {
+    return this.sentinelPass('check', Array.from({ length: REDIS_SLOTS }, (_, s) => s));
+  }
+
+  /** Creates the sentinels of `slots` (default: every slot); existing ones are kept. */
+  async restoreSentinels(slots: readonly number[] = Array.from({ length: REDIS_SLOTS }, (_, s) => s)): Promise<void> {
+    await this.sentinelPass('restore', slots);
+  }
+
+  /**
+   * The slots among `slots` whose sentinel is missing (creating it, for `restore`). A standalone
+   * server takes them in chunks of one script call; a cluster node only takes keys of one slot in
+   * a call, so there it is one command per slot (pipelined by the client).
+   */
+  private async sentinelPass(mode: 'check' | 'restore', slots: readonly number[]): Promise<number[]> {
+    const stamp = new Date(this.wallClock()).toISOString();
+    if (this.client instanceof Cluster) {
+      const present = await Promise.all(
+        slots.map((slot) => {
+          const key = this.sentinels.keyOfSlot(slot);
+          return mode === 'check' ? this.client.exists(key) : this.client.set(key, stamp, 'NX').then((r) => (r === null ? 1 : 0));
+        }),
+      );
+      return slots.filter((_, i) => present[i] === 0);
+    }
+    const missing: number[] = [];
+    for (let at = 0; at < slots.length; at += 1_024) {
+      const chunk = slots.slice(at, at + 1_024);
+      const reply = (await this.client.fraudSentinels(chunk.length, ...chunk.map((slot) => this.sentinels.keyOfSlot(slot)), mode, stamp)) as number[];
+      for (const i of reply) missing.push(chunk[i - 1] as number);
+    }
+    return missing;
+  }
+
+  /** The hash slot of an entity's keys. */
+  slotOf(role: EntityRole, id: string): number {
+    return this.sentinels.slotOf(redisProfileKeys(this.keyPrefix, role, id)[0]);
+  }
+
+  /**
+   * Replaces one entity (its state and version) and records `claims` (claim, version) in the current
+   * claim window. Throws a RangeError for a state a profile cannot hold.
+   */
+  async put(p: StoredProfile, claims: readonly (readonly [string, number])[] = []): Promise<void> {
+    const [h, z] = redisProfileKeys(this.keyPrefix, p.role, p.id);
+    const { fields, members } = encodeRedisProfile(p.state);
+    const window = Math.floor(this.wallClock() / this.claimWindowMs);
+    await this.client.fraudProfilePut(
+      h, z, redisClaimKey(h, window),
+      String(p.version), String(this.ttlSeconds), String(2 * this.claimWindowMs),
+      String(fields.length / 2), ...fields, String(members.length / 2), ...members,
+      ...claims.flatMap(([claim, version]) => [claim, String(version)]),
+    );
+  }
+
+  /** Every entity stored under the key prefix, in no particular order (SCAN on every master). */
+  async *profiles(): AsyncGenerator<StoredProfile> {
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.keyPrefix}[um]:{*}`, 'COUNT', 1_000);
+        cursor = next;
+        for (const key of keys) {
+          const entity = parseRedisProfileKey(this.keyPrefix, key);
+          if (entity !== null) yield await this.read(entity.role, entity.id);
+        }
+      } while (cursor !== '0');
+    }
   }
 
   /** Quits the client the store created (idempotent); an injected client stays open. */
@@ -156,10 +288,34 @@ export class RedisProfileStore implements ProfileStore {
       this.client.disconnect();
     }
   }
+
+  private outcome(reply: unknown, op: EntityOp): EntityOutcome {
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw new Error('redis profile store: unexpected reply to the step script');
+    const status = reply[0];
+    if (status === 0) return { kind: 'lost' };
+    const [, version, appliedVersion, fields, members] = reply as [number, number, number, string[], string[]];
+    const state = op.change.kind === 'transaction' ? decodeRedisProfile(fields, members, `${op.role} ${op.id}`) : null;
+    return { kind: status === 1 ? 'applied' : 'claimed', state, version, appliedVersion };
+  }
 }
 
-async function checkVersion(client: Redis): Promise<void> {
-  const info = await client.info('server');
+async function connect(client: Redis | Cluster, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkVersion(client: Redis | Cluster): Promise<void> {
+  const node = client instanceof Cluster ? (client.nodes('master')[0] as Redis) : client;
+  const info = await node.info('server');
   const m = /redis_version:(\d+)\.(\d+)/.exec(info);
   const [major, minor] = [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0)];
   if (major < MIN_VERSION[0] || (major === MIN_VERSION[0] && minor < MIN_VERSION[1])) {
@@ -169,8 +325,8 @@ async function checkVersion(client: Redis): Promise<void> {
 
 /**
  * A Redis profile store, connected and checked (PING, server version) when the promise resolves.
- * Rejects when Redis is unreachable within the connect timeout, too old, or a numeric option is
- * invalid (RangeError).
+ * Rejects when Redis is unreachable within the connect timeout, too old, or an option is invalid
+ * (RangeError). Initialising the slot sentinels is the caller's decision (`restoreSentinels`).
  */
 export function createRedisProfileStore(options: RedisProfileStoreOptions): Promise<RedisProfileStore> {
   return RedisProfileStore.create(options);

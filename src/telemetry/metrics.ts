@@ -28,6 +28,9 @@ export interface ServiceMetrics {
   readonly decisionEventsDropped: Counter;
   readonly labels: Counter<'label' | 'source' | 'outcome'>;
   readonly idempotentReplays: Counter<'outcome'>;
+  readonly decisionLogCommitTimeouts: Counter;
+  readonly reconcilePending: Gauge;
+  readonly reconciled: Counter<'kind' | 'outcome'>;
 }
 
 /** A record with one bound metric child per key (decided once, at start). */
@@ -100,21 +103,39 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     labels: new Counter({ name: 'fraud_labels_total', help: 'Feedback labels received', labelNames: ['label', 'source', 'outcome'], registers: [registry] }),
     idempotentReplays: new Counter({
       name: 'fraud_idempotent_replays_total',
-      help: 'Retried transactionIds: replayed (same body) or conflict (different body)',
+      help: 'Retried transactionIds: replayed (same body), conflict (different body), committed_elsewhere (a concurrent duplicate on another replica was stored first)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    decisionLogCommitTimeouts: new Counter({
+      name: 'fraud_decision_log_commit_timeouts_total',
+      help: 'Answers given before the shared decision log committed their record (it was slow or down; the record stays buffered)',
+      registers: [registry],
+    }),
+    reconcilePending: new Gauge({ name: 'fraud_profile_reconcile_pending', help: 'Profile changes whose merge is not yet known, queued for reconciliation', registers: [registry] }),
+    reconciled: new Counter({
+      name: 'fraud_profile_reconciled_total',
+      help: 'Profile changes reconciled after an unknown outcome: applied (merged now) or claimed (had been merged)',
+      labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
   };
 }
 
 /** Every degraded reason, so each series exists (at 0) from the start and increase() sees the first one. */
-const DEGRADED_REASONS: readonly DegradedReason[] = ['profile_store_timeout', 'profile_store_error', 'no_model', 'model_error', 'budget_exceeded'];
+const DEGRADED_REASONS: readonly DegradedReason[] = ['profile_store_timeout', 'profile_store_error', 'profile_store_lost', 'no_model', 'model_error', 'budget_exceeded'];
+
+/**
+ * Profile store failures by operation: `step` / `step_timeout` / `step_lost` degrade an answer
+ * (its change is reconciled later), `label_step` delays a label's change (reconciled later).
+ */
+const STORE_OPERATIONS = ['step', 'step_timeout', 'step_lost', 'label_step'] as const;
 
 /** Creates the labelled series alerts rely on at 0, so a rule sees their first increment. */
 export function initializeSeries(metrics: ServiceMetrics): void {
   for (const reason of DEGRADED_REASONS) metrics.degraded.inc({ reason }, 0);
   for (const role of ['champion', 'challenger']) metrics.modelLoadFailures.inc({ role }, 0);
-  for (const operation of ['get', 'get_timeout', 'apply', 'apply_label']) metrics.storeErrors.inc({ operation }, 0);
+  for (const operation of STORE_OPERATIONS) metrics.storeErrors.inc({ operation }, 0);
   for (const d of DECISIONS) metrics.decisions[d].inc(0);
 }
 

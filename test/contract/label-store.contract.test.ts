@@ -42,7 +42,7 @@ describeLabelStoreContract('postgres', postgresLabelStoreBackend(url), { skip: !
     const direct = await createPostgresLabelStore({ connectionString: url, schema });
     opened.push(direct);
     await expect(direct.forTransaction('t1')).resolves.toEqual([]);
-    await expect(store.add(l, '2024-05-01T00:00:00.000Z')).resolves.toEqual({ kind: 'added', previous: [] });
-    await expect(direct.forTransaction('t1')).resolves.toEqual([{ ...l, receivedAt: '2024-05-01T00:00:00.000Z', applySeq: null }]);
+    await expect(store.add(l, '2024-05-01T00:00:00.000Z')).resolves.toMatchObject({ kind: 'added', record: { ...l, fraudChange: 1, userVersion: null }, previous: [] });
+    await expect(direct.forTransaction('t1')).resolves.toEqual([{ ...l, receivedAt: '2024-05-01T00:00:00.000Z', fraudChange: 1, userVersion: null, merchantVersion: null }]);
   });
 });

@@ -4,6 +4,7 @@ import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
 import { evaluateCommand } from './evaluate';
 import { modelsCommand } from './models';
+import { profilesCommand } from './profiles';
 import { retrainCommand } from './retrain';
 import { serveCommand } from './serve';
 import { specCommand } from './spec';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   evaluateCommand,
   modelsCommand,
   retrainCommand,
+  profilesCommand,
   serveCommand,
   specCommand,
   benchCommand,

@@ -1,10 +1,8 @@
 import { Cron } from 'croner';
-import type { ProfileState } from '../../../features';
-import { createEventStores } from '../../events/create-event-stores';
+import { openDecisionHistory } from '../../events/open-decision-history';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { ModelRegistry } from '../../model/registry/model-registry';
-import { readSnapshot } from '../../store/profile-snapshot';
-import { createServiceMetrics } from '../../telemetry/metrics';
+import { readSeed } from '../../store/profile-snapshot';
 import { ParityError, retrain, type RetrainResult } from '../../training/retrain/retrain';
 import { intOption, numberOption, parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
@@ -35,16 +33,9 @@ function summary(r: RetrainResult) {
     metrics: r.metrics,
     parityMismatchRate: r.parity.mismatchRate,
     parityChecked: r.parity.checked,
+    parity: r.parity,
     rows: r.rows,
   };
-}
-
-async function loadSeed(path: string | undefined) {
-  if (path === undefined) return undefined;
-  const users = new Map<string, ProfileState>();
-  const merchants = new Map<string, ProfileState>();
-  for await (const [role, id, p] of readSnapshot(path)) (role === 'user' ? users : merchants).set(id, p);
-  return { users, merchants };
 }
 
 export const retrainCommand: Command = {
@@ -80,20 +71,19 @@ export const retrainCommand: Command = {
       thresholdTargets: { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 },
     };
     const runOnce = async (out: CliIO): Promise<number> => {
-      const stores = await createEventStores(config, createServiceMetrics({ defaultMetrics: false }), { role: 'read' });
+      const history = await openDecisionHistory(config);
       try {
-        const seedProfiles = await loadSeed(config.PROFILE_SNAPSHOT);
+        const seedProfiles = await readSeed(config.PROFILE_SNAPSHOT);
         const now = new Date();
         const result = await retrain({
           xgb,
-          decisionLog: stores.decisionLog,
-          labels: stores.labels,
+          history,
           registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
           specHash: featureSpecHash(),
           asOf: Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000),
           now,
           ...settings,
-          ...(seedProfiles === undefined ? {} : { seedProfiles }),
+          seedProfiles,
         });
         if (json) printJson(out, summary(result));
         else {
@@ -105,12 +95,13 @@ export const retrainCommand: Command = {
         return 0;
       } catch (err) {
         if (err instanceof ParityError) {
+          if (json) printJson(out, { promoted: false, refused: 'parity', reason: err.message, parity: err.parity });
           out.stderr.write(`RETRAIN REFUSED: ${err.message}\n`);
           return 1;
         }
         throw err;
       } finally {
-        await stores.close();
+        await history.close();
       }
     };
     if (values.schedule === undefined) return runOnce(io);

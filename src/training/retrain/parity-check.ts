@@ -1,97 +1,114 @@
-import {
-  applyTransaction,
-  computeFeatures,
-  copyProfile,
-  emptyProfile,
-  fraudIndicatorChange,
-  labelDelta,
-  resolveLabel,
-  applyDelta,
-  FEATURE_COUNT,
-  type ProfileState,
-} from '../../../features';
-import type { LoggedDecision } from '../../events/decision-log';
-import type { LabelRecord } from '../../events/label-store';
+import { computeFeatures, FEATURE_COUNT, FEATURE_ENTITY, FEATURE_NAMES, type EntityRole, type ProfileState } from '../../../features';
+import type { DecisionHistory } from '../../events/decision-history';
+import type { StoredProfile } from '../../store/profile-store';
+import { replayEntities, type HistoryGap } from '../history/replay-entities';
+
+/** The first feature where a logged vector and its replay differ. */
+export interface ParityMismatch {
+  readonly transactionId: string;
+  readonly feature: string;
+  /** Values as float32 bit patterns would print them (NaN shows as null). */
+  readonly logged: number | null;
+  readonly replayed: number | null;
+}
 
 export interface ParityResult {
-  /** Logged vectors compared (those inside the window). */
+  /** Logged vectors compared (both profiles read, event time inside the window). */
   readonly checked: number;
+  /** Compared vectors that differ from the replay (or could not be reproduced, see `gaps`). */
   readonly mismatches: number;
   readonly mismatchRate: number;
-  /** A few mismatching transaction ids, for the error message. */
+  /** The first mismatch found, naming the feature; null when none. */
+  readonly first: ParityMismatch | null;
+  /** A few mismatching transaction ids. */
   readonly examples: readonly string[];
+  /**
+   * Vectors served with a profile unread (store timeout, error or loss): their features of that
+   * profile are NaN, not the history's, so they are excluded and counted, by degraded reason.
+   */
+  readonly degraded: { readonly total: number; readonly byReason: Readonly<Record<string, number>> };
+  /** Breaks in entities' histories (a change the log does not know, e.g. one still to be reconciled). */
+  readonly gaps: { readonly count: number; readonly first: HistoryGap | null };
 }
 
 export interface ParityInput {
-  /** Every logged decision from the start of the profiles' history (or of the seed snapshot). */
-  readonly decisions: readonly LoggedDecision[];
-  /** Every applied label (applySeq set) over the same span. */
-  readonly labels: readonly LabelRecord[];
-  /** Profiles the service started from (its PROFILE_SNAPSHOT), if any. */
-  readonly seed?: { users: ReadonlyMap<string, ProfileState>; merchants: ReadonlyMap<string, ProfileState> };
-  /** Only vectors of decisions with event time in [from, to) are compared (all are replayed). */
+  readonly history: DecisionHistory;
+  /** Profiles the store started from (its PROFILE_SNAPSHOT), by role. */
+  readonly seed: Readonly<Record<EntityRole, ReadonlyMap<string, StoredProfile>>>;
+  /** Only vectors of decisions with event time in [from, to) are compared (all history is replayed). */
   readonly window: { readonly from: number; readonly to: number };
+  /** Only records decided before this wall-clock time (ISO 8601): newer ones may still be committing. */
+  readonly before: string | null;
+}
+
+/** The float32 at `i` as a JSON-friendly number (NaN → null). */
+function value(v: Float32Array, i: number): number | null {
+  const x = v[i] as number;
+  return Number.isNaN(x) ? null : x;
 }
 
 /**
- * Replays the service's own history through `features/` — transactions and labels merged in the
- * order the service applied them to profiles (`applySeq`) — and compares each recomputed vector
- * with the one the service logged, bit for bit. Labels are resolved exactly as the service does.
+ * Replays the service's own history through `features/`, each entity in its own version order
+ * (users, then merchants), and compares every logged vector with the replay bit for bit: its user
+ * part (and the transaction's own features) against the user's state at the version it was read
+ * at, its merchant part against the merchant's. A vector matches when both parts do. Streams the
+ * history (bounded memory); the ids of mismatching vectors are the only thing kept across passes.
  */
-export function checkParity(input: ParityInput): ParityResult {
-  const users = new Map<string, ProfileState>();
-  const merchants = new Map<string, ProfileState>();
-  for (const [id, p] of input.seed?.users ?? []) users.set(id, copyProfile(p));
-  for (const [id, p] of input.seed?.merchants ?? []) merchants.set(id, copyProfile(p));
-  const profile = (map: Map<string, ProfileState>, id: string) => {
-    let p = map.get(id);
-    if (p === undefined) {
-      p = emptyProfile();
-      map.set(id, p);
-    }
-    return p;
-  };
-  type Step = { seq: number; decision?: LoggedDecision; label?: LabelRecord };
-  const steps: Step[] = [
-    ...input.decisions.map((d) => ({ seq: d.applySeq, decision: d })),
-    ...input.labels.filter((l) => l.applySeq !== null).map((l) => ({ seq: l.applySeq as number, label: l })),
-  ].sort((a, b) => a.seq - b.seq);
-  const byId = new Map(input.decisions.map((d) => [d.transactionId, d]));
-  const applied = new Map<string, LabelRecord[]>();
-  const out = new Float32Array(FEATURE_COUNT);
+export async function checkParity(input: ParityInput): Promise<ParityResult> {
+  const { history, window } = input;
+  const replayed = new Float32Array(FEATURE_COUNT);
+  const replayedBits = new Uint32Array(replayed.buffer);
+  const mismatched = new Set<string>();
+  let first: ParityMismatch | null = null;
   let checked = 0;
-  let mismatches = 0;
-  const examples: string[] = [];
-  for (const step of steps) {
-    if (step.decision !== undefined) {
-      const d = step.decision;
-      const txn = d.transaction;
-      const user = profile(users, txn.userId);
-      const merchant = profile(merchants, txn.merchantId);
-      if (d.eventTime >= input.window.from && d.eventTime < input.window.to && !d.degraded) {
-        computeFeatures(txn, user, merchant, out);
-        checked++;
-        const same = out.length === d.features.length && Buffer.from(out.buffer).equals(Buffer.from(d.features.buffer, d.features.byteOffset, d.features.byteLength));
-        if (!same) {
-          mismatches++;
-          if (examples.length < 5) examples.push(d.transactionId);
-        }
-      }
-      applyTransaction(user, 'user', txn);
-      applyTransaction(merchant, 'merchant', txn);
-    } else if (step.label !== undefined) {
-      const l = step.label;
-      const d = byId.get(l.transactionId);
-      if (d === undefined) continue;
-      const before = applied.get(l.transactionId) ?? [];
-      const after = [...before, l];
-      applied.set(l.transactionId, after);
-      const delta = labelDelta({ userId: d.transaction.userId, merchantId: d.transaction.merchantId, epochSeconds: d.eventTime }, fraudIndicatorChange(resolveLabel(before), resolveLabel(after)));
-      if (delta !== null) {
-        applyDelta(profile(users, d.transaction.userId), delta);
-        applyDelta(profile(merchants, d.transaction.merchantId), delta);
-      }
-    }
+  let gapCount = 0;
+  let firstGap: HistoryGap | null = null;
+
+  for (const role of ['user', 'merchant'] as const) {
+    const rows = history.entityHistory({ role, reads: window, pending: false, before: input.before });
+    await replayEntities(
+      role,
+      rows,
+      {
+        read(row, state: ProfileState) {
+          const txn = row.transaction;
+          if (role === 'user') {
+            checked++;
+            computeFeatures(txn, state, null, replayed);
+          } else computeFeatures(txn, null, state, replayed);
+          const logged = row.features;
+          const loggedBits = new Uint32Array(logged.buffer, logged.byteOffset, logged.length);
+          for (let i = 0; i < FEATURE_COUNT; i++) {
+            const entity = FEATURE_ENTITY[i] ?? null;
+            // Transaction features are checked in the user pass; each profile's in its own.
+            if (entity !== role && !(entity === null && role === 'user')) continue;
+            if (logged.length === FEATURE_COUNT && loggedBits[i] === replayedBits[i]) continue;
+            mismatched.add(txn.transactionId);
+            first ??= { transactionId: txn.transactionId, feature: FEATURE_NAMES[i] as string, logged: value(logged, i), replayed: value(replayed, i) };
+            return;
+          }
+        },
+        unverifiable(row) {
+          if (role === 'user') checked++;
+          mismatched.add(row.transaction.transactionId);
+        },
+        gap(gap) {
+          gapCount++;
+          firstGap ??= gap;
+        },
+      },
+      { seed: input.seed[role], endUntouchedSeed: false, claimsSince: null },
+    );
   }
-  return { checked, mismatches, mismatchRate: checked === 0 ? 0 : mismatches / checked, examples };
+  const degraded = await history.unreadVectors(window.from, window.to, input.before);
+  const mismatches = mismatched.size;
+  return {
+    checked,
+    mismatches,
+    mismatchRate: checked === 0 ? 0 : mismatches / checked,
+    first,
+    examples: [...mismatched].slice(0, 5),
+    degraded,
+    gaps: { count: gapCount, first: firstGap },
+  };
 }

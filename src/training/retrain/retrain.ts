@@ -1,11 +1,10 @@
-import { FEATURE_NAMES } from '../../../features';
-import type { DecisionLog } from '../../events/decision-log';
-import type { LabelStore } from '../../events/label-store';
+import { FEATURE_COUNT, FEATURE_NAMES, type EntityRole } from '../../../features';
+import type { DecisionHistory } from '../../events/decision-history';
 import { exportXGBoostToOnnx } from '../../model/onnx-export';
 import { OnnxModel } from '../../model/onnx-model';
 import type { ModelMetadata } from '../../model/registry/model-metadata';
 import { sha256Hex, type ModelRegistry } from '../../model/registry/model-registry';
-import type { ProfileState } from '../../../features';
+import type { StoredProfile } from '../../store/profile-store';
 import { evaluateScores, type MetricSet } from '../metrics';
 import { isoDay } from '../protocol/time-split';
 import { renderReport } from '../report';
@@ -13,14 +12,14 @@ import { selectThresholds, type ThresholdTargets } from '../thresholds';
 import { modelVersion } from '../train-model';
 import { trainBinary, withDMatrix, type BinaryParams, type XGBoost } from '../xgboost';
 import { checkParity, type ParityResult } from './parity-check';
-import { buildServedDataset, type ServedDataset } from './served-dataset';
+import { loadServedParts, type ServedPart } from './served-dataset';
 
 const DAY = 86_400;
 
 export interface RetrainOptions {
   readonly xgb: XGBoost;
-  readonly decisionLog: DecisionLog;
-  readonly labels: LabelStore;
+  /** The decision log and labels, read as history (streamed). */
+  readonly history: DecisionHistory;
   readonly registry: ModelRegistry;
   /** The running feature spec hash. */
   readonly specHash: string;
@@ -40,9 +39,11 @@ export interface RetrainOptions {
   readonly rounds: number;
   readonly earlyStoppingRounds: number;
   readonly thresholdTargets: ThresholdTargets;
-  /** Profiles the service started from (its PROFILE_SNAPSHOT), for the parity replay. */
-  readonly seedProfiles?: { users: ReadonlyMap<string, ProfileState>; merchants: ReadonlyMap<string, ProfileState> };
+  /** Profiles the store started from (its PROFILE_SNAPSHOT), for the parity replay. */
+  readonly seedProfiles?: Readonly<Record<EntityRole, ReadonlyMap<string, StoredProfile>>>;
   readonly now: Date;
+  /** Records decided less than this long before `now` are left out of the parity check (they may still be committing), ms. */
+  readonly settleMs?: number;
 }
 
 export interface RetrainResult {
@@ -56,35 +57,47 @@ export interface RetrainResult {
   readonly rows: { readonly train: number; readonly validation: number; readonly holdout: number; readonly immatureExcluded: number };
 }
 
-/** Parity below this is a failure of the whole run, never a silently trained model. */
+/** A parity failure stops the whole run: never a silently trained model. */
 export class ParityError extends Error {
   override readonly name = 'ParityError';
+  constructor(
+    message: string,
+    readonly parity: ParityResult,
+  ) {
+    super(message);
+  }
 }
 
-function pick(d: ServedDataset, from: number, to: number): { rows: Uint32Array; data: Float32Array; labels: Uint8Array } {
-  const rows: number[] = [];
-  for (let i = 0; i < d.eventTime.length; i++) if ((d.eventTime[i] as number) >= from && (d.eventTime[i] as number) < to) rows.push(i);
-  const data = new Float32Array(rows.length * d.cols);
-  rows.forEach((r, i) => data.set(d.matrix.subarray(r * d.cols, (r + 1) * d.cols), i * d.cols));
-  return { rows: Uint32Array.from(rows), data, labels: Uint8Array.from(rows, (r) => d.labels[r] as number) };
-}
-
-function evaluate(scores: Float32Array, part: { rows: Uint32Array; labels: Uint8Array }, d: ServedDataset) {
+function evaluate(scores: Float32Array, part: ServedPart) {
   return evaluateScores({
     scores,
     labels: part.labels,
-    cardIds: Array.from(part.rows, (r) => d.userId[r] as string),
-    days: Float64Array.from(part.rows, (r) => Math.floor((d.eventTime[r] as number) / DAY)),
+    cardIds: part.userId ?? [],
+    days: Float64Array.from(part.eventTime, (t) => Math.floor(t / DAY)),
   });
+}
+
+/** The refusal message of a failed parity check: counts, the first differing feature, the first gap. */
+export function parityFailure(p: ParityResult): string {
+  const parts = [`parity check failed: ${p.mismatches} of ${p.checked} logged feature vectors differ from a replay through features/`];
+  if (p.first !== null) parts.push(`first: transaction ${p.first.transactionId}, feature ${p.first.feature} logged ${String(p.first.logged)} replayed ${String(p.first.replayed)}`);
+  if (p.gaps.first !== null) {
+    const g = p.gaps.first;
+    parts.push(`${p.gaps.count} break(s) in entity histories, first: ${g.role} ${g.entity} version ${g.expected} missing (found ${g.found}); changes not yet reconciled leave such breaks, retry once fraud_profile_reconcile_pending is 0`);
+  }
+  if (p.examples.length > 0) parts.push(`e.g. ${p.examples.join(', ')}`);
+  return parts.join('; ');
 }
 
 /**
  * Scheduled retraining from what the service actually served:
- * 1. parity: replays the logged history through `features/` and requires every logged vector to
- *    match bit for bit (throws {@link ParityError} otherwise: training on vectors the service would
- *    not reproduce would be training on a lie);
- * 2. the training set: served vectors joined with labels known at `asOf`, unlabeled ones counted
- *    legitimate once older than the maturity window, younger unlabeled ones left out;
+ * 1. parity: replays the logged history through `features/`, each entity in its own version order,
+ *    and requires every logged vector whose profiles were read to match bit for bit, and every
+ *    entity's history to be whole (throws {@link ParityError} otherwise: training on vectors the
+ *    service would not reproduce would be training on a lie); vectors served with a profile
+ *    unread are excluded and counted;
+ * 2. the training set: served vectors joined with labels known at `asOf` (streamed, in bounded
+ *    memory), unlabeled ones counted legitimate; transactions younger than the maturity window left out;
  * 3. a challenger trained on [holdout - validation - lookback, holdout - validation), early-stopped
  *    and thresholded on the validation days, exported to ONNX;
  * 4. challenger and champion scored through onnxruntime on the most recent matured holdout days;
@@ -98,34 +111,32 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   const validation = { from: holdout.from - opts.validationDays * DAY, to: holdout.from };
   const train = { from: validation.from - opts.lookbackDays * DAY, to: validation.from };
 
-  const all = await opts.decisionLog.list({ fromEpochSeconds: Number.MIN_SAFE_INTEGER, toEpochSeconds: Number.MAX_SAFE_INTEGER });
-  const labels = await opts.labels.listArrived(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const parity = checkParity({ decisions: all, labels, window: { from: train.from, to: opts.asOf }, ...(opts.seedProfiles === undefined ? {} : { seed: opts.seedProfiles }) });
-  if (parity.mismatches > 0) {
-    throw new ParityError(`parity check failed: ${parity.mismatches} of ${parity.checked} logged feature vectors differ from a replay through features/ (e.g. ${parity.examples.join(', ')})`);
-  }
-  const served = buildServedDataset(
-    all.filter((d) => d.featureSpecHash === opts.specHash),
-    labels,
-    { asOf: opts.asOf, maturitySeconds: opts.maturityDays * DAY },
-  );
-  const trainPart = pick(served, train.from, train.to);
-  const validPart = pick(served, validation.from, validation.to);
-  const holdoutPart = pick(served, holdout.from, holdout.to);
+  const seed = opts.seedProfiles ?? { user: new Map(), merchant: new Map() };
+  const before = new Date(opts.now.getTime() - (opts.settleMs ?? 5_000)).toISOString();
+  const parity = await checkParity({ history: opts.history, seed, window: { from: train.from, to: opts.asOf }, before });
+  if (parity.mismatches > 0 || parity.gaps.count > 0) throw new ParityError(parityFailure(parity), parity);
+  const cols = FEATURE_COUNT;
+  const [trainPart, validPart, holdoutPart] = (await loadServedParts(opts.history, {
+    windows: [train, validation, holdout],
+    asOf: opts.asOf,
+    specHash: opts.specHash,
+    cols,
+    keepUserIds: [false, false, true],
+  })) as [ServedPart, ServedPart, ServedPart];
+  const immatureExcluded = await opts.history.countServed({ from: matureEnd, to: opts.asOf + 1, asOf: opts.asOf, specHash: opts.specHash });
   for (const [name, part, w] of [
     ['training', trainPart, train],
     ['validation', validPart, validation],
     ['holdout', holdoutPart, holdout],
   ] as const) {
     if (part.labels.every((l) => l === 0)) {
-      throw new RangeError(`the ${name} window ${isoDay(w.from)}..${isoDay(w.to - 1)} has ${part.rows.length} matured transactions and no labeled fraud to learn from or compare on`);
+      throw new RangeError(`the ${name} window ${isoDay(w.from)}..${isoDay(w.to - 1)} has ${part.rows} matured transactions and no labeled fraud to learn from or compare on`);
     }
   }
 
   const { xgb } = opts;
-  const cols = served.cols;
-  const fitted = withDMatrix(xgb, { data: trainPart.data, rows: trainPart.rows.length, cols, labels: Float32Array.from(trainPart.labels) }, (dtrain) =>
-    withDMatrix(xgb, { data: validPart.data, rows: validPart.rows.length, cols, labels: Float32Array.from(validPart.labels) }, (dvalid) =>
+  const fitted = withDMatrix(xgb, { data: trainPart.data, rows: trainPart.rows, cols, labels: Float32Array.from(trainPart.labels) }, (dtrain) =>
+    withDMatrix(xgb, { data: validPart.data, rows: validPart.rows, cols, labels: Float32Array.from(validPart.labels) }, (dvalid) =>
       trainBinary(xgb, { train: dtrain, valid: dvalid, params: opts.params, rounds: opts.rounds, earlyStoppingRounds: opts.earlyStoppingRounds, evalMetric: 'aucpr' }),
     ),
   );
@@ -152,14 +163,14 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     status: 'candidate',
   };
   const challengerModel = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: opts.specHash, threads: 2 });
-  const challengerHoldout = await challengerModel.scoreBatch(holdoutPart.data, holdoutPart.rows.length);
-  const challengerValid = await challengerModel.scoreBatch(validPart.data, validPart.rows.length);
+  const challengerHoldout = await challengerModel.scoreBatch(holdoutPart.data, holdoutPart.rows);
+  const challengerValid = await challengerModel.scoreBatch(validPart.data, validPart.rows);
   await challengerModel.close();
-  const challenger = evaluate(challengerHoldout, holdoutPart, served);
+  const challenger = evaluate(challengerHoldout, holdoutPart);
   let champion: MetricSet | null = null;
   if (championEntry !== null) {
     const model = await OnnxModel.load(championEntry.dir, championEntry.metadata, { expectedSpecHash: opts.specHash, threads: 2 });
-    champion = evaluate(await model.scoreBatch(holdoutPart.data, holdoutPart.rows.length), holdoutPart, served).metrics;
+    champion = evaluate(await model.scoreBatch(holdoutPart.data, holdoutPart.rows), holdoutPart).metrics;
     await model.close();
   }
   const c = challenger.metrics;
@@ -193,8 +204,8 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     notes: {
       asOf: new Date(opts.asOf * 1000).toISOString(),
       maturityDays: opts.maturityDays,
-      parity: { checked: parity.checked, mismatches: parity.mismatches },
-      rows: { train: trainPart.rows.length, validation: validPart.rows.length, holdout: holdoutPart.rows.length, immatureExcluded: served.immatureExcluded },
+      parity: { checked: parity.checked, mismatches: parity.mismatches, degraded: parity.degraded.total },
+      rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded },
       gate: { promoted, reason, apMargin: opts.apMargin, champion: championEntry === null ? null : { version: championEntry.metadata.version, holdout: champion } },
     },
   };
@@ -227,6 +238,6 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     challenger: version,
     metrics: { champion, challenger: c },
     parity,
-    rows: { train: trainPart.rows.length, validation: validPart.rows.length, holdout: holdoutPart.rows.length, immatureExcluded: served.immatureExcluded },
+    rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded },
   };
 }

@@ -1,65 +1,73 @@
 import { resolveLabel } from '../../../features';
-import type { LoggedDecision } from '../../events/decision-log';
-import type { LabelRecord } from '../../events/label-store';
+import type { DecisionHistory } from '../../events/decision-history';
 
-/** Training rows built from what the service served. */
-export interface ServedDataset {
+/** Training rows built from what the service served, for one time window. */
+export interface ServedPart {
+  readonly rows: number;
   /** Row-major served feature vectors. */
-  readonly matrix: Float32Array;
-  readonly cols: number;
+  readonly data: Float32Array;
   /** 1 = fraud as known at `asOf`, 0 = legitimate (labeled so, or unlabeled and matured). */
   readonly labels: Uint8Array;
   readonly eventTime: Float64Array;
-  readonly transactionId: readonly string[];
-  readonly userId: readonly string[];
-  /** Unlabeled transactions newer than the maturity window, left out. */
-  readonly immatureExcluded: number;
+  /** The rows' users (cards), when asked for. */
+  readonly userId: readonly string[] | null;
 }
 
-export interface ServedDatasetOptions {
+/** A half-open event-time window [from, to), epoch seconds. */
+export interface TimeWindow {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ServedPartsOptions {
+  /** Consecutive windows, in time order; each gets its part. */
+  readonly windows: readonly TimeWindow[];
   /** Only labels that arrived (reportedAt) by this moment count, epoch seconds. */
   readonly asOf: number;
-  /** Unlabeled transactions older than this are legitimate; newer ones are left out, seconds. */
-  readonly maturitySeconds: number;
+  readonly specHash: string;
+  readonly cols: number;
+  /** Which parts keep their rows' user ids. */
+  readonly keepUserIds: readonly boolean[];
 }
 
 /**
- * Joins served decisions (in event-time order) with the labels known at `asOf`, resolving
- * conflicting labels by precedence (chargeback > analyst > user_confirmation). A transaction
- * decided after `asOf` is ignored. Throws a RangeError when vectors have different lengths.
+ * Training parts from what the service served: the decisions of each window (spec `specHash`)
+ * with their vectors, joined with the labels known at `asOf` (resolved by precedence chargeback >
+ * analyst > user_confirmation); unlabeled ones count as legitimate (callers end the last window
+ * where transactions have matured). Streamed from the history in event-time order into arrays
+ * sized by a count first: memory is the parts themselves. Throws a RangeError when a vector has
+ * another length than `cols`.
  */
-export function buildServedDataset(decisions: readonly LoggedDecision[], labels: readonly LabelRecord[], opts: ServedDatasetOptions): ServedDataset {
-  const known = new Map<string, LabelRecord[]>();
-  for (const l of labels) {
-    if (l.reportedAtSeconds > opts.asOf) continue;
-    const list = known.get(l.transactionId);
-    if (list === undefined) known.set(l.transactionId, [l]);
-    else list.push(l);
+export async function loadServedParts(history: DecisionHistory, o: ServedPartsOptions): Promise<ServedPart[]> {
+  const counts = await Promise.all(o.windows.map((w) => history.countServed({ ...w, asOf: o.asOf, specHash: o.specHash })));
+  const parts = counts.map((n, i) => ({
+    rows: n,
+    data: new Float32Array(n * o.cols),
+    labels: new Uint8Array(n),
+    eventTime: new Float64Array(n),
+    userId: o.keepUserIds[i] === true ? new Array<string>(n) : null,
+  }));
+  const filled = counts.map(() => 0);
+  const first = o.windows[0];
+  const last = o.windows[o.windows.length - 1];
+  if (first === undefined || last === undefined) return [];
+  for await (const row of history.served({ from: first.from, to: last.to, asOf: o.asOf, specHash: o.specHash })) {
+    const i = o.windows.findIndex((w) => row.eventTime >= w.from && row.eventTime < w.to);
+    const part = parts[i];
+    if (part === undefined) continue;
+    const at = filled[i] as number;
+    // A decision committed between the count and the read does not fit: the count decides.
+    if (at >= part.rows) continue;
+    if (row.features.length !== o.cols) throw new RangeError(`decision ${row.transactionId} has ${row.features.length} features, expected ${o.cols}`);
+    part.data.set(row.features, at * o.cols);
+    part.labels[at] = resolveLabel(row.labels) === 'fraud' ? 1 : 0;
+    part.eventTime[at] = row.eventTime;
+    if (part.userId !== null) part.userId[at] = row.userId;
+    filled[i] = at + 1;
   }
-  const rows = [...decisions].filter((d) => d.eventTime <= opts.asOf).sort((a, b) => a.eventTime - b.eventTime || a.applySeq - b.applySeq);
-  const cols = rows[0]?.features.length ?? 0;
-  const kept: LoggedDecision[] = [];
-  const y: number[] = [];
-  let immature = 0;
-  for (const d of rows) {
-    if (d.features.length !== cols) throw new RangeError(`decision ${d.transactionId} has ${d.features.length} features, expected ${cols}`);
-    const resolved = resolveLabel(known.get(d.transactionId) ?? []);
-    if (resolved === null && d.eventTime > opts.asOf - opts.maturitySeconds) {
-      immature++;
-      continue;
-    }
-    kept.push(d);
-    y.push(resolved === 'fraud' ? 1 : 0);
-  }
-  const matrix = new Float32Array(kept.length * cols);
-  kept.forEach((d, i) => matrix.set(d.features, i * cols));
-  return {
-    matrix,
-    cols,
-    labels: Uint8Array.from(y),
-    eventTime: Float64Array.from(kept, (d) => d.eventTime),
-    transactionId: kept.map((d) => d.transactionId),
-    userId: kept.map((d) => d.transaction.userId),
-    immatureExcluded: immature,
-  };
+  return parts.map((p, i) => {
+    const n = filled[i] as number;
+    if (n === p.rows) return p;
+    return { rows: n, data: p.data.subarray(0, n * o.cols), labels: p.labels.subarray(0, n), eventTime: p.eventTime.subarray(0, n), userId: p.userId?.slice(0, n) ?? null };
+  });
 }

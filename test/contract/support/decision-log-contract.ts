@@ -157,16 +157,58 @@ export function describeDecisionLogContract(name: string, backend: () => Promise
       expect((await fresh.list({ fromEpochSeconds: 0, toEpochSeconds: 10 })).map((d) => d.transactionId)).toEqual(['a', 'b', 'c']);
     });
 
-    test('maxApplySeq sees buffered and stored records, and is 0 when empty', async () => {
+    test('profile versions round-trip, unknown ones as null', async () => {
       const log = await db.open();
-      await expect(log.maxApplySeq()).resolves.toBe(0);
-      log.append(decisionRecord('a', 1_000, { applySeq: 12 }));
-      log.append(decisionRecord('b', 1_001, { applySeq: 30 }));
-      await expect(log.maxApplySeq()).resolves.toBe(30);
+      const read = decisionRecord('read', 100, { userReadVersion: 2 ** 40, merchantReadVersion: 0, userVersion: 2 ** 40 + 1, merchantVersion: 1 });
+      const unread = decisionRecord('unread', 101, { userReadVersion: null, merchantReadVersion: 7, userVersion: null, merchantVersion: 8, degraded: true, degradedReasons: ['profile_store_timeout'] });
+      appendAll(log, [read, unread]);
       await log.flush();
-      await expect((await db.open()).maxApplySeq()).resolves.toBe(30);
-      const [a] = await log.list({ fromEpochSeconds: 1_000, toEpochSeconds: 1_001 });
-      expect(a?.applySeq).toBe(12);
+      const fresh = await db.open();
+      expect((await fresh.list({ fromEpochSeconds: 0, toEpochSeconds: 1_000 })).map(comparable)).toEqual([comparable(read), comparable(unread)]);
+    });
+
+    test('setAppliedVersion records a version where none is, once the record is stored; unapplied lists what is left', async () => {
+      const log = await db.open();
+      const r = decisionRecord('late', 100, { userVersion: null, merchantVersion: null, decidedAt: '2024-05-01T12:00:00.000Z' });
+      log.append(r);
+      await expect(log.setAppliedVersion('late', 'user', 5)).resolves.toBe(false); // still buffered
+      await log.flush();
+      expect(await log.unapplied('2024-05-01T12:00:01.000Z', 10)).toEqual([{ transaction: r.transaction, roles: ['user', 'merchant'] }]);
+      await expect(log.unapplied('2024-05-01T12:00:00.000Z', 10)).resolves.toEqual([]); // decided not before
+      await expect(log.setAppliedVersion('late', 'user', 5)).resolves.toBe(true);
+      await expect(log.setAppliedVersion('late', 'user', 6)).resolves.toBe(true); // stored; the first version stays
+      expect(await log.unapplied('2024-05-02T00:00:00.000Z', 10)).toEqual([{ transaction: r.transaction, roles: ['merchant'] }]);
+      await expect(log.setAppliedVersion('late', 'merchant', 9)).resolves.toBe(true);
+      await expect(log.unapplied('2024-05-02T00:00:00.000Z', 10)).resolves.toEqual([]);
+      const got = await (await db.open()).get('late');
+      expect([got?.userVersion, got?.merchantVersion]).toEqual([5, 9]);
+      await expect(log.setAppliedVersion('never', 'user', 1)).resolves.toBe(false);
+    });
+
+    test('hasHistory: false for an empty log, true once a record with a profile version is there', async () => {
+      const log = await db.open();
+      await expect(log.hasHistory()).resolves.toBe(false);
+      log.append(decisionRecord('unread', 100, { userReadVersion: null, merchantReadVersion: null, userVersion: null, merchantVersion: null }));
+      await log.flush();
+      await expect((await db.open()).hasHistory()).resolves.toBe(false);
+      log.append(decisionRecord('read', 101));
+      await log.flush();
+      await expect((await db.open()).hasHistory()).resolves.toBe(true);
+    });
+
+    test('commit (a shared log) resolves once the record is stored, with the record stored for its id: the first committed', async () => {
+      const one = await db.open({ batchSize: 1, flushMs: 1 });
+      const two = await db.open({ batchSize: 1, flushMs: 1 });
+      if (one.commit === undefined || two.commit === undefined) return; // a local log answers before its batch is written
+      const mine = decisionRecord('c-1', 100, { decision: 'decline' });
+      await expect(one.commit(mine)).resolves.toBe(mine);
+      expect(comparable((await (await db.open()).get('c-1'))!)).toEqual(comparable(mine));
+      const theirs = decisionRecord('c-1', 100, { decision: 'approve', score: 0.01 });
+      expect(comparable(await two.commit(theirs))).toEqual(comparable(mine));
+      // Concurrent commits of one id from two instances: both get the one stored.
+      const [a, b] = await Promise.all([one.commit(decisionRecord('c-2', 101, { score: 0.2 })), two.commit(decisionRecord('c-2', 101, { score: 0.3 }))]);
+      expect(comparable(a)).toEqual(comparable(b));
+      expect([0.2, 0.3]).toContain(a.score);
     });
 
     test('ping resolves while the database is up', async () => {

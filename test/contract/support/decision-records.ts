@@ -32,7 +32,10 @@ export function decisionRecord(id: string, eventTime: number, overrides: Partial
     degradedReasons: [],
     latencyMs: 3.25,
     decidedAt: '2024-05-01T12:00:00.000Z',
-    applySeq: eventTime,
+    userReadVersion: eventTime,
+    merchantReadVersion: 2 * eventTime,
+    userVersion: eventTime + 1,
+    merchantVersion: 2 * eventTime + 1,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { formatRfc3339, type Label, type LabelSource } from '../../../features';
-import type { AddLabelResult, LabelRecord, LabelStore } from '../../../src/events/label-store';
+import { labelFraudChange, type AddLabelResult, type LabelRecord, type LabelStore, type NewLabel } from '../../../src/events/label-store';
 
 /** One adapter's storage for one test: every `open` is a new adapter instance on the same database. */
 export interface LabelStoreBackend {
@@ -8,15 +8,16 @@ export interface LabelStoreBackend {
   dispose(): Promise<void>;
 }
 
-/** A label as `add` takes it, reported at `reportedAtSeconds` (epoch seconds). */
-export function labelOf(transactionId: string, source: LabelSource, label: Label, reportedAtSeconds: number): Omit<LabelRecord, 'receivedAt' | 'applySeq'> {
-  return { transactionId, source, label, reportedAt: formatRfc3339(reportedAtSeconds), reportedAtSeconds };
+/** A label as `add` takes it, reported at `reportedAtSeconds` (epoch seconds), of a transaction of user-1 at merchant-7. */
+export function labelOf(transactionId: string, source: LabelSource, label: Label, reportedAtSeconds: number): NewLabel {
+  return { transactionId, source, label, reportedAt: formatRfc3339(reportedAtSeconds), reportedAtSeconds, userId: 'user-1', merchantId: 'merchant-7', eventTime: 900 };
 }
 
 const RECEIVED = '2024-05-01T12:00:00.000Z';
 
-function stored(l: Omit<LabelRecord, 'receivedAt' | 'applySeq'>, receivedAt = RECEIVED, applySeq: number | null = null): LabelRecord {
-  return { ...l, receivedAt, applySeq };
+/** A label as stored: `fraudChange` its change after `before`, versions as given. */
+function stored(l: NewLabel, receivedAt = RECEIVED, before: readonly NewLabel[] = [], versions: [number | null, number | null] = [null, null]): LabelRecord {
+  return { ...l, receivedAt, fraudChange: labelFraudChange(before, l), userVersion: versions[0], merchantVersion: versions[1] };
 }
 
 /**
@@ -36,8 +37,9 @@ export function describeLabelStoreContract(name: string, backend: () => Promise<
     test('the first label of a transaction is added, with no previous labels', async () => {
       const store = await db.open();
       const user = labelOf('t1', 'user_confirmation', 'fraud', 1_000);
-      await expect(store.add(user, RECEIVED)).resolves.toEqual({ kind: 'added', previous: [] });
+      await expect(store.add(user, RECEIVED)).resolves.toEqual({ kind: 'added', record: stored(user), previous: [] });
       await expect(store.forTransaction('t1')).resolves.toEqual([stored(user)]);
+      expect(stored(user).fraudChange).toBe(1);
     });
 
     test('a label from another source is added and returns the labels the transaction had before', async () => {
@@ -46,12 +48,12 @@ export function describeLabelStoreContract(name: string, backend: () => Promise<
       const analyst = labelOf('t1', 'analyst', 'fraud', 2_000);
       const chargeback = labelOf('t1', 'chargeback', 'fraud', 3_000);
       await store.add(user, '2024-05-01T00:00:01.000Z');
-      await expect(store.add(analyst, '2024-05-01T00:00:02.000Z')).resolves.toEqual({
-        kind: 'added', previous: [stored(user, '2024-05-01T00:00:01.000Z')],
-      });
-      await expect(store.add(chargeback, RECEIVED)).resolves.toEqual({
-        kind: 'added', previous: [stored(user, '2024-05-01T00:00:01.000Z'), stored(analyst, '2024-05-01T00:00:02.000Z')],
-      });
+      const userStored = stored(user, '2024-05-01T00:00:01.000Z');
+      const analystStored = stored(analyst, '2024-05-01T00:00:02.000Z', [user]);
+      await expect(store.add(analyst, '2024-05-01T00:00:02.000Z')).resolves.toEqual({ kind: 'added', record: analystStored, previous: [userStored] });
+      await expect(store.add(chargeback, RECEIVED)).resolves.toEqual({ kind: 'added', record: stored(chargeback, RECEIVED, [user, analyst]), previous: [userStored, analystStored] });
+      // Legitimate, then fraud (the analyst overrides the user), then fraud again (no change).
+      expect([userStored.fraudChange, analystStored.fraudChange, stored(chargeback, RECEIVED, [user, analyst]).fraudChange]).toEqual([0, 1, 0]);
     });
 
     test('the same label from the same source again is a duplicate of the stored one, which is kept', async () => {
@@ -128,18 +130,21 @@ export function describeLabelStoreContract(name: string, backend: () => Promise<
       }
     });
 
-    test('markApplied records the label\'s place in the update sequence; maxApplySeq reports the largest', async () => {
+    test('markApplied records the versions a label\'s change got; unapplied lists the changes left, not those of 0', async () => {
       const store = await db.open();
-      await expect(store.maxApplySeq()).resolves.toBe(0);
       const a = labelOf('t1', 'user_confirmation', 'fraud', 1_000);
       const b = labelOf('t2', 'chargeback', 'fraud', 2_000);
-      await store.add(a, RECEIVED);
-      await store.add(b, RECEIVED);
-      await store.markApplied('t2', 'chargeback', 41);
-      await store.markApplied('t1', 'user_confirmation', 7);
-      await expect(store.forTransaction('t1')).resolves.toEqual([stored(a, RECEIVED, 7)]);
-      await expect(store.listArrived(0, 10_000)).resolves.toEqual([stored(a, RECEIVED, 7), stored(b, RECEIVED, 41)]);
-      await expect((await db.open()).maxApplySeq()).resolves.toBe(41);
+      const none = labelOf('t3', 'analyst', 'legitimate', 2_000);
+      for (const l of [a, b, none]) await store.add(l, RECEIVED);
+      const later = '2024-05-02T00:00:00.000Z';
+      expect((await store.unapplied(later, 10)).map((u) => [u.record.transactionId, u.roles])).toEqual([['t1', ['user', 'merchant']], ['t2', ['user', 'merchant']]]);
+      await expect(store.unapplied(RECEIVED, 10)).resolves.toEqual([]); // received not before
+      await store.markApplied('t2', 'chargeback', 'user', 41);
+      await store.markApplied('t1', 'user_confirmation', 'merchant', 7);
+      await store.markApplied('t1', 'user_confirmation', 'user', 3);
+      await expect(store.forTransaction('t1')).resolves.toEqual([stored(a, RECEIVED, [], [3, 7])]);
+      await expect(store.listArrived(0, 10_000)).resolves.toEqual([stored(a, RECEIVED, [], [3, 7]), stored(b, RECEIVED, [], [41, null]), stored(none, RECEIVED)]);
+      expect((await (await db.open()).unapplied(later, 10)).map((u) => [u.record, u.roles])).toEqual([[stored(b, RECEIVED, [], [41, null]), ['merchant']]]);
     });
 
     test('ping resolves while the database is up', async () => {

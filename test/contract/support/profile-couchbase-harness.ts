@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, DocumentNotFoundError } from 'couchbase';
 import { couchbaseProfileKey } from '../../../src/store/couchbase-profile-document';
-import { createCouchbaseProfileStore } from '../../../src/store/couchbase-profile-store';
+import { CouchbaseProfileStore, createCouchbaseProfileStore } from '../../../src/store/couchbase-profile-store';
+import { InMemoryProfileDocuments } from '../../unit/store/in-memory-profile-documents';
 import type { ProfileStore } from '../../../src/store/profile-store';
 import { closedPort } from './profile-closed-port';
 import type { ProfileStoreHarness } from './profile-store-harness';
@@ -64,9 +65,9 @@ export function couchbaseProfileHarness(config: CouchbaseTestConfig): ProfileSto
           return {
             kind: store.kind,
             get: (userId, merchantId) => store.get(userId, merchantId),
-            apply(updates) {
-              for (const u of updates) written.add(couchbaseProfileKey(keyPrefix, u.role, u.id));
-              return store.apply(updates);
+            step(ops) {
+              for (const op of ops) written.add(couchbaseProfileKey(keyPrefix, op.role, op.id));
+              return store.step(ops);
             },
             ping: () => store.ping(),
             close: () => store.close(),
@@ -78,6 +79,32 @@ export function couchbaseProfileHarness(config: CouchbaseTestConfig): ProfileSto
     async createUnreachable() {
       const port = await closedPort();
       return createCouchbaseProfileStore({ ...config, connectionString: `couchbase://127.0.0.1:${port}`, connectTimeoutMs: timeoutMs, timeoutMs });
+    },
+  };
+}
+
+/**
+ * The Couchbase adapter's own logic (steps, CAS races, claims, document layout) on an in-memory
+ * bucket double with CAS, whose every operation yields so concurrent steps race as against a
+ * server: the contract suite runs on it here, where no Couchbase server can.
+ */
+export function couchbaseOnDocumentsHarness(): ProfileStoreHarness {
+  return {
+    networked: false,
+    timeoutMs: 0,
+    async namespace() {
+      const docs = new InMemoryProfileDocuments(() => new Promise((resolve) => setImmediate(resolve)));
+      const open = () =>
+        Promise.resolve(
+          CouchbaseProfileStore.onDocuments({
+            ops: docs,
+            keyPrefix: '',
+            step: { maxAttempts: 1_000, backoff: () => new Promise((resolve) => setImmediate(resolve)), claimWindowMs: 3_600_000, maxClaims: 1_000, now: Date.now },
+            ping: () => Promise.resolve(),
+            close: () => Promise.resolve(),
+          }),
+        );
+      return { keyPrefix: '', open, dispose: () => Promise.resolve() };
     },
   };
 }

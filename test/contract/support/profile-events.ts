@@ -1,7 +1,24 @@
 import fc from 'fast-check';
-import { formatRfc3339, labelDelta, transactionDelta, transactionTime, type Transaction } from '../../../features';
-import type { ProfileUpdate } from '../../../src/store/profile-store';
+import { formatRfc3339, labelDelta, transactionDelta, transactionTime, type EntityRole, type ProfileDelta, type Transaction } from '../../../features';
+import type { EntityOutcome, ProfileStore } from '../../../src/store/profile-store';
 import { seededRandom as prngImpl } from '../../support/seeded-random';
+
+/** One change to one profile, as the suite generates them. */
+export interface ProfileUpdate {
+  readonly role: EntityRole;
+  readonly id: string;
+  readonly delta: ProfileDelta;
+}
+
+let claims = 0;
+
+/**
+ * Steps every update as a delta change, each under a claim of its own, all sent together.
+ * Resolves with the outcomes in order; rejects with the first failure.
+ */
+export function applyUpdates(store: ProfileStore, updates: readonly ProfileUpdate[]): Promise<EntityOutcome[]> {
+  return Promise.all(store.step(updates.map((u) => ({ role: u.role, id: u.id, claim: `update-${++claims}`, change: { kind: 'delta' as const, delta: u.delta } }))));
+}
 
 /** A small deterministic PRNG for shuffles and splits derived from a fast-check seed. */
 export const prng = prngImpl;

@@ -11,8 +11,8 @@ import {
   type Transaction,
 } from '../../../features';
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
-import type { ProfileStore, ProfileUpdate } from '../../../src/store/profile-store';
-import { MERCHANTS, queryTransactions, USERS, type ScenarioEvent } from './profile-events';
+import type { ProfileStore } from '../../../src/store/profile-store';
+import { applyUpdates, MERCHANTS, queryTransactions, USERS, type ProfileUpdate, type ScenarioEvent } from './profile-events';
 
 /**
  * What "parity with the memory store" means, as lists of differences (empty = parity): identical
@@ -72,7 +72,7 @@ export function visibleStateDiff(who: string, got: ProfileState, want: ProfileSt
 /** The reference: a memory store with `updates` applied in order. */
 export async function memoryOf(updates: readonly ProfileUpdate[]): Promise<MemoryProfileStore> {
   const m = await MemoryProfileStore.create();
-  m.applySync(updates);
+  await applyUpdates(m, updates);
   return m;
 }
 

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import Redis from 'ioredis';
-import { createRedisProfileStore } from '../../../src/store/redis-profile-store';
+import Redis, { Cluster } from 'ioredis';
+import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
+import { startRedisCluster, type RedisCluster } from '../../support/redis-servers';
 import { closedPort } from './profile-closed-port';
 import type { ProfileStoreHarness } from './profile-store-harness';
 import { startTcpProxy } from './tcp-proxy';
@@ -37,19 +38,40 @@ export function redisAvailable(url: string = redisTestUrl()): boolean {
   return false;
 }
 
-/** Deletes every key under `keyPrefix`. */
+/** Deletes every key under `keyPrefix` on one node. */
+async function deleteNodeKeys(client: Redis, keyPrefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+    // One key per command (in a cluster the keys of one node still span many slots), pipelined.
+    if (keys.length > 0) await keys.reduce((p, key) => p.unlink(key), client.pipeline()).exec();
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** Deletes every key under `keyPrefix` (on every node of a cluster: `url` lists them, comma-separated). */
 async function deleteKeys(url: string, keyPrefix: string): Promise<void> {
-  const client = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await client.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await client.quit();
+  for (const node of url.split(',')) {
+    const client = new Redis(node.trim());
+    try {
+      await deleteNodeKeys(client, keyPrefix);
+    } finally {
+      await client.quit();
+    }
   }
+}
+
+/** A store on a fresh namespace: the first one opened creates the slot sentinels (what a service does on a new deployment). */
+function opener(url: string, keyPrefix: string, cluster: boolean): () => Promise<RedisProfileStore> {
+  let initialised = false;
+  return async () => {
+    const store = await createRedisProfileStore({ url, cluster, keyPrefix, commandTimeoutMs: 5_000 });
+    if (!initialised) {
+      await store.restoreSentinels();
+      initialised = true;
+    }
+    return store;
+  };
 }
 
 /**
@@ -87,12 +109,10 @@ export function redisProfileHarness(url: string = redisTestUrl()): ProfileStoreH
     timeoutMs,
     async namespace() {
       const keyPrefix = `test:profiles:${randomBytes(6).toString('hex')}:`;
-      return {
-        keyPrefix,
-        open: () => createRedisProfileStore({ url, keyPrefix, commandTimeoutMs: 5_000 }),
-        dispose: () => deleteKeys(url, keyPrefix),
-      };
+      return { keyPrefix, open: opener(url, keyPrefix, false), dispose: () => deleteKeys(url, keyPrefix) };
     },
+    loseData: (ns) => deleteKeys(url, ns.keyPrefix),
+    supportsAdmin: true,
     async outage(ns) {
       const target = new URL(url);
       const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
@@ -100,6 +120,7 @@ export function redisProfileHarness(url: string = redisTestUrl()): ProfileStoreH
       proxied.hostname = '127.0.0.1';
       proxied.port = String(proxy.port);
       const store = await createRedisProfileStore({ url: proxied.toString(), keyPrefix: ns.keyPrefix, commandTimeoutMs: timeoutMs, connectTimeoutMs: timeoutMs });
+      await store.restoreSentinels();
       return {
         store,
         cut: () => proxy.cut(),
@@ -115,4 +136,37 @@ export function redisProfileHarness(url: string = redisTestUrl()): ProfileStoreH
       return createRedisProfileStore({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: 'unreachable:', connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs });
     },
   };
+}
+
+/**
+ * The contract harness of the Redis store on a local Redis Cluster (three masters on spare ports,
+ * started before the suite and stopped after): every step must touch one node's slot only.
+ */
+export function redisClusterHarness(): ProfileStoreHarness {
+  let cluster: RedisCluster | null = null;
+  const url = () => {
+    if (cluster === null) throw new Error('the local Redis Cluster is not started');
+    return cluster.url;
+  };
+  return {
+    networked: true,
+    timeoutMs: 300,
+    async setup() {
+      cluster = await startRedisCluster();
+    },
+    async teardown() {
+      await cluster?.stop();
+    },
+    async namespace() {
+      const keyPrefix = `test:profiles:${randomBytes(6).toString('hex')}:`;
+      return { keyPrefix, open: opener(url(), keyPrefix, true), dispose: () => deleteKeys(url(), keyPrefix) };
+    },
+    loseData: (ns) => deleteKeys(url(), ns.keyPrefix),
+    supportsAdmin: true,
+  };
+}
+
+/** The cluster's nodes as ioredis sees them (a check that the store's client is a cluster client). */
+export function isClusterClient(client: unknown): boolean {
+  return client instanceof Cluster;
 }

@@ -1,20 +1,34 @@
 import fc from 'fast-check';
-import { computeFeatures, COUNTER_FIELDS, emptyProfile, FEATURE_NAMES, TIERS, tierTop, windowSum, type ProfileDelta, type Transaction } from '../../../features';
-import type { ProfileStore, ProfileUpdate } from '../../../src/store/profile-store';
+import { computeFeatures, COUNTER_FIELDS, emptyProfile, FEATURE_NAMES, labelDelta, TIERS, tierTop, windowSum, type ProfileDelta, type Transaction } from '../../../features';
+import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
+import { labelClaim, type EntityOp, type EntityOutcome, type ProfileStore, type ProfileStoreAdmin } from '../../../src/store/profile-store';
 import { waitFor } from './wait-for';
-import { batches, MERCHANTS, prng, scenarioArb, scenarioUpdates, shuffle, T0, txn, updatesOf, USERS } from './profile-events';
-import { featureDiff, memoryOf, parityDiff } from './profile-parity';
+import { applyUpdates, batches, MERCHANTS, prng, scenarioArb, scenarioUpdates, shuffle, T0, txn, updatesOf, USERS, type ProfileUpdate } from './profile-events';
+import { featureDiff, memoryOf, parityDiff, visibleStateDiff } from './profile-parity';
 import type { ProfileNamespace, ProfileStoreHarness } from './profile-store-harness';
 
 const ids = { user: USERS[0], merchant: MERCHANTS[0] } as const;
 
+/** A transaction's two steps, claimed by its id. */
+function transactionOps(t: Transaction): EntityOp[] {
+  return [
+    { role: 'user', id: t.userId, claim: t.transactionId, change: { kind: 'transaction', txn: t } },
+    { role: 'merchant', id: t.merchantId, claim: t.transactionId, change: { kind: 'transaction', txn: t } },
+  ];
+}
+
 /**
- * The profile store contract every adapter passes: `get`/`apply` semantics and bit-identical
- * feature parity with the memory store (the reference), timeouts, ping and close. `harness` says how
+ * The profile store contract every adapter passes: steps (read and merge atomically per entity,
+ * versions, claims), exact order under concurrent clients, bit-identical feature parity with the
+ * memory store (the reference), lost-data sentinels and whole-profile operations where the store
+ * has them, timeouts, ping and close. `harness` says how
  * to reach the backend; its optional parts enable the tests that need them.
  */
 export function describeProfileStoreContract(name: string, harness: ProfileStoreHarness): void {
   describe(`profile store contract: ${name}`, () => {
+    if (harness.setup !== undefined) beforeAll(() => (harness.setup as () => Promise<void>)(), 120_000);
+    if (harness.teardown !== undefined) afterAll(() => (harness.teardown as () => Promise<void>)(), 60_000);
+
     async function inNamespace(fn: (ns: ProfileNamespace) => Promise<void>): Promise<void> {
       const ns = await harness.namespace();
       try {
@@ -54,8 +68,8 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
         const s = store as ProfileStore;
         const a = txn(1, T0 + 3_600, { amountMinor: 2_500, channel: 'ecommerce', merchantCountry: 'DE' });
         const b = txn(2, T0 + 3_900, { amountMinor: 500 });
-        await s.apply(updatesOf(a));
-        await s.apply(updatesOf(b));
+        await applyUpdates(s, updatesOf(a));
+        await applyUpdates(s, updatesOf(b));
         const { user, merchant } = await s.get(ids.user, ids.merchant);
         expect([user.lastSeen, user.total, merchant.lastSeen, merchant.total]).toEqual([T0 + 3_900, 2, T0 + 3_900, 2]);
         expect(windowSum(user, 0, 's', 0, Number.MAX_SAFE_INTEGER)).toBe(3_000);
@@ -81,7 +95,7 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
       await withStores(1, async ([store]) => {
         const s = store as ProfileStore;
         const updates = deltas.map((delta): ProfileUpdate => ({ role: 'merchant', id: 'big', delta }));
-        await s.apply(updates);
+        await applyUpdates(s, updates);
         const got = (await s.get('nobody', 'big')).merchant;
         const want = (await memoryOf(updates)).getSync('nobody', 'big').merchant;
         expect([got.lastSeen, got.total, got.sets.countries.get('FR')]).toEqual([2 ** 53 - 1, 2 ** 53 - 1, 2 ** 53 - 2]);
@@ -98,14 +112,132 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
       });
     });
 
-    (harness.countRequests === undefined ? it.skip : it)('reads both profiles in one request', async () => {
+    (harness.countRequests === undefined ? it.skip : it)('steps a transaction with one request per profile, sent together', async () => {
       await withStores(1, async ([store], ns) => {
         const s = store as ProfileStore;
-        await s.apply(updatesOf(txn(1, T0)));
+        await applyUpdates(s, updatesOf(txn(1, T0)));
+        const t = txn(2, T0 + 60);
         const count = await (harness.countRequests as NonNullable<ProfileStoreHarness['countRequests']>)(ns, async () => {
-          await s.get(ids.user, ids.merchant);
+          await Promise.all(s.step(transactionOps(t)));
         });
-        expect(count).toBe(1);
+        expect(count).toBe(2);
+      });
+    });
+
+    it('reads and merges a transaction in one step: the state before it, the version it got', async () => {
+      await withStores(1, async ([store]) => {
+        const s = store as ProfileStore;
+        const a = txn(1, T0 + 3_600, { amountMinor: 2_500, channel: 'ecommerce' });
+        const b = txn(2, T0 + 3_700, { amountMinor: 500 });
+        const [ua, ma] = await Promise.all(s.step(transactionOps(a)));
+        expect([ua, ma].map((o) => (o?.kind === 'lost' ? 'lost' : [o?.kind, o?.version, o?.appliedVersion]))).toEqual([['applied', 0, 1], ['applied', 0, 1]]);
+        const [ub] = await Promise.all(s.step(transactionOps(b)));
+        if (ub === undefined || ub.kind === 'lost' || ub.state === null) throw new Error(`unexpected outcome ${JSON.stringify(ub)}`);
+        expect([ub.kind, ub.version, ub.appliedVersion]).toEqual(['applied', 1, 2]);
+        // The state returned is the one before b: a alone.
+        expect(visibleStateDiff('user', ub.state, (await memoryOf(updatesOf(a))).getSync(ids.user, ids.merchant).user)).toEqual([]);
+        const after = await s.get(ids.user, ids.merchant);
+        expect([after.userVersion, after.merchantVersion, after.user.total]).toEqual([2, 2, 2]);
+      });
+    });
+
+    it('merges a claim once: a step that finds it taken changes nothing and reports where it went', async () => {
+      await withStores(2, async ([one, two]) => {
+        const t = txn(1, T0);
+        await Promise.all((one as ProfileStore).step(transactionOps(t)));
+        await applyUpdates(one as ProfileStore, updatesOf(txn(2, T0 + 60)));
+        const again = await Promise.all((two as ProfileStore).step(transactionOps(t)));
+        for (const o of again) {
+          if (o.kind === 'lost' || o.state === null) throw new Error(`unexpected outcome ${JSON.stringify(o)}`);
+          // The current state (both changes), at the current version; the claim's own version.
+          expect([o.kind, o.version, o.appliedVersion, o.state.total]).toEqual(['claimed', 2, 1, 2]);
+        }
+        const label = { kind: 'delta' as const, delta: labelDelta({ userId: ids.user, merchantId: ids.merchant, epochSeconds: T0 }, 1) as ProfileDelta };
+        const labelOp = { role: 'merchant' as const, id: ids.merchant, claim: labelClaim('chargeback', t.transactionId), change: label };
+        const first = await Promise.all((one as ProfileStore).step([labelOp]));
+        const second = await Promise.all((two as ProfileStore).step([labelOp]));
+        expect(first.map((o) => (o.kind === 'lost' ? o.kind : [o.kind, o.state, o.appliedVersion]))).toEqual([['applied', null, 3]]);
+        expect(second.map((o) => (o.kind === 'lost' ? o.kind : [o.kind, o.state, o.version, o.appliedVersion]))).toEqual([['claimed', null, 3, 3]]);
+        const got = await (two as ProfileStore).get(ids.user, ids.merchant);
+        expect([got.userVersion, got.merchantVersion, windowSum(got.merchant, 2, 'f', 0, Number.MAX_SAFE_INTEGER)]).toEqual([2, 3, 1]);
+      });
+    });
+
+    it('orders each entity exactly under concurrent steps from two clients: every state read is its history up to that version', async () => {
+      await withStores(2, async (stores) => {
+        // One hot merchant and user, 60 transactions, half through each client, all at once.
+        const txns = Array.from({ length: 60 }, (_, i) => txn(i, T0 + 37 * i, { amountMinor: 100 + i, channel: i % 2 === 0 ? 'ecommerce' : 'atm', merchantCountry: i % 3 === 0 ? 'DE' : 'FR' }));
+        const outcomes = await Promise.all(txns.map((t, i) => Promise.all((stores[i % 2] as ProfileStore).step(transactionOps(t)))));
+        for (const [r, role] of [[0, 'user'], [1, 'merchant']] as const) {
+          const steps = outcomes.map((o, i) => ({ t: txns[i] as Transaction, o: o[r] as EntityOutcome }));
+          const versions = steps.map(({ o }) => (o.kind === 'applied' ? o.appliedVersion : -1)).sort((a, b) => a - b);
+          expect(versions).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+          // Replaying the changes in version order reproduces every state a step read.
+          const inOrder = [...steps].sort((a, b) => (a.o.kind === 'applied' ? a.o.appliedVersion : 0) - (b.o.kind === 'applied' ? b.o.appliedVersion : 0));
+          const replay = await MemoryProfileStore.create();
+          const diffs: string[] = [];
+          for (const { t, o } of inOrder) {
+            if (o.kind !== 'applied' || o.state === null) throw new Error('not applied');
+            const want = replay.getSync(t.userId, t.merchantId);
+            diffs.push(...visibleStateDiff(`${role} before v${o.appliedVersion}`, o.state, role === 'user' ? want.user : want.merchant));
+            await applyUpdates(replay, [updatesOf(t)[r] as ProfileUpdate]);
+          }
+          expect(diffs).toEqual([]);
+        }
+      });
+    });
+
+    it('merges concurrent duplicates from two clients once: one step applies, the other finds the claim', async () => {
+      await withStores(2, async ([one, two]) => {
+        const ts = Array.from({ length: 20 }, (_, i) => txn(i, T0 + i));
+        const results = await Promise.all(ts.flatMap((t) => [Promise.all((one as ProfileStore).step(transactionOps(t))), Promise.all((two as ProfileStore).step(transactionOps(t)))]));
+        for (let i = 0; i < ts.length; i++) {
+          for (const r of [0, 1]) {
+            const pair = [results[2 * i]?.[r], results[2 * i + 1]?.[r]] as EntityOutcome[];
+            const kinds = pair.map((o) => o.kind).sort();
+            expect(kinds).toEqual(['applied', 'claimed']);
+            const [a, b] = pair.map((o) => (o.kind === 'lost' ? -1 : o.appliedVersion));
+            expect(a).toBe(b);
+          }
+        }
+        const got = await (one as ProfileStore).get(ids.user, ids.merchant);
+        expect([got.userVersion, got.merchantVersion, got.user.total, got.merchant.total]).toEqual([20, 20, 20, 20]);
+      });
+    });
+
+    (harness.loseData === undefined ? it.skip : it)('refuses to build on a slot that lost its data, until its sentinel is restored', async () => {
+      await withStores(1, async ([store], ns) => {
+        const s = store as ProfileStore;
+        const admin = s.admin as ProfileStoreAdmin;
+        await Promise.all(s.step(transactionOps(txn(1, T0))));
+        await (harness.loseData as NonNullable<ProfileStoreHarness['loseData']>)(ns);
+        expect((await admin.lostSlots()).length).toBe(admin.slots);
+        const refused = await Promise.all(s.step(transactionOps(txn(2, T0 + 60))));
+        expect(refused.map((o) => o.kind)).toEqual(['lost', 'lost']);
+        expect((await s.get(ids.user, ids.merchant)).userVersion).toBe(0);
+        await admin.restoreSentinels([admin.slotOf('user', ids.user)]);
+        expect(await admin.lostSlots()).not.toContain(admin.slotOf('user', ids.user));
+        const [user] = await Promise.all(s.step(transactionOps(txn(2, T0 + 60))));
+        expect(user?.kind).toBe('applied');
+      });
+    });
+
+    (harness.supportsAdmin === true ? it : it.skip)('puts and lists whole profiles with their versions; claims put with them hold', async () => {
+      await withStores(1, async ([store]) => {
+        const s = store as ProfileStore;
+        const admin = s.admin as ProfileStoreAdmin;
+        const reference = await memoryOf([...updatesOf(txn(1, T0, { channel: 'atm' })), ...updatesOf(txn(2, T0 + 90_000))]);
+        const { user, merchant } = reference.getSync(ids.user, ids.merchant);
+        await admin.put({ role: 'user', id: ids.user, state: user, version: 41 }, [['t-old', 40]]);
+        await admin.put({ role: 'merchant', id: ids.merchant, state: merchant, version: 7 });
+        const got = await s.get(ids.user, ids.merchant);
+        expect([got.userVersion, got.merchantVersion]).toEqual([41, 7]);
+        expect([...visibleStateDiff('user', got.user, user), ...visibleStateDiff('merchant', got.merchant, merchant)]).toEqual([]);
+        const listed: string[] = [];
+        for await (const p of admin.profiles()) listed.push(`${p.role} ${p.id} v${p.version} ${p.state.total}`);
+        expect(listed.sort()).toEqual([`merchant ${ids.merchant} v7 2`, `user ${ids.user} v41 2`]);
+        const [again] = await Promise.all(s.step([{ role: 'user', id: ids.user, claim: 't-old', change: { kind: 'transaction', txn: txn(3, T0) } }]));
+        expect(again?.kind === 'lost' ? 'lost' : [again?.kind, again?.appliedVersion, again?.version]).toEqual(['claimed', 40, 41]);
       });
     });
 
@@ -116,7 +248,7 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
           const updates = scenarioUpdates(events);
           const reference = await memoryOf(updates);
           await withStores(1, async ([store]) => {
-            for (const batch of batches(inOrder ? updates : shuffle(updates, random), 8, random)) await (store as ProfileStore).apply(batch);
+            for (const batch of batches(inOrder ? updates : shuffle(updates, random), 8, random)) await applyUpdates(store as ProfileStore, batch);
             expect(await parityDiff(store as ProfileStore, reference, events)).toEqual([]);
           });
         }),
@@ -135,7 +267,7 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
             for (const batch of batches(shuffle(updates, random), 4, random)) (queues[random() < 0.5 ? 0 : 1] as ProfileUpdate[][]).push(batch);
             await Promise.all(
               queues.map(async (queue, i) => {
-                for (const batch of queue) await (stores[i] as ProfileStore).apply(batch);
+                for (const batch of queue) await applyUpdates(stores[i] as ProfileStore, batch);
               }),
             );
             expect(await parityDiff(stores[1] as ProfileStore, reference, events)).toEqual([]);
@@ -153,8 +285,8 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
       for (const order of [[old, recent], [recent, old]]) {
         await withStores(1, async ([store]) => {
           const s = store as ProfileStore;
-          for (const t of order) await s.apply(updatesOf(t as Transaction));
-          await s.apply(label);
+          for (const t of order) await applyUpdates(s, updatesOf(t as Transaction));
+          await applyUpdates(s, label);
           const q = txn(9, T0 + 36_000 + 40 * 86_400 + 60);
           const got = await s.get(ids.user, ids.merchant);
           const f = computeFeatures(q, got.user, got.merchant);
@@ -163,7 +295,7 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
         });
       }
       await withStores(1, async ([store]) => {
-        await (store as ProfileStore).apply([...updatesOf(old), ...updatesOf(hourLater)]);
+        await applyUpdates(store as ProfileStore, [...updatesOf(old), ...updatesOf(hourLater)]);
         const got = await (store as ProfileStore).get(ids.user, ids.merchant);
         expect(computeFeatures(txn(9, T0 + 36_000 + 2 * 3_600 + 1), got.user, got.merchant)[FEATURE_NAMES.indexOf('user_count_1h')]).toBe(1);
       });
@@ -180,7 +312,7 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
       ];
       await withStores(1, async ([store]) => {
         const s = store as ProfileStore;
-        for (const c of cases) await s.apply(c.updates);
+        for (const c of cases) await applyUpdates(s, c.updates);
         for (const c of cases) {
           const { user, merchant } = await s.get(c.user, 'm-old');
           const f = computeFeatures(txn(9, T0 + horizon + 60, { userId: c.user, merchantId: 'm-old', channel: 'atm', merchantCountry: 'US' }), user, merchant);
@@ -212,9 +344,9 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
         const outage = await (harness.outage as NonNullable<ProfileStoreHarness['outage']>)(ns);
         try {
           const s = outage.store;
-          await s.apply(updatesOf(txn(1, T0)));
+          await applyUpdates(s, updatesOf(txn(1, T0)));
           outage.cut();
-          for (const call of [() => s.get(ids.user, ids.merchant), () => s.apply(updatesOf(txn(2, T0 + 1))), () => s.ping()]) {
+          for (const call of [() => s.get(ids.user, ids.merchant), () => applyUpdates(s, updatesOf(txn(2, T0 + 1))), () => s.ping()]) {
             const started = Date.now();
             await expect(call()).rejects.toThrow();
             expect(Date.now() - started).toBeLessThan(harness.timeoutMs * 2 + 500);

@@ -33,4 +33,11 @@ export interface ProfileStoreHarness {
   countRequests?(ns: ProfileNamespace, action: () => Promise<void>): Promise<number>;
   /** Creates a store against an address where nothing listens (connect timeout = `timeoutMs`); it must reject. */
   createUnreachable?(): Promise<ProfileStore>;
+  /** Makes the backend lose every key of `ns` (a server restarted without persistence). */
+  loseData?(ns: ProfileNamespace): Promise<void>;
+  /** The store has `admin` (whole-profile put and list). */
+  readonly supportsAdmin?: boolean;
+  /** Starts the backend before the suite (a local cluster) and stops it after. */
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
 }

@@ -1,19 +1,30 @@
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
-import type { ProfilePair, ProfileStore, ProfileUpdate } from '../../../src/store/profile-store';
+import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore } from '../../../src/store/profile-store';
 import { postJson, startTestService, type TestService } from '../../support/service';
+import { waitFor } from '../../contract/support/wait-for';
 
-/** A store that can be made to stall (never answer) or fail, wrapping a real memory store. */
+/**
+ * A networked-looking store (no synchronous step) that can be made to stall (never answer), fail,
+ * or report its data lost, wrapping a real memory store.
+ */
 class FlakyStore implements ProfileStore {
   readonly kind = 'redis';
-  mode: 'ok' | 'stall' | 'fail' = 'ok';
-  constructor(private readonly inner: MemoryProfileStore) {}
-  get(u: string, m: string): Promise<ProfilePair> {
-    if (this.mode === 'stall') return new Promise(() => undefined);
-    if (this.mode === 'fail') return Promise.reject(new Error('connection reset'));
-    return this.inner.get(u, m);
+  mode: 'ok' | 'stall' | 'fail' | 'lost' = 'ok';
+  constructor(readonly inner: MemoryProfileStore) {}
+  step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
+    switch (this.mode) {
+      case 'stall':
+        return ops.map(() => new Promise<EntityOutcome>(() => undefined));
+      case 'fail':
+        return ops.map(() => Promise.reject(new Error('connection reset')));
+      case 'lost':
+        return ops.map(() => Promise.resolve({ kind: 'lost' } as const));
+      case 'ok':
+        return this.inner.step(ops);
+    }
   }
-  apply(updates: readonly ProfileUpdate[]): Promise<void> {
-    return this.mode === 'ok' ? this.inner.apply(updates) : Promise.reject(new Error('connection reset'));
+  get(u: string, m: string): Promise<ProfilePair> {
+    return this.inner.get(u, m);
   }
   ping(): Promise<void> {
     return this.mode === 'ok' ? Promise.resolve() : Promise.reject(new Error('profile store unreachable'));
@@ -71,13 +82,30 @@ describe('degraded scoring', () => {
       status: 'ready',
       model: svc.models.champion()?.version,
       dependencies: { profileStore: 'unavailable: profile store unreachable', decisionLog: 'ok', labelStore: 'ok' },
+      reconciliationPending: 4,
     });
   });
 
-  it('recovers when the store does', async () => {
+  it('answers degraded when the store has lost the data a profile lived in', async () => {
+    store.mode = 'lost';
+    const r = await postJson(`${svc.url}/v1/score`, txn('lost-1'));
+    expect(r).toMatchObject({ status: 200, body: { degraded: true, degradedReasons: ['profile_store_lost'] } });
+  });
+
+  it('recovers when the store does, and merges every change it missed exactly once (reconciliation)', async () => {
     store.mode = 'ok';
     const r = await postJson(`${svc.url}/v1/score`, txn('ok-1'));
     expect(r.body).toMatchObject({ degraded: false, degradedReasons: [] });
+    await svc.reconciler.drain();
+    await waitFor('the reconciler to merge the missed changes', () => svc.reconciler.pending() === 0, 10_000);
+    await svc.events.decisionLog.flush();
+    // stall-1, fail-1, lost-1 and ok-1, each merged once into each profile, in some order.
+    const versions = await Promise.all(['stall-1', 'fail-1', 'lost-1', 'ok-1'].map(async (id) => (await svc.events.decisionLog.get(id))?.userVersion));
+    expect([...versions].sort()).toEqual([1, 2, 3, 4]);
+    const profiles = await store.inner.get('c1', 'm1');
+    expect([profiles.userVersion, profiles.merchantVersion, profiles.user.total, profiles.merchant.total]).toEqual([4, 4, 4, 4]);
+    const reconciled = await svc.metrics.registry.getSingleMetricAsString('fraud_profile_reconciled_total');
+    expect(reconciled).toContain('fraud_profile_reconciled_total{kind="decision",outcome="applied"} 6');
   });
 });
 

@@ -25,7 +25,7 @@ function record(i: number): DecisionRecord {
     degradedReasons: i % 11 === 0 ? ['profile_store_timeout'] : [],
     latencyMs: 0.25 + i / 100,
     decidedAt: '2026-01-01T00:00:00Z',
-    applySeq: i,
+    userReadVersion: i, merchantReadVersion: i, userVersion: i + 1, merchantVersion: i + 1,
   };
 }
 

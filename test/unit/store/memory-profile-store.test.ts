@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeFeatures, formatRfc3339, TIERS, tierTop, transactionDelta, visibleBuckets, type Transaction } from '../../../features';
-import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
+import { MEMORY_CLAIMS_PER_ENTITY, MemoryProfileStore } from '../../../src/store/memory-profile-store';
 import { decodeProfile, encodeProfile } from '../../../src/store/profile-snapshot';
 
 const T0 = Date.UTC(2018, 5, 1) / 1000;
@@ -21,13 +21,7 @@ const txn = (i: number, over: Partial<Transaction> = {}): Transaction => ({
 describe('MemoryProfileStore snapshots', () => {
   it('round-trips every profile exactly through a snapshot file', async () => {
     const store = await MemoryProfileStore.create();
-    for (let i = 0; i < 200; i++) {
-      const t = txn(i);
-      store.applySync([
-        { role: 'user', id: t.userId, delta: transactionDelta('user', t) },
-        { role: 'merchant', id: t.merchantId, delta: transactionDelta('merchant', t) },
-      ]);
-    }
+    for (let i = 0; i < 200; i++) store.transactionSync(txn(i), () => undefined);
     const path = join(mkdtempSync(join(tmpdir(), 'snap-')), 'profiles.ndjson');
     expect(await store.snapshot(path)).toBe(5);
     const copy = await MemoryProfileStore.create(path);
@@ -37,12 +31,14 @@ describe('MemoryProfileStore snapshots', () => {
     const b = copy.getSync('u1', 'm0');
     expect(Buffer.from(computeFeatures(probe, b.user, b.merchant).buffer)).toEqual(Buffer.from(computeFeatures(probe, a.user, a.merchant).buffer));
     expect(b.user.total).toBe(a.user.total);
-    expect([...b.user.sets.merchants]).toEqual([...a.user.sets.merchants]);
+    expect([b.userVersion, b.merchantVersion]).toEqual([a.userVersion, a.merchantVersion]);
+    expect(a.userVersion).toBe(67);
+    expect([...b.user.sets.merchants].sort()).toEqual([...a.user.sets.merchants].sort());
   });
 
   it('writes snapshot lines in the layout earlier versions read (a bucket id in every ring slot), and reads them', async () => {
     const store = await MemoryProfileStore.create();
-    for (let i = 0; i < 400; i++) store.applyTransactionSync(txn(i * 7));
+    for (let i = 0; i < 400; i++) store.transactionSync(txn(i * 7), () => undefined);
     const { user } = store.getSync('u0', 'm0');
     // The snapshot layout, built by hand: per tier four arrays of `length` doubles (ids, NaN =
     // unused; n; s; f), then the tops.
@@ -58,7 +54,8 @@ describe('MemoryProfileStore snapshots', () => {
       expected.push(...ids, ...counters.flat());
     });
     expected.push(...TIERS.map((_, i) => tierTop(user, i)));
-    const line = encodeProfile('user', 'u0', user);
+    const line = encodeProfile({ role: 'user', id: 'u0', state: user, version: 3 });
+    expect(line.version).toBe(3);
     const written = Buffer.from(line.data, 'base64');
     expect(Array.from(new Float64Array(new Uint8Array(written).buffer))).toEqual(expected);
 
@@ -87,16 +84,18 @@ describe('MemoryProfileStore snapshots', () => {
     await expect(MemoryProfileStore.create(path)).rejects.toThrow(`${path}:2: not a profile snapshot line`);
   });
 
-  it('applies a whole transaction exactly as its two deltas, creating profiles it has not seen', async () => {
+  it('steps a transaction synchronously exactly as its two deltas, creating profiles it has not seen', async () => {
     const byDeltas = await MemoryProfileStore.create();
     const byTransaction = await MemoryProfileStore.create();
     for (let i = 0; i < 300; i++) {
       const t = txn(i, i % 7 === 0 ? { channel: undefined, merchantCountry: undefined } : {});
-      byDeltas.applySync([
-        { role: 'user', id: t.userId, delta: transactionDelta('user', t) },
-        { role: 'merchant', id: t.merchantId, delta: transactionDelta('merchant', t) },
-      ]);
-      byTransaction.applyTransactionSync(t);
+      await Promise.all(
+        byDeltas.step([
+          { role: 'user', id: t.userId, claim: t.transactionId, change: { kind: 'delta', delta: transactionDelta('user', t) } },
+          { role: 'merchant', id: t.merchantId, claim: t.transactionId, change: { kind: 'delta', delta: transactionDelta('merchant', t) } },
+        ]),
+      );
+      byTransaction.transactionSync(t, () => undefined);
     }
     expect(byTransaction.size()).toEqual(byDeltas.size());
     for (const [user, merchant] of [['u0', 'm0'], ['u1', 'm1'], ['u2', 'm0']] as const) {
@@ -109,6 +108,28 @@ describe('MemoryProfileStore snapshots', () => {
       }
     }
     expect(byTransaction.getSync('u0', 'm0').user.total).toBe(100);
+  });
+
+  it('shows the visitor both states before the change, then merges it; a remembered claim is not merged again', async () => {
+    const store = await MemoryProfileStore.create();
+    const seen: number[] = [];
+    const first = store.transactionSync(txn(1), (user, merchant) => seen.push(user.total, merchant.total));
+    const second = store.transactionSync(txn(4), (user, merchant) => seen.push(user.total, merchant.total));
+    expect(seen).toEqual([0, 0, 1, 0]); // t4 is u1 at m0: u1 saw t1, m0 had nothing
+    expect([first.user, first.merchant]).toEqual([{ kind: 'applied', version: 0, appliedVersion: 1 }, { kind: 'applied', version: 0, appliedVersion: 1 }]);
+    expect(second.user).toEqual({ kind: 'applied', version: 1, appliedVersion: 2 });
+    const again = store.transactionSync(txn(1), (user) => seen.push(user.total));
+    expect(again.user).toEqual({ kind: 'claimed', version: 2, appliedVersion: 1 });
+    expect(store.getSync('u1', 'm1').user.total).toBe(2);
+  });
+
+  it('remembers each entity\'s last claims only', async () => {
+    const store = await MemoryProfileStore.create();
+    const mine = (i: number) => txn(i, { userId: 'hot', merchantId: `m${i}` });
+    for (let i = 0; i <= MEMORY_CLAIMS_PER_ENTITY; i++) store.transactionSync(mine(i), () => undefined);
+    expect(store.transactionSync(mine(1), () => undefined).user.kind).toBe('claimed');
+    // t0's claim was overwritten by the newest (the ring holds MEMORY_CLAIMS_PER_ENTITY).
+    expect(store.transactionSync(mine(0), () => undefined).user.kind).toBe('applied');
   });
 
   it('gives unknown entities an empty profile', async () => {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { transactionDelta } from '../../../features';
-import type { ProfileUpdate } from '../../../src/store/profile-store';
-import { createRedisProfileStore } from '../../../src/store/redis-profile-store';
-import { T0, txn } from '../../contract/support/profile-events';
+import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
+import { applyUpdates, T0, txn, type ProfileUpdate } from '../../contract/support/profile-events';
 import { redisAvailable, redisTestUrl } from '../../contract/support/profile-redis-harness';
 
-// What the contract cannot see: the stored layout, garbage collection, expiry, client ownership.
+// What the contract cannot see: the stored layout, garbage collection, expiry, claim windows, client ownership.
 const describeRedis = redisAvailable() ? describe : describe.skip;
 
 describeRedis('redis profile store (real server)', () => {
@@ -27,12 +26,20 @@ describeRedis('redis profile store (real server)', () => {
 
   const userUpdate = (i: number, t: number, merchantId: string): ProfileUpdate => ({ role: 'user', id: 'u.1', delta: transactionDelta('user', txn(i, t, { merchantId, amountMinor: 1_000 + i })) });
 
+  /** A store on the test prefix, its sentinels created (as a new deployment's first service does). */
+  async function open(options: Partial<Parameters<typeof createRedisProfileStore>[0]> = {}): Promise<RedisProfileStore> {
+    const store = await createRedisProfileStore({ url, keyPrefix, ...options } as Parameters<typeof createRedisProfileStore>[0]);
+    await store.restoreSentinels();
+    return store;
+  }
+
   it('stores ring slots, tops and scalars as integer strings, and members with their time as score', async () => {
-    const store = await createRedisProfileStore({ url, keyPrefix });
+    const store = await open();
     try {
-      await store.apply([userUpdate(1, T0 + 7_200, 'm-1')]);
+      await applyUpdates(store, [userUpdate(1, T0 + 7_200, 'm-1')]);
       const m5 = Math.floor((T0 + 7_200) / 300);
       expect(await redis.hgetall(`${keyPrefix}u:{u.1}`)).toMatchObject({
+        v: '1',
         t0: String(m5),
         [`0:${m5 % 13}`]: `${m5},1,1001,0`,
         ls: String(T0 + 7_200),
@@ -45,10 +52,10 @@ describeRedis('redis profile store (real server)', () => {
   });
 
   it('deletes members that fell behind the horizon, and never lowers a member time', async () => {
-    const store = await createRedisProfileStore({ url, keyPrefix });
+    const store = await open();
     try {
-      await store.apply([userUpdate(1, T0, 'old'), userUpdate(2, T0 + 1_000, 'kept')]);
-      await store.apply([userUpdate(3, T0 + 90 * 86_400 + 500, 'new'), userUpdate(4, T0 + 999, 'kept')]);
+      await applyUpdates(store, [userUpdate(1, T0, 'old'), userUpdate(2, T0 + 1_000, 'kept')]);
+      await applyUpdates(store, [userUpdate(3, T0 + 90 * 86_400 + 500, 'new'), userUpdate(4, T0 + 999, 'kept')]);
       expect(await redis.zrange(`${keyPrefix}u:{u.1}:set`, 0, -1, 'WITHSCORES')).toEqual(['0:kept', String(T0 + 1_000), '0:new', String(T0 + 90 * 86_400 + 500)]);
     } finally {
       await store.close();
@@ -56,11 +63,12 @@ describeRedis('redis profile store (real server)', () => {
   });
 
   it('refreshes the expiry of both keys on every apply when ttlSeconds is set, and sets none by default', async () => {
-    const expiring = await createRedisProfileStore({ url, keyPrefix, ttlSeconds: 600 });
+    const expiring = await open({ ttlSeconds: 600 });
     const keeping = await createRedisProfileStore({ url, keyPrefix: `${keyPrefix}keep:` });
+    await keeping.restoreSentinels();
     try {
-      await expiring.apply([userUpdate(1, T0, 'm-1')]);
-      await keeping.apply([userUpdate(1, T0, 'm-1')]);
+      await applyUpdates(expiring, [userUpdate(1, T0, 'm-1')]);
+      await applyUpdates(keeping, [userUpdate(1, T0, 'm-1')]);
       for (const key of [`${keyPrefix}u:{u.1}`, `${keyPrefix}u:{u.1}:set`]) expect(await redis.ttl(key)).toBeGreaterThan(590);
       expect(await redis.ttl(`${keyPrefix}keep:u:{u.1}`)).toBe(-1);
     } finally {
@@ -73,7 +81,7 @@ describeRedis('redis profile store (real server)', () => {
     const store = await createRedisProfileStore({ url, keyPrefix });
     try {
       const bad: ProfileUpdate = { role: 'merchant', id: 'm', delta: { counters: [{ tier: 0, bucket: 1, field: 's', by: 0.5 }], seenAt: null, total: 0, members: [] } };
-      await expect(store.apply([userUpdate(1, T0, 'm-1'), bad])).rejects.toThrow(new RangeError('profile delta: counter increment must be a safe integer, got 0.5'));
+      expect(() => applyUpdates(store, [userUpdate(1, T0, 'm-1'), bad])).toThrow(new RangeError('profile delta: counter increment must be a safe integer, got 0.5'));
       expect(await redis.keys(`${keyPrefix}*`)).toEqual([]);
     } finally {
       await store.close();
@@ -84,7 +92,8 @@ describeRedis('redis profile store (real server)', () => {
     const client = new Redis(url);
     try {
       const store = await createRedisProfileStore({ client, keyPrefix });
-      await store.apply([userUpdate(1, T0, 'm-1')]);
+      await store.restoreSentinels();
+      await applyUpdates(store, [userUpdate(1, T0, 'm-1')]);
       expect((await store.get('u.1', 'm-1')).user.total).toBe(1);
       await store.close();
       expect(await client.ping()).toBe('PONG');
@@ -93,7 +102,32 @@ describeRedis('redis profile store (real server)', () => {
     }
   });
 
-  it('rejects a negative ttlSeconds', async () => {
+  it('rejects a negative ttlSeconds, a short claim window, and a key prefix with braces', async () => {
     await expect(createRedisProfileStore({ url, keyPrefix, ttlSeconds: -5 })).rejects.toThrow(new RangeError('ttlSeconds must be a non-negative integer, got -5'));
+    await expect(createRedisProfileStore({ url, keyPrefix, claimWindowMs: 999 })).rejects.toThrow(new RangeError('claimWindowMs must be an integer >= 1000, got 999'));
+    await expect(createRedisProfileStore({ url, keyPrefix: 'a{b}:' })).rejects.toThrow(new RangeError('keyPrefix must not contain { or } (they would change every key\'s hash slot), got "a{b}:"'));
+  });
+
+  it('remembers a claim for at least its window and forgets it within two; the claim hashes expire by themselves', async () => {
+    let now = 10_000_000;
+    const store = await open({ claimWindowMs: 60_000, wallClock: () => now });
+    const step = () => Promise.all(store.step([{ role: 'user', id: 'u.1', claim: 't-1', change: { kind: 'transaction', txn: txn(1, T0) } }]));
+    try {
+      expect((await step())[0]?.kind).toBe('applied');
+      const claimKeys = await redis.keys(`${keyPrefix}u:{u.1}:c*`);
+      expect(claimKeys).toEqual([`${keyPrefix}u:{u.1}:c${Math.floor(now / 60_000)}`]);
+      const ttl = await redis.pttl(claimKeys[0] as string);
+      expect(ttl).toBeGreaterThan(119_000);
+      expect(ttl).toBeLessThanOrEqual(120_000);
+      now += 59_999; // still the window, or the next: found
+      expect((await step())[0]?.kind).toBe('claimed');
+      now -= 120_000; // a replica whose clock is a window behind still finds it
+      expect((await step())[0]?.kind).toBe('claimed');
+      now += 120_000 + 60_001; // two windows on: forgotten (and the key has expired by then)
+      const again = await step();
+      expect(again[0]?.kind === 'lost' ? 'lost' : [again[0]?.kind, again[0]?.appliedVersion]).toEqual(['applied', 2]);
+    } finally {
+      await store.close();
+    }
   });
 });

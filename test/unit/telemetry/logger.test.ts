@@ -21,7 +21,10 @@ describe('ECS logging', () => {
       degradedReasons: [],
       latencyMs: 1.5,
       decidedAt: '2026-01-01T00:00:00Z',
-      applySeq: 1,
+      userReadVersion: 0,
+      merchantReadVersion: 0,
+      userVersion: 1,
+      merchantVersion: 1,
     });
     expect(lines).toHaveLength(1);
     const line = lines[0] as string;

@@ -134,7 +134,7 @@ describe('build-dataset on a long stream', () => {
   writeFileSync(input, lines.join('\n') + '\n');
   // Compared as hex and text: jest compares buffers element by element, minutes for these sizes.
   const files = (out: string) => [readFileSync(join(out, 'features.f32')).toString('hex'), readFileSync(join(out, 'dataset.json'), 'utf8')];
-  const snapshot = (replay: OfflineReplay) => Array.from(profileEntries(replay.profiles()), ([role, id, p]) => JSON.stringify(encodeProfile(role, id, p))).join('\n');
+  const snapshot = (replay: OfflineReplay) => Array.from(profileEntries(replay.profiles()), (p) => JSON.stringify(encodeProfile(p))).join('\n');
 
   it('gives the same bytes decoded in a second thread, in this one, and through the id-based replay', async () => {
     expect(lines.length).toBeGreaterThan((MAX_BATCHES_AHEAD + 2) * BATCH_EVENTS);

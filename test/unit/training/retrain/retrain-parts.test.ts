@@ -1,81 +1,180 @@
-import { applyLabel, applyTransaction, computeFeatures, emptyProfile, formatRfc3339, type Transaction } from '../../../../features';
-import type { LoggedDecision } from '../../../../src/events/decision-log';
-import type { LabelRecord } from '../../../../src/events/label-store';
+import type Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeFeatures, FEATURE_NAMES, formatRfc3339, labelDelta, transactionTime, type EntityRole, type Transaction } from '../../../../features';
+import type { DecisionRecord } from '../../../../src/events/decision-record';
+import { openSqlite } from '../../../../src/events/sqlite-database';
+import { SqliteDecisionLog } from '../../../../src/events/sqlite-decision-log';
+import { SqliteHistory } from '../../../../src/events/sqlite-history';
+import { SqliteLabelStore } from '../../../../src/events/sqlite-label-store';
+import { MemoryProfileStore } from '../../../../src/store/memory-profile-store';
+import { labelClaim, type EntityOutcome, type StoredProfile } from '../../../../src/store/profile-store';
 import { checkParity } from '../../../../src/training/retrain/parity-check';
-import { buildServedDataset } from '../../../../src/training/retrain/served-dataset';
+import { loadServedParts } from '../../../../src/training/retrain/served-dataset';
 
 const T0 = Date.UTC(2018, 5, 1) / 1000;
 const DAY = 86_400;
+const NO_SEED: Record<EntityRole, ReadonlyMap<string, StoredProfile>> = { user: new Map(), merchant: new Map() };
 
-function txn(i: number, t: number): Transaction {
-  return { transactionId: `t${i}`, timestamp: formatRfc3339(t), userId: `u${i % 2}`, merchantId: 'm1', amountMinor: 1_000 + i, currency: 'EUR' };
+function txn(i: number, t: number, userId = `u${i % 2}`): Transaction {
+  return { transactionId: `t${i}`, timestamp: formatRfc3339(t), userId, merchantId: 'm1', amountMinor: 1_000 + i, currency: 'EUR' };
 }
 
-function label(id: string, at: number, value: 'fraud' | 'legitimate', source: LabelRecord['source'], applySeq: number | null): LabelRecord {
-  return { transactionId: id, label: value, source, reportedAt: formatRfc3339(at), reportedAtSeconds: at, receivedAt: '', applySeq };
-}
+/**
+ * A service's history written the way the service writes it: steps on a real memory store (in
+ * whatever per-entity order a test chooses), the vector from the states the steps read, the record
+ * with their versions, labels with theirs. On a SQLite log and label store (a temp file).
+ */
+class History {
+  readonly db: Database.Database = openSqlite(join(mkdtempSync(join(tmpdir(), 'parity-')), 'fraud.db'));
+  readonly log = new SqliteDecisionLog(this.db, { batchSize: 1_000, flushMs: 60_000, maxBuffered: 100_000, spillPath: join(tmpdir(), `spill-${Math.random()}.ndjson`) });
+  readonly labels = new SqliteLabelStore(this.db);
+  readonly history = new SqliteHistory(this.db);
+  private readonly store = MemoryProfileStore.create();
 
-/** A service-like history: vectors computed exactly as the service does, in applySeq order. */
-function history() {
-  const users = new Map<string, ReturnType<typeof emptyProfile>>();
-  const merchant = emptyProfile();
-  const decisions: LoggedDecision[] = [];
-  const labels: LabelRecord[] = [];
-  let seq = 0;
-  for (let i = 0; i < 20; i++) {
-    const t = T0 + i * DAY;
-    const x = txn(i, t);
-    const user = users.get(x.userId) ?? emptyProfile();
-    users.set(x.userId, user);
-    if (i === 10) {
-      // the label for t2 arrives here
-      applyLabel(users.get('u0') as ReturnType<typeof emptyProfile>, { userId: 'u0', merchantId: 'm1', epochSeconds: T0 + 2 * DAY }, 1);
-      applyLabel(merchant, { userId: 'u0', merchantId: 'm1', epochSeconds: T0 + 2 * DAY }, 1);
-      labels.push(label('t2', t - 1, 'fraud', 'chargeback', ++seq));
-    }
-    const features = computeFeatures(x, user, merchant);
-    applyTransaction(user, 'user', x);
-    applyTransaction(merchant, 'merchant', x);
-    decisions.push({
-      seq: i + 1, transactionId: x.transactionId, transaction: x, eventTime: t, features, featureSpecHash: 's', score: 0.1,
-      decision: 'approve', modelVersion: 'v', shadow: null, degraded: false, degradedReasons: [], latencyMs: 1, decidedAt: '', applySeq: ++seq,
-    });
+  /** Steps `t` on its user and merchant; `order` decides which entity's step runs first (they interleave with other transactions' when split). */
+  async step(t: Transaction, role: EntityRole): Promise<EntityOutcome> {
+    const store = await this.store;
+    const [outcome] = await Promise.all(store.step([{ role, id: role === 'user' ? t.userId : t.merchantId, claim: t.transactionId, change: { kind: 'transaction', txn: t } }]));
+    return outcome as EntityOutcome;
   }
-  return { decisions, labels };
+
+  /** Logs the decision of `t` from its two step outcomes (null: that profile was not read, as on a store timeout). */
+  record(t: Transaction, user: EntityOutcome | null, merchant: EntityOutcome | null, over: Partial<DecisionRecord> = {}): DecisionRecord {
+    const read = (o: EntityOutcome | null) => (o === null || o.kind === 'lost' ? null : o);
+    const [u, m] = [read(user), read(merchant)];
+    const r: DecisionRecord = {
+      transactionId: t.transactionId, transaction: t, eventTime: transactionTime(t), features: computeFeatures(t, u?.state ?? null, m?.state ?? null), featureSpecHash: 's',
+      score: 0.1, decision: 'approve', modelVersion: 'v', shadow: null, degraded: u === null || m === null,
+      degradedReasons: u === null || m === null ? ['profile_store_timeout'] : [], latencyMs: 1, decidedAt: '2024-01-01T00:00:00.000Z',
+      userReadVersion: u?.version ?? null, merchantReadVersion: m?.version ?? null, userVersion: u?.appliedVersion ?? null, merchantVersion: m?.appliedVersion ?? null,
+      ...over,
+    };
+    this.log.append(r);
+    return r;
+  }
+
+  /** Both steps, user first, then the record. */
+  async transaction(t: Transaction, over: Partial<DecisionRecord> = {}): Promise<DecisionRecord> {
+    return this.record(t, await this.step(t, 'user'), await this.step(t, 'merchant'), over);
+  }
+
+  /** A label's change, committed and merged into both profiles as the feedback service does. */
+  async label(t: Transaction, source: 'chargeback' | 'user_confirmation' | 'analyst', at: number, value: 'fraud' | 'legitimate' = 'fraud'): Promise<void> {
+    const added = await this.labels.add(
+      { transactionId: t.transactionId, source, label: value, reportedAt: formatRfc3339(at), reportedAtSeconds: at, userId: t.userId, merchantId: t.merchantId, eventTime: transactionTime(t) },
+      '2024-01-01T00:00:00.000Z',
+    );
+    if (added.kind !== 'added') throw new Error(added.kind);
+    const delta = labelDelta({ userId: t.userId, merchantId: t.merchantId, epochSeconds: transactionTime(t) }, added.record.fraudChange);
+    if (delta === null) return;
+    const store = await this.store;
+    for (const role of ['user', 'merchant'] as const) {
+      const [o] = await Promise.all(store.step([{ role, id: role === 'user' ? t.userId : t.merchantId, claim: labelClaim(source, t.transactionId), change: { kind: 'delta', delta } }]));
+      if (o !== undefined && o.kind !== 'lost') await this.labels.markApplied(t.transactionId, source, role, o.appliedVersion);
+    }
+  }
+
+  async parity(window = { from: T0, to: T0 + 40 * DAY }) {
+    await this.log.flush();
+    return checkParity({ history: this.history, seed: NO_SEED, window, before: null });
+  }
+}
+
+/** 20 transactions of two users at one merchant, a day apart, a chargeback for t2 arriving before t10. */
+async function faithful(): Promise<History> {
+  const h = new History();
+  for (let i = 0; i < 20; i++) {
+    const t = txn(i, T0 + i * DAY);
+    if (i === 10) await h.label(txn(2, T0 + 2 * DAY), 'chargeback', T0 + i * DAY - 1);
+    await h.transaction(t);
+  }
+  return h;
 }
 
 describe('retrain parity check', () => {
-  it('reproduces every logged vector of a faithful history', () => {
-    const { decisions, labels } = history();
-    expect(checkParity({ decisions, labels, window: { from: T0, to: T0 + 30 * DAY } })).toEqual({ checked: 20, mismatches: 0, mismatchRate: 0, examples: [] });
+  it('reproduces every logged vector of a faithful history, label-based features included', async () => {
+    const h = await faithful();
+    expect(await h.parity()).toEqual({ checked: 20, mismatches: 0, mismatchRate: 0, first: null, examples: [], degraded: { total: 0, byReason: {} }, gaps: { count: 0, first: null } });
+    const t11 = await h.log.get('t11');
+    expect(t11?.features[FEATURE_NAMES.indexOf('merchant_known_frauds_30d')]).toBe(1);
   });
 
-  it('catches a vector the service would not reproduce, and a label replayed at the wrong place', () => {
-    const { decisions, labels } = history();
-    const tampered = decisions.map((d, i) => (i === 15 ? { ...d, features: Float32Array.from(d.features, (v, j) => (j === 0 ? v + 1 : v)) } : d));
-    expect(checkParity({ decisions: tampered, labels, window: { from: T0, to: T0 + 30 * DAY } })).toMatchObject({ checked: 20, mismatches: 1, examples: ['t15'] });
-    const early = labels.map((l) => ({ ...l, applySeq: 1.5 }));
-    expect(checkParity({ decisions, labels: early, window: { from: T0, to: T0 + 30 * DAY } }).mismatches).toBeGreaterThan(0);
+  it('is exact when replicas interleave entities in orders no single sequence has (user A then B, merchant B then A)', async () => {
+    const h = new History();
+    const a = txn(1, T0, 'u1');
+    const b = txn(2, T0 + 60, 'u1');
+    const ua = await h.step(a, 'user');
+    const ub = await h.step(b, 'user');
+    const mb = await h.step(b, 'merchant');
+    const ma = await h.step(a, 'merchant');
+    h.record(a, ua, ma);
+    h.record(b, ub, mb);
+    // A saw no user history but the merchant's B; B saw the user's A but no merchant history.
+    const [ra, rb] = [await h.log.get('t1'), await h.log.get('t2')];
+    expect([ra?.features[FEATURE_NAMES.indexOf('user_count_1h')], ra?.features[FEATURE_NAMES.indexOf('merchant_count_1h')]]).toEqual([0, 1]);
+    expect([rb?.features[FEATURE_NAMES.indexOf('user_count_1h')], rb?.features[FEATURE_NAMES.indexOf('merchant_count_1h')]]).toEqual([1, 0]);
+    expect(await h.parity()).toMatchObject({ checked: 2, mismatches: 0, gaps: { count: 0 } });
+  });
+
+  it('reproduces a duplicate\'s vector read at the state after its own claimed change', async () => {
+    const h = new History();
+    const t = txn(1, T0, 'u1');
+    await h.step(t, 'user');
+    await h.step(t, 'merchant');
+    // The duplicate found both claims taken: it read the current states, after the change.
+    h.record(t, await h.step(t, 'user'), await h.step(t, 'merchant'));
+    const r = await h.log.get('t1');
+    expect([r?.userReadVersion, r?.userVersion, r?.features[FEATURE_NAMES.indexOf('user_count_1h')]]).toEqual([1, 1, 1]);
+    expect(await h.parity()).toMatchObject({ checked: 1, mismatches: 0 });
+  });
+
+  it('names the first differing feature and transaction of a vector the service would not reproduce', async () => {
+    const h = new History();
+    for (let i = 0; i < 5; i++) await h.transaction(txn(i, T0 + i * 3_600), i === 3 ? { features: Float32Array.from(computeFeatures(txn(i, T0 + i * 3_600), null, null), (v, j) => (j === 0 ? v + 1 : v)) } : {});
+    const p = await h.parity();
+    expect(p).toMatchObject({ checked: 5, mismatches: 1, examples: ['t3'], first: { transactionId: 't3', feature: 'amount', logged: Math.fround(11.03), replayed: Math.fround(10.03) } });
+  });
+
+  it('excludes and counts vectors served with a profile unread; their changes still count in the history', async () => {
+    const h = new History();
+    await h.transaction(txn(0, T0));
+    const t1 = txn(1, T0 + 60);
+    await h.step(t1, 'user');
+    h.record(t1, null, await h.step(t1, 'merchant')); // the user step timed out (merged, version unknown to the record)
+    const p = await h.parity();
+    expect(p).toMatchObject({ checked: 1, mismatches: 0, degraded: { total: 1, byReason: { profile_store_timeout: 1 } } });
+  });
+
+  it('reports a break in an entity\'s history (a change the log does not know) and the vectors read after it', async () => {
+    const h = new History();
+    await h.transaction(txn(0, T0, 'u0'));
+    await h.step(txn(1, T0 + 1, 'u0'), 'user'); // merged, but its decision was never logged
+    await h.step(txn(1, T0 + 1, 'u0'), 'merchant');
+    await h.transaction(txn(2, T0 + 2, 'u0'));
+    const p = await h.parity();
+    expect(p.gaps).toEqual({ count: 2, first: { role: 'user', entity: 'u0', expected: 2, found: 3 } });
+    expect(p).toMatchObject({ checked: 2, mismatches: 1, examples: ['t2'] });
   });
 });
 
-describe('served training set', () => {
-  const decisions = history().decisions;
-  const asOf = T0 + 20 * DAY;
-
-  it('uses labels known at asOf, counts matured unlabeled rows as legitimate and leaves immature ones out', () => {
-    const labels = [
-      label('t2', T0 + 9 * DAY, 'fraud', 'chargeback', 1),
-      label('t5', T0 + 6 * DAY, 'fraud', 'user_confirmation', 2),
-      label('t5', T0 + 8 * DAY, 'legitimate', 'analyst', 3), // analyst beats the user
-      label('t7', asOf + 1, 'fraud', 'chargeback', 4), // arrives after asOf: unknown
-      label('t18', T0 + 18 * DAY + 60, 'fraud', 'user_confirmation', 5), // recent but labeled: kept
-    ];
-    const d = buildServedDataset(decisions, labels, { asOf, maturitySeconds: 5 * DAY });
-    // t16..t19 are younger than 5 days; of those only t18 has a label.
-    expect(d.transactionId).toEqual([...Array.from({ length: 16 }, (_, i) => `t${i}`), 't18']);
-    expect(d.immatureExcluded).toBe(3);
-    expect(Array.from(d.labels).map((l, i) => (l === 1 ? d.transactionId[i] : null)).filter((x) => x !== null)).toEqual(['t2', 't18']);
-    expect(d.matrix.length).toBe(17 * d.cols);
+describe('served training parts', () => {
+  it('streams each window\'s vectors with the labels known at asOf, resolved by precedence', async () => {
+    const h = await faithful();
+    const at = (d: number) => T0 + d * DAY;
+    await h.label(txn(5, at(5)), 'user_confirmation', at(6));
+    await h.label(txn(5, at(5)), 'analyst', at(8), 'legitimate'); // the analyst beats the user
+    await h.label(txn(7, at(7)), 'chargeback', at(21)); // arrives after asOf: unknown
+    await h.log.flush();
+    const windows = [{ from: at(0), to: at(10) }, { from: at(10), to: at(15) }, { from: at(15), to: at(20) }];
+    const parts = await loadServedParts(h.history, { windows, asOf: at(20), specHash: 's', cols: FEATURE_NAMES.length, keepUserIds: [false, false, true] });
+    expect(parts.map((p) => p.rows)).toEqual([10, 5, 5]);
+    expect(Array.from(parts[0]?.labels ?? [])).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(parts[2]?.eventTime ?? [])).toEqual([15, 16, 17, 18, 19].map(at));
+    expect(parts[2]?.userId).toEqual(['u1', 'u0', 'u1', 'u0', 'u1']);
+    expect(parts[0]?.userId).toBeNull();
+    const t4 = await h.log.get('t4');
+    expect(Array.from(parts[0]?.data.subarray(4 * FEATURE_NAMES.length, 5 * FEATURE_NAMES.length) ?? [])).toEqual(Array.from(t4?.features ?? []));
   });
 });
