@@ -10,7 +10,10 @@ export interface HistoryQuery {
   readonly reads: { readonly from: number; readonly to: number } | null;
   /** Also stream changes not yet known merged (null version), after each entity's versioned ones. */
   readonly pending: boolean;
-  /** Only records decided (labels received) before this wall-clock time (ISO 8601); null = all. */
+  /**
+   * Only reads of decisions decided before this wall-clock time (ISO 8601); null = all. Changes
+   * are never cut: versions do not follow wall-clock time across replicas.
+   */
   readonly before: string | null;
 }
 

@@ -13,6 +13,13 @@ export interface DecisionRange {
   readonly toEpochSeconds: number;
 }
 
+/** Where a decision's own change was merged into one profile. */
+export interface AppliedVersion {
+  readonly transactionId: string;
+  readonly role: EntityRole;
+  readonly version: number;
+}
+
 /** A decision whose own change is not yet known merged into `roles` (see reconciliation). */
 export interface UnappliedDecision {
   readonly transaction: Transaction;
@@ -53,11 +60,11 @@ export interface DecisionLog {
   /** Decisions with event time in the range, in log order (seq ascending). Loads them all: for tests and small ranges. */
   list(range: DecisionRange): Promise<LoggedDecision[]>;
   /**
-   * Records the version at which a stored decision's own change was merged into one profile
-   * (reconciliation), unless one is recorded already. Resolves false when the decision is not
-   * stored yet (still buffered): try again later.
+   * Records the versions at which stored decisions' own changes were merged into their profiles
+   * (reconciliation), where none is recorded already. Resolves with one flag per entry: false when
+   * that decision is not stored yet (still buffered): try it again later.
    */
-  setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean>;
+  setAppliedVersions(versions: readonly AppliedVersion[]): Promise<boolean[]>;
   /** Stored decisions with a change not yet known merged, decided before `decidedBefore` (ISO 8601), oldest first. */
   unapplied(decidedBefore: string, limit: number): Promise<UnappliedDecision[]>;
   /** Whether any stored decision has a profile version (profiles were built from this log). */

@@ -30,14 +30,14 @@ export function entityHistorySql(dialect: Dialect, decisions: string, labels: st
   const txt = dialect === 'postgres' ? '::text' : '';
   const nullBytes = dialect === 'postgres' ? 'NULL::bytea' : 'NULL';
   const nullText = dialect === 'postgres' ? 'NULL::text' : 'NULL';
+  // Only reads are cut at `before`: every stored change is history (versions are not in wall-clock order across replicas).
   const beforeD = q.before === null ? '' : ' AND d.decided_at < {before}';
-  const beforeL = q.before === null ? '' : ' AND l.received_at < {before}';
   const branches = [
     `SELECT d.${c.id} AS entity, 2 * d.${c.version} AS k, 1 AS kind, d.seq, d.transaction_id, d.transaction_json${txt} AS txn, ${nullBytes} AS features,
        ${nullText} AS source, 0 AS fraud_change, d.event_time, d.decided_at AS at
-     FROM ${decisions} d WHERE d.${c.version} IS NOT NULL${beforeD}`,
+     FROM ${decisions} d WHERE d.${c.version} IS NOT NULL`,
     `SELECT l.${c.id}, 2 * l.${c.version}, 3, l.seq, l.transaction_id, ${nullText}, ${nullBytes}, l.source, l.fraud_change, l.event_time, l.received_at
-     FROM ${labels} l WHERE l.${c.version} IS NOT NULL AND l.fraud_change <> 0${beforeL}`,
+     FROM ${labels} l WHERE l.${c.version} IS NOT NULL AND l.fraud_change <> 0`,
   ];
   if (q.reads !== null) {
     branches.push(
@@ -49,9 +49,9 @@ export function entityHistorySql(dialect: Dialect, decisions: string, labels: st
   if (q.pending) {
     branches.push(
       `SELECT d.${c.id}, NULL, 4, d.seq, d.transaction_id, d.transaction_json${txt}, ${nullBytes}, ${nullText}, 0, d.event_time, d.decided_at
-       FROM ${decisions} d WHERE d.${c.version} IS NULL${beforeD}`,
+       FROM ${decisions} d WHERE d.${c.version} IS NULL`,
       `SELECT l.${c.id}, NULL, 5, l.seq, l.transaction_id, ${nullText}, ${nullBytes}, l.source, l.fraud_change, l.event_time, l.received_at
-       FROM ${labels} l WHERE l.${c.version} IS NULL AND l.fraud_change <> 0${beforeL}`,
+       FROM ${labels} l WHERE l.${c.version} IS NULL AND l.fraud_change <> 0`,
     );
   }
   // Entities in byte order (ids are ASCII), versioned rows before pending ones.

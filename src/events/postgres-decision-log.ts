@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Pool } from 'pg';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
-import type { EntityRole } from '../../features';
-import { unappliedDecisionRoles, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
+import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
 import type { DecisionRecord } from './decision-record';
 import { decisionFromRow, insertDecisionsParams, insertDecisionsSql, type DecisionRow } from './postgres-decision-rows';
 import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
@@ -12,7 +11,15 @@ import { ensurePostgresSchema, quoteSchema, statement, type Statement } from './
 /** Batching, buffer bound and spill file of the decision log (the codec is fixed). */
 export type PostgresWriterOptions = DecisionWriterOptions;
 
-export type PostgresDecisionLogOptions = PostgresConnectionOptions & { readonly writer: PostgresWriterOptions };
+export type PostgresDecisionLogOptions = PostgresConnectionOptions & {
+  readonly writer: PostgresWriterOptions;
+  /**
+   * Connections for the batch inserts alone, so a commit never queues behind other queries (label
+   * transactions, look-ups, reconciliation) on a busy pool. Default: two of its own when the log
+   * has a connection string, the given pool otherwise.
+   */
+  readonly writerPool?: Pool;
+};
 
 /**
  * The production decision log: a PostgreSQL table shared by every replica, written in batched
@@ -27,7 +34,7 @@ class PostgresDecisionLog implements DecisionLog {
     readonly one: Statement;
     readonly some: Statement;
     readonly range: Statement;
-    readonly setVersion: Record<EntityRole, Statement>;
+    readonly setVersions: Statement;
     readonly unapplied: Statement;
     readonly history: Statement;
   };
@@ -37,6 +44,7 @@ class PostgresDecisionLog implements DecisionLog {
   constructor(
     private readonly pool: Pool,
     private readonly ownsPool: boolean,
+    private readonly writerPool: { readonly pool: Pool; readonly owned: boolean },
     schema: string,
     writer: PostgresWriterOptions,
   ) {
@@ -46,12 +54,15 @@ class PostgresDecisionLog implements DecisionLog {
       one: statement(`SELECT * FROM ${table} WHERE transaction_id = $1`),
       some: statement(`SELECT * FROM ${table} WHERE transaction_id = ANY($1::text[])`),
       range: statement(`SELECT * FROM ${table} WHERE event_time >= $1 AND event_time < $2 ORDER BY seq`),
-      setVersion: {
-        user: statement(`WITH u AS (UPDATE ${table} SET user_version = $1 WHERE transaction_id = $2 AND user_version IS NULL RETURNING 1)
-SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
-        merchant: statement(`WITH u AS (UPDATE ${table} SET merchant_version = $1 WHERE transaction_id = $2 AND merchant_version IS NULL RETURNING 1)
-SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
-      },
+      // One row updated once per transaction (a row updated by two parts of one statement keeps one change).
+      setVersions: statement(`WITH v AS (
+  SELECT id, max(version) FILTER (WHERE role = 'user') AS uv, max(version) FILTER (WHERE role = 'merchant') AS mv
+  FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(id, role, version) GROUP BY id
+), u AS (
+  UPDATE ${table} d SET user_version = COALESCE(d.user_version, v.uv), merchant_version = COALESCE(d.merchant_version, v.mv)
+  FROM v WHERE d.transaction_id = v.id RETURNING d.transaction_id
+)
+SELECT transaction_id FROM u`),
       unapplied: statement(`SELECT * FROM ${table} WHERE (user_version IS NULL OR merchant_version IS NULL) AND decided_at < $1 ORDER BY seq LIMIT $2`),
       history: statement(`SELECT 1 FROM ${table} WHERE user_version IS NOT NULL OR merchant_version IS NOT NULL LIMIT 1`),
     };
@@ -85,10 +96,15 @@ SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
     return res.rows.map(decisionFromRow);
   }
 
-  async setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean> {
-    if (this.buffer.find(transactionId) !== undefined) return false;
-    const res = await this.pool.query<{ stored: boolean }>({ ...this.sql.setVersion[role], values: [version, transactionId] });
-    return res.rows[0]?.stored === true;
+  async setAppliedVersions(versions: readonly AppliedVersion[]): Promise<boolean[]> {
+    const wanted = versions.filter((v) => this.buffer.find(v.transactionId) === undefined);
+    if (wanted.length === 0) return versions.map(() => false);
+    const res = await this.pool.query<{ transaction_id: string }>({
+      ...this.sql.setVersions,
+      values: [wanted.map((v) => v.transactionId), wanted.map((v) => v.role), wanted.map((v) => v.version)],
+    });
+    const stored = new Set(res.rows.map((r) => r.transaction_id));
+    return versions.map((v) => stored.has(v.transactionId) && this.buffer.find(v.transactionId) === undefined);
   }
 
   async hasHistory(): Promise<boolean> {
@@ -115,13 +131,14 @@ SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
 
   async close(): Promise<void> {
     await this.buffer.close();
+    if (this.writerPool.owned) await this.writerPool.pool.end();
     if (this.ownsPool) await this.pool.end();
   }
 
   private async insert(batch: readonly DecisionRecord[]): Promise<void> {
     // A single statement commits atomically on its own (autocommit), before its answer arrives:
     // all of the batch or none.
-    const res = await this.pool.query<{ transaction_id: string }>({ ...this.sql.insert, values: insertDecisionsParams(batch) });
+    const res = await this.writerPool.pool.query<{ transaction_id: string }>({ ...this.sql.insert, values: insertDecisionsParams(batch) });
     if (this.waiting.size === 0) return;
     const inserted = new Set(res.rows.map((r) => r.transaction_id));
     const lost: string[] = [];
@@ -134,7 +151,7 @@ SELECT EXISTS (SELECT 1 FROM ${table} WHERE transaction_id = $2) AS stored`),
     if (lost.length === 0) return;
     // Another replica committed these ids first: their callers get its records. (Should this read
     // fail, the batch is written again, as a no-op, and read again.)
-    const stored = await this.pool.query<DecisionRow>({ ...this.sql.some, values: [lost] });
+    const stored = await this.writerPool.pool.query<DecisionRow>({ ...this.sql.some, values: [lost] });
     for (const row of stored.rows) {
       const waiters = this.waiting.get(row.transaction_id);
       if (waiters !== undefined) this.settle(row.transaction_id, decisionFromRow(row), waiters);
@@ -165,11 +182,18 @@ export async function createPostgresDecisionLog(opts: PostgresDecisionLogOptions
   // The spill file must be writable the moment the database goes away.
   await mkdir(dirname(opts.writer.spillPath), { recursive: true });
   const { pool, owned } = resolvePool(opts);
+  const writerPool =
+    opts.writerPool !== undefined
+      ? { pool: opts.writerPool, owned: false }
+      : 'connectionString' in opts
+        ? resolvePool({ connectionString: opts.connectionString, maxConnections: 2, ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }) })
+        : { pool, owned: false };
   try {
     await ensurePostgresSchema(pool, schema);
   } catch (err) {
+    if (writerPool.owned) await writerPool.pool.end();
     if (owned) await pool.end();
     throw err;
   }
-  return new PostgresDecisionLog(pool, owned, schema, opts.writer);
+  return new PostgresDecisionLog(pool, owned, writerPool, schema, opts.writer);
 }

@@ -19,8 +19,10 @@ export async function openPostgresEventStores(
   quoteSchema(opts.schema ?? 'public');
   const { pool, owned } = resolvePool(opts);
   const shared = { pool, schema: opts.schema };
+  // The decision log's batch inserts get connections of their own (see its writerPool).
+  const writerPool = 'connectionString' in opts ? resolvePool({ connectionString: opts.connectionString, maxConnections: 2 }) : null;
   try {
-    const decisionLog = await createPostgresDecisionLog({ ...shared, writer });
+    const decisionLog = await createPostgresDecisionLog({ ...shared, writer, ...(writerPool === null ? {} : { writerPool: writerPool.pool }) });
     const labels = await createPostgresLabelStore(shared).catch(async (err: unknown) => {
       await decisionLog.close();
       throw err;
@@ -33,11 +35,13 @@ export async function openPostgresEventStores(
           await decisionLog.close();
           await labels.close();
         } finally {
+          await writerPool?.pool.end();
           if (owned) await pool.end();
         }
       },
     };
   } catch (err) {
+    await writerPool?.pool.end();
     if (owned) await pool.end();
     throw err;
   }

@@ -6,7 +6,7 @@ import type { EntityRole, Transaction } from '../../features';
 import type { BatchSink } from './buffered-writer';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
-import { unappliedDecisionRoles, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
+import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
 import { forEachStoredDecision, packDecisions, type PackedDecisions } from './decision-wire';
 import { requestHash, requestHashOfCanonical } from '../scoring/request-hash';
@@ -275,10 +275,15 @@ export class SqliteDecisionLog implements DecisionLog {
     return this.buffer.pending();
   }
 
-  setAppliedVersion(transactionId: string, role: EntityRole, version: number): Promise<boolean> {
-    if (this.buffer.find(transactionId) !== undefined) return Promise.resolve(false);
-    this.setVersion[role].run(version, transactionId);
-    return Promise.resolve(this.selectOne.get(transactionId) !== undefined);
+  setAppliedVersions(versions: readonly AppliedVersion[]): Promise<boolean[]> {
+    const stored = this.db.transaction(() =>
+      versions.map((v) => {
+        if (this.buffer.find(v.transactionId) !== undefined) return false;
+        this.setVersion[v.role].run(v.version, v.transactionId);
+        return this.selectOne.get(v.transactionId) !== undefined;
+      }),
+    );
+    return Promise.resolve(stored());
   }
 
   hasHistory(): Promise<boolean> {

@@ -184,18 +184,20 @@ export class Reconciler {
       } catch (err) {
         results = ops.map(() => ({ status: 'rejected', reason: err }));
       }
+      // Write the versions back: decisions in one batch, labels one by one (they are few).
+      const done: { key: string; job: Job; version: number; outcome: 'applied' | 'claimed' }[] = [];
+      results.forEach((result, i) => {
+        const [key, job] = stepped[i] as [string, Job];
+        if (result.status === 'fulfilled' && result.value.kind !== 'lost') done.push({ key, job, version: result.value.appliedVersion, outcome: result.value.kind });
+      });
+      const recorded = await this.record(done);
       let merged = 0;
-      await Promise.all(
-        results.map(async (result, i) => {
-          const [key, job] = stepped[i] as [string, Job];
-          if (result.status === 'rejected' || result.value.kind === 'lost') return;
-          if (await this.record(job, result.value.appliedVersion)) {
-            this.queue.delete(key);
-            merged++;
-            this.deps.metrics.reconciled.inc({ kind: job.kind, outcome: result.value.kind });
-          }
-        }),
-      );
+      done.forEach((d, i) => {
+        if (recorded[i] !== true) return;
+        this.queue.delete(d.key);
+        merged++;
+        this.deps.metrics.reconciled.inc({ kind: d.job.kind, outcome: d.outcome });
+      });
       this.deps.metrics.reconcilePending.set(this.queue.size);
       this.delay = merged === stepped.length ? this.options.retryMs : Math.min(this.delay * 2, this.options.maxRetryMs);
     };
@@ -219,15 +221,25 @@ export class Reconciler {
     }
   }
 
-  /** Writes a merged change's version back; false when its record is not stored yet (retried later). */
-  private async record(job: Job, version: number): Promise<boolean> {
+  /** Writes merged changes' versions back; false for those whose record is not stored yet (retried later). */
+  private async record(done: readonly { job: Job; version: number }[]): Promise<boolean[]> {
+    const flags = done.map(() => false);
+    const decisions = done.flatMap((d, i) => (d.job.kind === 'decision' ? [{ i, transactionId: d.job.txn.transactionId, role: d.job.role, version: d.version }] : []));
     try {
-      if (job.kind === 'decision') return await this.deps.decisionLog.setAppliedVersion(job.txn.transactionId, job.role, version);
-      await this.deps.labels.markApplied(job.label.transactionId, job.label.source, job.role, version);
-      return true;
+      if (decisions.length > 0) (await this.deps.decisionLog.setAppliedVersions(decisions)).forEach((stored, k) => (flags[(decisions[k] as { i: number }).i] = stored));
     } catch (err) {
-      this.deps.onError(`reconciliation: recording the version of ${keyOf(job)} failed`, err);
-      return false;
+      this.deps.onError('reconciliation: recording decisions\' versions failed', err);
     }
+    for (let i = 0; i < done.length; i++) {
+      const { job, version } = done[i] as { job: Job; version: number };
+      if (job.kind !== 'label') continue;
+      try {
+        await this.deps.labels.markApplied(job.label.transactionId, job.label.source, job.role, version);
+        flags[i] = true;
+      } catch (err) {
+        this.deps.onError(`reconciliation: recording the version of ${keyOf(job)} failed`, err);
+      }
+    }
+    return flags;
   }
 }

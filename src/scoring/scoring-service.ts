@@ -79,6 +79,8 @@ interface EntityRead {
   readonly reason: DegradedReason | null;
   /** The step's outcome is unknown or refused: its change must be merged later. */
   readonly reconcile: boolean;
+  /** The step found its claim taken. */
+  readonly claimed: boolean;
 }
 
 /** A fresh scoring between its synchronous steps and the model's score. */
@@ -93,6 +95,8 @@ interface Scoring {
   readonly versions: Pick<DecisionRecord, 'userReadVersion' | 'merchantReadVersion' | 'userVersion' | 'merchantVersion'>;
   /** Roles whose change is to be reconciled once the record is stored. */
   readonly reconcile: readonly EntityRole[];
+  /** The user's step found the claim taken: another attempt at this transaction got there first. */
+  readonly userClaimed: boolean;
   readonly reasons: DegradedReason[];
   readonly model: OnnxModel | null;
 }
@@ -107,7 +111,7 @@ function settledOf(r: DecisionRecord): Settled {
   return { txn: r.transaction, response: responseOf(r) };
 }
 
-const NOT_READ = (reason: DegradedReason): EntityRead => ({ state: null, readVersion: null, appliedVersion: null, reason, reconcile: true });
+const NOT_READ = (reason: DegradedReason): EntityRead => ({ state: null, readVersion: null, appliedVersion: null, reason, reconcile: true, claimed: false });
 
 /**
  * The product's main job. `score` answers a validated transaction: idempotency (same id + same
@@ -200,8 +204,39 @@ export class ScoringService {
     const t0 = this.deps.now();
     const out = this.vectors.next();
     const read = this.read(txn, out);
-    if (read instanceof Promise) return read.then((r) => this.scoreRead({ ...r, txn, startedAt, span, t0, model: this.deps.models.champion() }));
+    if (read instanceof Promise) {
+      return read.then(async (r) => {
+        // A later attempt at a transaction another one (on any replica) claimed first answers with
+        // that attempt's record, once committed; it offers its own only if none comes in time
+        // (the first attempt died before committing), so every change keeps a record.
+        if (r.userClaimed && this.commit !== null) {
+          const stored = await this.awaitStored(txn.transactionId, startedAt);
+          if (stored !== null) {
+            span.end();
+            return { settled: settledOf(stored), logged: null };
+          }
+        }
+        return this.scoreRead({ ...r, txn, startedAt, span, t0, model: this.deps.models.champion() });
+      });
+    }
     return this.scoreRead({ ...read, txn, startedAt, span, t0, model: this.deps.models.champion() });
+  }
+
+  /**
+   * The record the shared log holds for `transactionId`, looked up with growing pauses until
+   * the budget is half spent (the rest is for scoring and committing this attempt's own); null
+   * when none came. A failed look-up counts as none.
+   */
+  private async awaitStored(transactionId: string, startedAt: number): Promise<DecisionRecord | null> {
+    const { deps } = this;
+    const until = startedAt + deps.policy.budgetMs / 2;
+    for (let pause = 1; ; pause = Math.min(2 * pause, 16)) {
+      const stored = await deps.decisionLog.get(transactionId).catch(() => null);
+      if (stored !== null) return stored;
+      const left = until - deps.now();
+      if (left <= 0) return null;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    }
   }
 
   /**
@@ -226,6 +261,7 @@ export class ScoringService {
       versions: { userReadVersion: versions.user.version, merchantReadVersion: versions.merchant.version, userVersion: versions.user.appliedVersion, merchantVersion: versions.merchant.appliedVersion },
       reconcile: [],
       reasons: [],
+      userClaimed: versions.user.kind === 'claimed',
     };
   }
 
@@ -270,6 +306,7 @@ export class ScoringService {
       versions: { userReadVersion: user.readVersion, merchantReadVersion: merchant.readVersion, userVersion: user.appliedVersion, merchantVersion: merchant.appliedVersion },
       reconcile,
       reasons,
+      userClaimed: user.claimed,
     };
   }
 
@@ -287,7 +324,7 @@ export class ScoringService {
         metrics.storeErrors.inc({ operation: 'step_lost' });
         return NOT_READ('profile_store_lost');
       }
-      return { state: got.state, readVersion: got.version, appliedVersion: got.appliedVersion, reason: null, reconcile: false };
+      return { state: got.state, readVersion: got.version, appliedVersion: got.appliedVersion, reason: null, reconcile: false, claimed: got.kind === 'claimed' };
     } catch (err) {
       metrics.storeErrors.inc({ operation: 'step' });
       this.deps.onBackgroundError('profile store step failed', err);

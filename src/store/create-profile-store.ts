@@ -16,7 +16,9 @@ export async function createProfileStore(config: Config): Promise<ProfileStore> 
         url: config.REDIS_URL,
         cluster: config.REDIS_CLUSTER === 'on',
         keyPrefix: config.REDIS_KEY_PREFIX,
-        commandTimeoutMs: config.STORE_TIMEOUT_MS,
+        // The service bounds each request's wait itself (STORE_TIMEOUT_MS); the client's own timeout
+        // only frees commands that never get an answer, and reconciliation's batches need longer.
+        commandTimeoutMs: Math.max(2_000, 10 * config.STORE_TIMEOUT_MS),
         claimWindowMs: config.IDEMPOTENCY_WINDOW_S * 1000,
       });
     }
@@ -27,7 +29,7 @@ export async function createProfileStore(config: Config): Promise<ProfileStore> 
         username: config.COUCHBASE_USERNAME,
         password: config.COUCHBASE_PASSWORD,
         bucket: config.COUCHBASE_BUCKET,
-        timeoutMs: config.STORE_TIMEOUT_MS,
+        timeoutMs: Math.max(2_000, 10 * config.STORE_TIMEOUT_MS),
         claimWindowMs: config.IDEMPOTENCY_WINDOW_S * 1000,
       });
     }

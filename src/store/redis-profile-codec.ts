@@ -35,18 +35,24 @@ export function parseRedisProfileKey(keyPrefix: string, key: string): { readonly
 }
 
 /**
- * The ARGV of APPLY_SCRIPT for `delta`. `ttlSeconds` 0 keeps keys forever. Throws a RangeError on
- * a delta that is not integral (see `groupIncrements`).
+ * The delta argument of STEP_SCRIPT for `delta`: its values, each followed by a newline (one
+ * argument instead of dozens; no value holds a newline). `ttlSeconds` 0 keeps keys forever. Throws
+ * a RangeError on a delta that is not integral (see `groupIncrements`).
  */
-export function encodeRedisDelta(delta: ProfileDelta, ttlSeconds: number): string[] {
+export function encodeRedisDelta(delta: ProfileDelta, ttlSeconds: number): string {
   const groups = groupIncrements(delta);
-  const argv = [String(ttlSeconds), delta.seenAt === null ? '' : String(delta.seenAt), String(delta.total), String(SET_HORIZON_SECONDS), String(groups.length)];
+  let text = `${ttlSeconds}\n${delta.seenAt === null ? '' : delta.seenAt}\n${delta.total}\n${SET_HORIZON_SECONDS}\n${groups.length}\n`;
   for (const g of groups) {
     const length = (TIER_LIST[g.tier] as TierSpec).length;
-    argv.push(String(g.tier), String(length), String(g.bucket), String(slotOf(g.bucket, length)), String(g.n), String(g.s), String(g.f));
+    text += `${g.tier}\n${length}\n${g.bucket}\n${slotOf(g.bucket, length)}\n${g.n}\n${g.s}\n${g.f}\n`;
   }
-  for (const m of delta.members) argv.push(`${SET_LIST.indexOf(m.set)}:${m.key}`, String(m.at));
-  return argv;
+  for (const m of delta.members) text += `${SET_LIST.indexOf(m.set)}:${m.key}\n${m.at}\n`;
+  return text;
+}
+
+/** The flat `[field, value, …]` list a packed reply (values joined by newlines) holds. */
+export function unpackRedisList(text: string): string[] {
+  return text === '' ? [] : text.split('\n');
 }
 
 function integer(text: string | undefined, where: string): number {

@@ -1,8 +1,9 @@
 import Redis, { Cluster } from 'ioredis';
 import { transactionDelta, type EntityRole } from '../../features';
 import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore, ProfileStoreAdmin, StoredProfile } from './profile-store';
-import { decodeRedisProfile, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisProfileVersion } from './redis-profile-codec';
+import { decodeRedisProfile, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisProfileVersion, unpackRedisList } from './redis-profile-codec';
 import { PUT_SCRIPT, READ_SCRIPT, SENTINELS_SCRIPT, STEP_SCRIPT } from './redis-profile-scripts';
+import { RedisScript } from './redis-script';
 import { REDIS_SLOTS, SlotSentinels } from './redis-slot-sentinels';
 
 interface RedisProfileStoreCommon {
@@ -51,15 +52,15 @@ export type RedisProfileStoreOptions = RedisProfileStoreCommon &
       }
   );
 
-/** The store's scripts as ioredis custom commands (see redis-profile-scripts.ts). */
-interface ProfileScripts {
-  fraudProfileStep(...args: string[]): Promise<unknown>;
-  fraudProfileRead(...args: string[]): Promise<unknown>;
-  fraudProfilePut(...args: string[]): Promise<unknown>;
-  fraudSentinels(keyCount: number, ...args: string[]): Promise<unknown>;
-}
+/** The store's scripts (see redis-profile-scripts.ts). */
+const SCRIPTS = {
+  step: new RedisScript(STEP_SCRIPT),
+  read: new RedisScript(READ_SCRIPT),
+  put: new RedisScript(PUT_SCRIPT),
+  sentinels: new RedisScript(SENTINELS_SCRIPT),
+} as const;
 
-type Client = (Redis | Cluster) & ProfileScripts;
+type Client = Redis | Cluster;
 
 const MIN_VERSION: readonly [number, number] = [6, 2]; // ZADD … GT
 const HOUR_MS = 3_600_000;
@@ -68,8 +69,8 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/g, '//***@');
 }
 
-function isFlatPair(reply: unknown): reply is [string[], string[]] {
-  return Array.isArray(reply) && reply.length === 2 && Array.isArray(reply[0]) && Array.isArray(reply[1]);
+function isPackedPair(reply: unknown): reply is [string, string] {
+  return Array.isArray(reply) && reply.length === 2 && typeof reply[0] === 'string' && typeof reply[1] === 'string';
 }
 
 /** The keys a command needs on this client: what every connection option shares. */
@@ -159,11 +160,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
       await client.ping();
       await checkVersion(client);
     }
-    client.defineCommand('fraudProfileStep', { numberOfKeys: 6, lua: STEP_SCRIPT });
-    client.defineCommand('fraudProfileRead', { numberOfKeys: 2, lua: READ_SCRIPT, readOnly: true });
-    client.defineCommand('fraudProfilePut', { numberOfKeys: 3, lua: PUT_SCRIPT });
-    client.defineCommand('fraudSentinels', { lua: SENTINELS_SCRIPT });
-    return new RedisProfileStore(client as Client, options.client === undefined, options.keyPrefix, ttlSeconds, options);
+    return new RedisProfileStore(client, options.client === undefined, options.keyPrefix, ttlSeconds, options);
   }
 
   step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
@@ -173,9 +170,9 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
       const [h, z] = redisProfileKeys(this.keyPrefix, op.role, op.id);
       const delta = op.change.kind === 'transaction' ? transactionDelta(op.role, op.change.txn) : op.change.delta;
       const keys = [h, z, redisClaimKey(h, window - 1), redisClaimKey(h, window), redisClaimKey(h, window + 1), this.sentinels.keyFor(h)];
-      return [...keys, op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), ...encodeRedisDelta(delta, this.ttlSeconds)];
+      return { keys, args: [op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), encodeRedisDelta(delta, this.ttlSeconds)] };
     });
-    return calls.map((args, i) => this.client.fraudProfileStep(...args).then((reply) => this.outcome(reply, ops[i] as EntityOp)));
+    return calls.map((c, i) => SCRIPTS.step.run(this.client, c.keys, c.args).then((reply) => this.outcome(reply, ops[i] as EntityOp)));
   }
 
   /**
@@ -191,10 +188,11 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
   /** One entity as stored (empty at version 0 when unknown). */
   async read(role: EntityRole, id: string): Promise<StoredProfile> {
     const [h, z] = redisProfileKeys(this.keyPrefix, role, id);
-    const reply = await this.client.fraudProfileRead(h, z);
-    if (!isFlatPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
+    const reply = await SCRIPTS.read.run(this.client, [h, z], []);
+    if (!isPackedPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
     const where = `${role} ${id}`;
-    return { role, id, state: decodeRedisProfile(reply[0], reply[1], where), version: redisProfileVersion(reply[0], where) };
+    const fields = unpackRedisList(reply[0]);
+    return { role, id, state: decodeRedisProfile(fields, unpackRedisList(reply[1]), where), version: redisProfileVersion(fields, where) };
   }
 
   /** Resolves when Redis answers PING within the command timeout; rejects otherwise. */
@@ -231,7 +229,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     const missing: number[] = [];
     for (let at = 0; at < slots.length; at += 1_024) {
       const chunk = slots.slice(at, at + 1_024);
-      const reply = (await this.client.fraudSentinels(chunk.length, ...chunk.map((slot) => this.sentinels.keyOfSlot(slot)), mode, stamp)) as number[];
+      const reply = (await SCRIPTS.sentinels.run(this.client, chunk.map((slot) => this.sentinels.keyOfSlot(slot)), [mode, stamp])) as number[];
       for (const i of reply) missing.push(chunk[i - 1] as number);
     }
     return missing;
@@ -250,12 +248,11 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     const [h, z] = redisProfileKeys(this.keyPrefix, p.role, p.id);
     const { fields, members } = encodeRedisProfile(p.state);
     const window = Math.floor(this.wallClock() / this.claimWindowMs);
-    await this.client.fraudProfilePut(
-      h, z, redisClaimKey(h, window),
+    await SCRIPTS.put.run(this.client, [h, z, redisClaimKey(h, window)], [
       String(p.version), String(this.ttlSeconds), String(2 * this.claimWindowMs),
       String(fields.length / 2), ...fields, String(members.length / 2), ...members,
       ...claims.flatMap(([claim, version]) => [claim, String(version)]),
-    );
+    ]);
   }
 
   /** Every entity stored under the key prefix, in no particular order (SCAN on every master). */
@@ -293,8 +290,8 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw new Error('redis profile store: unexpected reply to the step script');
     const status = reply[0];
     if (status === 0) return { kind: 'lost' };
-    const [, version, appliedVersion, fields, members] = reply as [number, number, number, string[], string[]];
-    const state = op.change.kind === 'transaction' ? decodeRedisProfile(fields, members, `${op.role} ${op.id}`) : null;
+    const [, version, appliedVersion, fields, members] = reply as [number, number, number, string, string];
+    const state = op.change.kind === 'transaction' ? decodeRedisProfile(unpackRedisList(fields), unpackRedisList(members), `${op.role} ${op.id}`) : null;
     return { kind: status === 1 ? 'applied' : 'claimed', state, version, appliedVersion };
   }
 }

@@ -10,7 +10,7 @@ import { CommandExit, printJson, UsageError, type CliIO, type Command } from '..
 import { configFromEnv } from '../environment';
 
 const USAGE =
-  'profiles rebuild [--all] [--out FILE] | dump --out FILE | load --snapshot FILE [--json]   ' +
+  'profiles rebuild [--all] [--out FILE] | replay --out FILE | dump --out FILE | load --snapshot FILE [--json]   ' +
   '(store, decision log and PROFILE_SNAPSHOT seed from the service\'s environment)';
 
 /** A line-per-profile file writer: snapshot lines, written in order. */
@@ -32,8 +32,12 @@ function adminOf(store: ProfileStore): ProfileStoreAdmin {
   return store.admin;
 }
 
-/** `profiles rebuild`: the replay of the log into the store (its lost slots, or all), or into a snapshot file. */
-async function rebuild(io: CliIO, opts: { all: boolean; out: string | undefined; json: boolean }): Promise<number> {
+/**
+ * `profiles rebuild`: the replay of the log into the store (its lost slots, or all), or into a
+ * snapshot file, placing pending changes. `profiles replay`: the versioned history alone, read
+ * only, into a snapshot file (what the store must equal once reconciliation is done).
+ */
+async function rebuild(io: CliIO, opts: { mode: 'rebuild' | 'replay'; all: boolean; out: string | undefined; json: boolean }): Promise<number> {
   const config = configFromEnv(io);
   const history = await openDecisionHistory(config);
   const file = opts.out === undefined ? null : snapshotFile(opts.out);
@@ -53,7 +57,7 @@ async function rebuild(io: CliIO, opts: { all: boolean; out: string | undefined;
       seed,
       target,
       claimsSince: new Date(Date.now() - 2 * config.IDEMPOTENCY_WINDOW_S * 1000).toISOString(),
-      assignVersions: true,
+      mode: opts.mode,
       onProgress: (n) => {
         if (!opts.json && io.isTTY && n % 10_000 === 0) io.stderr.write(`\rprofiles rebuilt: ${n}`);
       },
@@ -124,7 +128,10 @@ export const profilesCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     switch (action) {
       case 'rebuild':
-        return rebuild(io, { all: values.all === true, out: values.out, json });
+        return rebuild(io, { mode: 'rebuild', all: values.all === true, out: values.out, json });
+      case 'replay':
+        if (values.out === undefined) throw new UsageError('replay needs --out FILE');
+        return rebuild(io, { mode: 'replay', all: false, out: values.out, json });
       case 'dump':
         if (values.out === undefined) throw new UsageError('dump needs --out FILE');
         return dump(io, values.out, json);

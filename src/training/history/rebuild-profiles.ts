@@ -18,11 +18,12 @@ export interface RebuildOptions {
   /** Claims of changes made at or after this wall-clock time (ISO 8601) are written with the profiles. */
   readonly claimsSince: string;
   /**
-   * Record the versions given to changes that had none (pending reconciliation), so the log says
-   * where they are in each rebuilt history. False for a read-only replay.
+   * `rebuild`: changes still pending reconciliation are merged after each entity's versioned ones,
+   * and the versions they get are recorded in the log (so the log says where they are). `replay`:
+   * read only, the versioned history alone (what the store holds once reconciliation is done).
    */
-  readonly assignVersions: boolean;
-  /** Profiles written at once, at most. Default 64. */
+  readonly mode: 'rebuild' | 'replay';
+  /** Profiles written to a store at once, at most. Default 64. */
   readonly concurrency?: number;
   readonly onProgress?: (done: number) => void;
 }
@@ -63,9 +64,13 @@ export async function rebuildProfiles(o: RebuildOptions): Promise<RebuildResult>
   const writing = new Set<Promise<void>>();
   let failure: unknown = null;
   const write = async (p: StoredProfile, claims: readonly ReplayedClaim[]) => {
+    // A sink (a file) takes profiles in order, one at a time; a store takes `limit` at once.
+    if (target.kind === 'sink') {
+      await target.write(p);
+      return;
+    }
     const done = (async () => {
-      if (target.kind === 'store') await target.admin.put(p, claims.map(([claim, version]) => [claim, version]));
-      else await target.write(p);
+      await target.admin.put(p, claims.map(([claim, version]) => [claim, version]));
     })().catch((err: unknown) => {
       failure ??= err;
     });
@@ -81,7 +86,7 @@ export async function rebuildProfiles(o: RebuildOptions): Promise<RebuildResult>
   for (const role of ['user', 'merchant'] as const) {
     await replayEntities(
       role,
-      o.history.entityHistory({ role, reads: null, pending: true, before: null }),
+      o.history.entityHistory({ role, reads: null, pending: o.mode === 'rebuild', before: null }),
       {
         assigned(row, version) {
           if (!inScope(role, row.entity)) return;
@@ -104,7 +109,7 @@ export async function rebuildProfiles(o: RebuildOptions): Promise<RebuildResult>
   }
   await Promise.all(writing);
   if (failure !== null) throw failure;
-  if (o.assignVersions) for (let i = 0; i < assigned.length; i += 5_000) await o.history.assignVersions(assigned.slice(i, i + 5_000));
+  if (o.mode === 'rebuild') for (let i = 0; i < assigned.length; i += 5_000) await o.history.assignVersions(assigned.slice(i, i + 5_000));
   if (target.kind === 'store') await target.admin.restoreSentinels(restore);
   return { profiles, slotsRestored: restore.length, assigned: assigned.length, gaps: { count: gaps, first: firstGap } };
 }

@@ -167,22 +167,35 @@ export function describeDecisionLogContract(name: string, backend: () => Promise
       expect((await fresh.list({ fromEpochSeconds: 0, toEpochSeconds: 1_000 })).map(comparable)).toEqual([comparable(read), comparable(unread)]);
     });
 
-    test('setAppliedVersion records a version where none is, once the record is stored; unapplied lists what is left', async () => {
+    test('setAppliedVersions records versions where none is, once the record is stored; unapplied lists what is left', async () => {
       const log = await db.open();
       const r = decisionRecord('late', 100, { userVersion: null, merchantVersion: null, decidedAt: '2024-05-01T12:00:00.000Z' });
+      const other = decisionRecord('other', 101, { userVersion: null, merchantVersion: null, decidedAt: '2024-05-01T12:00:00.000Z' });
       log.append(r);
-      await expect(log.setAppliedVersion('late', 'user', 5)).resolves.toBe(false); // still buffered
+      log.append(other);
+      await expect(log.setAppliedVersions([{ transactionId: 'late', role: 'user', version: 5 }])).resolves.toEqual([false]); // still buffered
       await log.flush();
-      expect(await log.unapplied('2024-05-01T12:00:01.000Z', 10)).toEqual([{ transaction: r.transaction, roles: ['user', 'merchant'] }]);
+      expect(await log.unapplied('2024-05-01T12:00:01.000Z', 10)).toEqual([
+        { transaction: r.transaction, roles: ['user', 'merchant'] },
+        { transaction: other.transaction, roles: ['user', 'merchant'] },
+      ]);
       await expect(log.unapplied('2024-05-01T12:00:00.000Z', 10)).resolves.toEqual([]); // decided not before
-      await expect(log.setAppliedVersion('late', 'user', 5)).resolves.toBe(true);
-      await expect(log.setAppliedVersion('late', 'user', 6)).resolves.toBe(true); // stored; the first version stays
+      await expect(log.unapplied('2024-05-01T12:00:01.000Z', 1)).resolves.toHaveLength(1);
+      await expect(
+        log.setAppliedVersions([
+          { transactionId: 'late', role: 'user', version: 5 },
+          { transactionId: 'never', role: 'user', version: 1 },
+          { transactionId: 'other', role: 'user', version: 2 },
+          { transactionId: 'other', role: 'merchant', version: 3 },
+        ]),
+      ).resolves.toEqual([true, false, true, true]);
+      // Stored already: the first version stays.
+      await expect(log.setAppliedVersions([{ transactionId: 'late', role: 'user', version: 6 }])).resolves.toEqual([true]);
       expect(await log.unapplied('2024-05-02T00:00:00.000Z', 10)).toEqual([{ transaction: r.transaction, roles: ['merchant'] }]);
-      await expect(log.setAppliedVersion('late', 'merchant', 9)).resolves.toBe(true);
+      await expect(log.setAppliedVersions([{ transactionId: 'late', role: 'merchant', version: 9 }])).resolves.toEqual([true]);
       await expect(log.unapplied('2024-05-02T00:00:00.000Z', 10)).resolves.toEqual([]);
-      const got = await (await db.open()).get('late');
-      expect([got?.userVersion, got?.merchantVersion]).toEqual([5, 9]);
-      await expect(log.setAppliedVersion('never', 'user', 1)).resolves.toBe(false);
+      const fresh = await db.open();
+      expect([(await fresh.get('late'))?.userVersion, (await fresh.get('late'))?.merchantVersion, (await fresh.get('other'))?.merchantVersion]).toEqual([5, 9, 3]);
     });
 
     test('hasHistory: false for an empty log, true once a record with a profile version is there', async () => {

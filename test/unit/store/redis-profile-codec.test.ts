@@ -8,7 +8,7 @@ describe('redis profile codec', () => {
     expect(redisProfileKeys('', 'merchant', 'm')).toEqual(['m:{m}', 'm:{m}:set']);
   });
 
-  it('encodes a transaction delta as the apply script arguments: header, one group per tier, members', () => {
+  it('encodes a transaction delta as the step script\'s delta argument: header, one group per tier, members, each value newline-terminated', () => {
     const t = T0 + 7_200;
     const argv = encodeRedisDelta(transactionDelta('user', txn(1, t, { amountMinor: 1_234, channel: 'atm' })), 3_600);
     const group = (tier: number, width: number) => {
@@ -16,7 +16,8 @@ describe('redis profile codec', () => {
       const length = (TIERS[tier] as (typeof TIERS)[number]).length;
       return [String(tier), String(length), String(id), String(id % length), '1', '1234', '0'];
     };
-    expect(argv).toEqual([
+    expect(argv.endsWith('\n')).toBe(true);
+    expect(argv.split('\n').slice(0, -1)).toEqual([
       '3600', String(t), '1', String(SET_HORIZON_SECONDS), '3',
       ...group(0, 300), ...group(1, 3_600), ...group(2, 86_400),
       '0:m-1', String(t), '1:atm', String(t),
@@ -25,7 +26,7 @@ describe('redis profile codec', () => {
 
   it('encodes "no seenAt" as an empty argument and slots of negative ids like slotOf', () => {
     const argv = encodeRedisDelta({ counters: [{ tier: 0, bucket: -1, field: 'f', by: -1 }], seenAt: null, total: 0, members: [] }, 0);
-    expect(argv).toEqual(['0', '', '0', String(SET_HORIZON_SECONDS), '1', '0', '13', '-1', '12', '0', '0', '-1']);
+    expect(argv.split('\n').slice(0, -1)).toEqual(['0', '', '0', String(SET_HORIZON_SECONDS), '1', '0', '13', '-1', '12', '0', '0', '-1']);
   });
 
   it('decodes hash and member set replies into visible buckets, tops, scalars and sets', () => {
