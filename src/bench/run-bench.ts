@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '../config/node-flags';
+import { prepareTopology, type BenchTopologyKind, type ProductionStores } from './bench-topology';
 import { loadDaysFor, type BenchWorld } from './bench-world';
 import { startChildServer, type ChildServer } from './child-server';
 import { historySnapshot } from './history-snapshot';
 import { loadPeriod, LoadSource } from './load-source';
 import { runStep, type LoadTarget, type StepPlan, type StepResult } from './load-step';
+import { runPacedStep } from './paced-step';
 import { machineInfo, type MachineInfo } from './machine-info';
 import { bestConnections, type ProbePoint } from './saturation-probe';
 import { medianRound, saturationRound, serviceFirst, type SaturationRound } from './saturation-rounds';
@@ -28,7 +30,7 @@ export interface BenchOptions {
   readonly probeSeconds: number;
   /** Saturation rounds (each a baseline and a service step); the median round is reported. */
   readonly saturationRounds: number;
-  /** Connections of a fixed-rate step at `rate` requests/s. */
+  /** Most requests in flight in a fixed-rate step at `rate` requests/s (its arrivals are steady, see paced-step.ts). */
   readonly fixedConnections: (rate: number) => number;
   /** Seconds of unmeasured load on each server before the first step. */
   readonly warmupSeconds: number;
@@ -41,6 +43,13 @@ export interface BenchOptions {
   readonly registryDir: string;
   /** Service decision events (ECS JSON on stdout, written to a file here). */
   readonly decisionEvents: 'on' | 'off';
+  /**
+   * `embedded`: memory store + SQLite, against the bare `node:http` baseline. `redis+postgres`: the
+   * production topology on `production`'s servers, against the topology baseline (the same Redis
+   * round trips and PostgreSQL commits, nothing else; see topology-baseline.ts).
+   */
+  readonly topology: BenchTopologyKind;
+  readonly production: ProductionStores | null;
   /** When set, both servers run with `--cpu-prof` and write their profiles here. */
   readonly cpuProfDir?: string;
   readonly onStage?: (stage: string) => void;
@@ -76,6 +85,7 @@ export interface BenchReport {
     /** V8 flags both servers ran with: the service's own (src/config/node-flags.ts). */
     readonly nodeFlags: readonly string[];
     readonly decisionEvents: 'on' | 'off';
+    readonly topology: BenchTopologyKind;
     readonly world: BenchWorld;
     readonly historySnapshotCached: boolean;
   };
@@ -108,9 +118,9 @@ async function preflight(url: string, body: string): Promise<void> {
 }
 
 /**
- * Runs the benchmark: builds (or reuses) the history snapshot, starts the service (embedded
- * defaults: champion model, memory store seeded from the snapshot, SQLite decision log in a temp
- * dir) and the bare baseline each in its own process, warms both up, then runs every fixed-rate
+ * Runs the benchmark: builds (or reuses) the history snapshot, starts the service (the champion
+ * model; embedded: memory store seeded from the snapshot, SQLite decision log in a temp dir;
+ * production: Redis loaded with the snapshot, PostgreSQL) and its baseline each in its own process, warms both up, then runs every fixed-rate
  * step against the baseline and then the service, then probes each server's saturating
  * connection count (when given several, see saturation-probe.ts), then the saturation rounds
  * (see saturation-rounds.ts), scraping the service's /metrics around each of its measured steps.
@@ -133,6 +143,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   // Both servers run with the service's V8 flags, as `npm start` and the image run it.
   const execArgv = [...SERVICE_NODE_FLAGS, ...(o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`])];
   const children: ChildServer[] = [];
+  const topology = await prepareTopology(o.topology, { snapshotPath: snapshot.path, work, production: o.production, onStage: stage });
   try {
     stage('starting the service and the baseline');
     const started = await Promise.allSettled([
@@ -145,16 +156,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         env: {
           PORT: '0',
           HOST: '127.0.0.1',
-          PROFILE_STORE: 'memory',
-          PROFILE_SNAPSHOT: snapshot.path,
-          DECISION_LOG: 'sqlite',
-          DATA_DIR: work,
+          ...topology.serviceEnv,
           MODEL_REGISTRY_DIR: o.registryDir,
           DECISION_EVENTS: o.decisionEvents,
           LOG_LEVEL: 'info',
         },
       }),
-      startChildServer({ name: 'baseline', script: o.baselineScript, execArgv, stdoutPath: join(work, 'baseline.log'), env: { PORT: '0' } }),
+      startChildServer({ name: 'baseline', script: o.baselineScript, execArgv, stdoutPath: join(work, 'baseline.log'), env: { PORT: '0', ...topology.baselineEnv } }),
     ]);
     for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -169,9 +177,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await runStep(baselineTarget, warm);
       await runStep(serviceTarget, warm);
     }
+    // Fixed rates: steady arrivals (open loop); saturation: closed loops as fast as they go.
+    const step = (target: LoadTarget, plan: StepPlan): Promise<StepResult> =>
+      plan.rate === null ? runStep(target, plan) : runPacedStep(target, { rate: plan.rate, durationSeconds: plan.durationSeconds, maxInFlight: plan.connections });
     const serviceStep = async (plan: StepPlan): Promise<ServiceStep> => {
       const before = await scrapeMetrics(service.url);
-      const result = await runStep(serviceTarget, plan);
+      const result = await step(serviceTarget, plan);
       // Let the last answers' metrics land before scraping.
       await pause(200);
       return { ...result, server: serverTimings(before, await scrapeMetrics(service.url)) };
@@ -181,7 +192,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     for (const rate of o.rates) {
       const plan: StepPlan = { rate, connections: o.fixedConnections(rate), durationSeconds: o.durationSeconds };
       stage(`baseline at ${rate} requests/s`);
-      baselineFixed.push(await runStep(baselineTarget, plan));
+      baselineFixed.push(await step(baselineTarget, plan));
       await pause(500);
       stage(`service at ${rate} requests/s`);
       serviceFixed.push(await serviceStep(plan));
@@ -244,6 +255,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         saturationRounds: o.saturationRounds,
         nodeFlags: SERVICE_NODE_FLAGS,
         decisionEvents: o.decisionEvents,
+        topology: o.topology,
         world,
         historySnapshotCached: snapshot.cached,
       },
@@ -271,6 +283,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
+    await topology.cleanup();
     rmSync(work, { recursive: true, force: true });
   }
 }

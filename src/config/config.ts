@@ -45,7 +45,12 @@ export const configSchema = {
     DATABASE_URL: { type: 'string', minLength: 1, description: 'PostgreSQL connection string (DECISION_LOG=postgres)' },
     DATABASE_SCHEMA: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$', default: 'public', description: 'PostgreSQL schema of the decision log and label tables' },
     DECISION_LOG_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 100_000, default: 500, description: 'records per write batch' },
-    DECISION_LOG_FLUSH_MS: { type: 'integer', minimum: 1, maximum: 60_000, default: 2, description: 'longest a record waits before its batch is written' },
+    DECISION_LOG_FLUSH_MS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 60_000,
+      description: 'longest a record waits before its batch is written; 0 = right after the write in flight (group commit). Default 2 (SQLite), 0 (PostgreSQL: answers wait for the commit)',
+    },
     DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
@@ -56,7 +61,7 @@ export const configSchema = {
   },
 } as const;
 
-export type Config = Readonly<FromSchema<typeof configSchema, { keepDefaultedPropertiesOptional: false }>>;
+export type Config = Readonly<FromSchema<typeof configSchema, { keepDefaultedPropertiesOptional: false }> & { DECISION_LOG_FLUSH_MS: number }>;
 
 /** Every invalid environment variable, named in one message. */
 export class ConfigError extends Error {
@@ -95,5 +100,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (config.PROFILE_STORE === 'couchbase' && config.COUCHBASE_CONNSTR === undefined) problems.push('COUCHBASE_CONNSTR is required when PROFILE_STORE=couchbase');
   if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(config);
+  // A shared log's answers wait for their commit: batches go as soon as the previous one committed.
+  const withDefaults = { ...config, DECISION_LOG_FLUSH_MS: config.DECISION_LOG_FLUSH_MS ?? (config.DECISION_LOG === 'postgres' ? 0 : 2) };
+  return Object.freeze(withDefaults);
 }

@@ -35,7 +35,11 @@ export interface SpillCodec<T> {
 
 export interface BufferedWriterOptions<T> {
   readonly batchSize: number;
-  /** Longest an item waits before its batch is written, ms. */
+  /**
+   * Longest an item waits before its batch is written, ms. 0: a batch is written right after the
+   * event-loop turn that queued it, or right after the write in flight (group commit: batches form
+   * while a write is in flight).
+   */
   readonly flushMs: number;
   /** Items held in memory; beyond this the oldest spill to `spillPath`. */
   readonly maxBuffered: number;
@@ -58,7 +62,7 @@ export interface BufferedWriterOptions<T> {
 export class BufferedWriter<T> {
   private buffer: T[] = [];
   private inFlight: readonly T[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { readonly cancel: () => void } | null = null;
   private writing: Promise<void> | null = null;
   private retryDelay: number;
   private spilled = 0;
@@ -132,8 +136,7 @@ export class BufferedWriter<T> {
   /** Flushes (best effort) and stops the timer; what could not be written stays spilled on disk. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     try {
       await this.flush();
     } catch {
@@ -144,7 +147,7 @@ export class BufferedWriter<T> {
 
   private schedule(ms: number): void {
     if (this.closed || this.timer !== null || this.writing !== null) return;
-    this.timer = setTimeout(() => {
+    const run = () => {
       this.timer = null;
       this.writeOnce().then(
         () => {
@@ -156,8 +159,21 @@ export class BufferedWriter<T> {
           this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
         },
       );
-    }, ms);
-    this.timer.unref();
+    };
+    // 0: right after the current event-loop turn (what it queued is the batch); a timer of 0 waits a millisecond.
+    if (ms === 0) {
+      // Not unref'd: the poll phase would block until some other event before running it.
+      const immediate = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(run, ms).unref();
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
+  }
+
+  private clearTimer(): void {
+    this.timer?.cancel();
+    this.timer = null;
   }
 
   private writeOnce(): Promise<void> {

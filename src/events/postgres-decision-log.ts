@@ -6,7 +6,7 @@ import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type Dec
 import type { DecisionRecord } from './decision-record';
 import { decisionFromRow, insertDecisionsParams, insertDecisionsSql, type DecisionRow } from './postgres-decision-rows';
 import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
-import { ensurePostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
+import { openPostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
 
 /** Batching, buffer bound and spill file of the decision log (the codec is fixed). */
 export type PostgresWriterOptions = DecisionWriterOptions;
@@ -177,23 +177,16 @@ SELECT transaction_id FROM u`),
  * (a pool it created is ended first).
  */
 export async function createPostgresDecisionLog(opts: PostgresDecisionLogOptions): Promise<DecisionLog> {
-  const schema = opts.schema ?? 'public';
-  quoteSchema(schema);
+  quoteSchema(opts.schema ?? 'public');
   // The spill file must be writable the moment the database goes away.
   await mkdir(dirname(opts.writer.spillPath), { recursive: true });
-  const { pool, owned } = resolvePool(opts);
+  const { pool, owned, schema } = await openPostgresSchema(opts);
+  // Created after the schema exists: a new pool connects lazily, so this never throws.
   const writerPool =
     opts.writerPool !== undefined
       ? { pool: opts.writerPool, owned: false }
       : 'connectionString' in opts
         ? resolvePool({ connectionString: opts.connectionString, maxConnections: 2, ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }) })
         : { pool, owned: false };
-  try {
-    await ensurePostgresSchema(pool, schema);
-  } catch (err) {
-    if (writerPool.owned) await writerPool.pool.end();
-    if (owned) await pool.end();
-    throw err;
-  }
   return new PostgresDecisionLog(pool, owned, writerPool, schema, opts.writer);
 }

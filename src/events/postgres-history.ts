@@ -1,8 +1,8 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { AssignedVersion, DecisionHistory, HistoryQuery, HistoryRow, ServedQuery, ServedRow } from './decision-history';
 import { bindHistory, countServedSql, entityHistorySql, historyRowOf, servedRowOf, servedSql, type HistorySqlRow, type ServedSqlRow } from './history-sql';
-import { resolvePool, withClient, type PostgresConnectionOptions } from './postgres-pool';
-import { ensurePostgresSchema, quoteSchema } from './postgres-schema';
+import { withClient, type PostgresConnectionOptions } from './postgres-pool';
+import { openPostgresSchema, quoteSchema } from './postgres-schema';
 
 /** Rows fetched per round trip of a cursor. */
 const FETCH = 2_000;
@@ -112,14 +112,6 @@ class PostgresHistory implements DecisionHistory {
  * RangeError for an invalid schema name, or the driver's error when the database is unreachable.
  */
 export async function openPostgresHistory(opts: PostgresConnectionOptions): Promise<DecisionHistory> {
-  const schema = opts.schema ?? 'public';
-  quoteSchema(schema);
-  const { pool, owned } = resolvePool(opts);
-  try {
-    await ensurePostgresSchema(pool, schema);
-  } catch (err) {
-    if (owned) await pool.end();
-    throw err;
-  }
+  const { pool, owned, schema } = await openPostgresSchema(opts);
   return new PostgresHistory(pool, owned, schema);
 }

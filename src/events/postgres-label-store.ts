@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EntityRole, Label, LabelSource } from '../../features';
 import { labelFraudChange, unappliedRoles, type AddLabelResult, type LabelRecord, type LabelStore, type NewLabel, type UnappliedLabel } from './label-store';
-import { resolvePool, withClient, type PostgresConnectionOptions } from './postgres-pool';
-import { advisoryLockKey, ensurePostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
+import { withClient, type PostgresConnectionOptions } from './postgres-pool';
+import { advisoryLockKey, openPostgresSchema, quoteSchema, statement, type Statement } from './postgres-schema';
 
 interface Row {
   transaction_id: string;
@@ -143,14 +143,6 @@ class PostgresLabelStore implements LabelStore {
  * schema name, or the driver's error when the database is unreachable at start.
  */
 export async function createPostgresLabelStore(opts: PostgresConnectionOptions): Promise<LabelStore> {
-  const schema = opts.schema ?? 'public';
-  quoteSchema(schema);
-  const { pool, owned } = resolvePool(opts);
-  try {
-    await ensurePostgresSchema(pool, schema);
-  } catch (err) {
-    if (owned) await pool.end();
-    throw err;
-  }
+  const { pool, owned, schema } = await openPostgresSchema(opts);
   return new PostgresLabelStore(pool, owned, schema);
 }

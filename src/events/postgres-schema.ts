@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { withClient } from './postgres-pool';
+import { resolvePool, withClient, type PostgresConnectionOptions, type ResolvedPool } from './postgres-pool';
 
 /** Schema names the adapters accept: a plain SQL identifier (quoted anyway), at most 63 bytes. */
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -111,4 +111,27 @@ export async function ensurePostgresSchema(pool: Pool, schema: string): Promise<
     await client.query(ddl);
     await client.query('COMMIT');
   });
+}
+
+/** A pool ready for an adapter: its schema (validated) and tables exist. */
+export interface OpenedSchema extends ResolvedPool {
+  readonly schema: string;
+}
+
+/**
+ * Resolves the pool for `opts` and creates its schema and tables if absent: what every PostgreSQL
+ * adapter does when it opens. Throws a RangeError for an invalid schema name (before connecting),
+ * or the driver's error when the database is unreachable (a pool it created is ended first).
+ */
+export async function openPostgresSchema(opts: PostgresConnectionOptions): Promise<OpenedSchema> {
+  const schema = opts.schema ?? 'public';
+  quoteSchema(schema);
+  const { pool, owned } = resolvePool(opts);
+  try {
+    await ensurePostgresSchema(pool, schema);
+  } catch (err) {
+    if (owned) await pool.end();
+    throw err;
+  }
+  return { pool, owned, schema };
 }

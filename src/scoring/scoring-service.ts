@@ -101,7 +101,11 @@ interface Scoring {
   readonly model: OnnxModel | null;
 }
 
+/** A profile read: what a fresh scoring knows once its steps are done. */
+type ProfileRead = Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>;
+
 const TIMEOUT = Symbol('timeout');
+const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
 function responseOf(r: DecisionRecord): ScoreResponse {
   return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons };
@@ -135,7 +139,11 @@ export class ScoringService {
   private readonly stored: ((transactionId: string) => DecisionRecord | null) | null;
   private readonly commit: ((record: DecisionRecord) => Promise<DecisionRecord>) | null;
   private readonly runs: ModelRuns;
-  private readonly read: (txn: Transaction, out: Float32Array) => Promise<Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>> | Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>;
+  private readonly read: (txn: Transaction, out: Float32Array) => Promise<ProfileRead> | ProfileRead;
+  /** The transaction, vector and time of the synchronous step in progress (see `visit`). */
+  private visiting: Transaction | null = null;
+  private visitingOut: Float32Array | null = null;
+  private visitedAt = 0;
   private isoAt = Number.NaN;
   private iso = '';
   /** Sum of warmProfiles results, kept only so its reads stay in the compiled code. */
@@ -216,10 +224,28 @@ export class ScoringService {
             return { settled: settledOf(stored), logged: null };
           }
         }
-        return this.scoreRead({ ...r, txn, startedAt, span, t0, model: this.deps.models.champion() });
+        return this.scoreRead(this.scoring(r, txn, startedAt, span, t0));
       });
     }
-    return this.scoreRead({ ...read, txn, startedAt, span, t0, model: this.deps.models.champion() });
+    return this.scoreRead(this.scoring(read, txn, startedAt, span, t0));
+  }
+
+  /** The scoring of a read (one literal of a fixed shape: a spread per request was measurably slow). */
+  private scoring(r: ProfileRead, txn: Transaction, startedAt: number, span: Span, t0: number): Scoring {
+    return {
+      txn,
+      startedAt,
+      span,
+      t0,
+      t1: r.t1,
+      t2: r.t2,
+      features: r.features,
+      versions: r.versions,
+      reconcile: r.reconcile,
+      reasons: r.reasons,
+      userClaimed: r.userClaimed,
+      model: this.deps.models.champion(),
+    };
   }
 
   /**
@@ -243,15 +269,13 @@ export class ScoringService {
    * The in-process store's step (declared by `transactionSync`): no promise, no deadline. The
    * features are computed inside the step, from the states as it reads them.
    */
-  private readSync(txn: Transaction, out: Float32Array): Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'> {
+  private readSync(txn: Transaction, out: Float32Array): ProfileRead {
     const { metrics, now } = this.deps;
-    let t1 = 0;
-    const versions = (this.deps.store.transactionSync as NonNullable<ProfileStore['transactionSync']>)(txn, (user, merchant) => {
-      t1 = now();
-      // Start both profiles' cache misses together (see warmProfiles): cheaper than one by one.
-      this.warmth += warmProfiles(user, merchant);
-      computeFeatures(txn, user, merchant, out);
-    });
+    // The visitor is one function made at start; what it needs goes through fields (the call is synchronous).
+    this.visiting = txn;
+    this.visitingOut = out;
+    const versions = (this.deps.store.transactionSync as NonNullable<ProfileStore['transactionSync']>)(txn, this.visit);
+    const t1 = this.visitedAt;
     const t2 = now();
     metrics.stage.features.observe((t2 - t1) / 1000);
     return {
@@ -259,14 +283,22 @@ export class ScoringService {
       t2,
       features: out,
       versions: { userReadVersion: versions.user.version, merchantReadVersion: versions.merchant.version, userVersion: versions.user.appliedVersion, merchantVersion: versions.merchant.appliedVersion },
-      reconcile: [],
+      reconcile: NOTHING_TO_RECONCILE,
       reasons: [],
       userClaimed: versions.user.kind === 'claimed',
     };
   }
 
+  /** The synchronous step's visitor: the features of `visiting` from the states the step reads. */
+  private readonly visit = (user: ProfileState, merchant: ProfileState): void => {
+    this.visitedAt = this.deps.now();
+    // Start both profiles' cache misses together (see warmProfiles): cheaper than one by one.
+    this.warmth += warmProfiles(user, merchant);
+    computeFeatures(this.visiting as Transaction, user, merchant, this.visitingOut as Float32Array);
+  };
+
   /** A networked store's steps: user and merchant concurrently, one deadline for both. */
-  private async readAsync(txn: Transaction, out: Float32Array): Promise<Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>> {
+  private async readAsync(txn: Transaction, out: Float32Array): Promise<ProfileRead> {
     const { store, policy, metrics, now } = this.deps;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof TIMEOUT>((resolve) => {

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { emptyProfile, hasMember, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, slotOf, TIERS, tierTop, visibleBuckets, type EntityRole, type ProfileState, type SetName } from '../../features';
-import type { StoredProfile } from './profile-store';
+import type { ProfileStoreAdmin, StoredProfile } from './profile-store';
 
 /** One line of a profile snapshot file (NDJSON). */
 export interface SnapshotLine {
@@ -153,4 +153,25 @@ export async function readSeed(path: string | undefined): Promise<Record<EntityR
   const seed: Record<EntityRole, Map<string, StoredProfile>> = { user: new Map(), merchant: new Map() };
   if (path !== undefined) for await (const p of readSnapshot(path)) seed[p.role].set(p.id, p);
   return seed;
+}
+
+/**
+ * Loads a snapshot file into a store (`put`, up to `concurrency` at once), then restores its
+ * sentinels: what `fraudctl profiles load` does for a networked store. Resolves to the number of
+ * profiles loaded; rejects with the file's or the store's error.
+ */
+export async function loadSnapshotInto(admin: ProfileStoreAdmin, path: string, concurrency = 256): Promise<number> {
+  let n = 0;
+  let batch: Promise<void>[] = [];
+  for await (const p of readSnapshot(path)) {
+    batch.push(admin.put(p));
+    n++;
+    if (batch.length === concurrency) {
+      await Promise.all(batch);
+      batch = [];
+    }
+  }
+  await Promise.all(batch);
+  await admin.restoreSentinels();
+  return n;
 }

@@ -1,7 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
 import { transactionDelta, type EntityRole } from '../../features';
 import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore, ProfileStoreAdmin, StoredProfile } from './profile-store';
-import { decodeRedisProfile, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisProfileVersion, unpackRedisList } from './redis-profile-codec';
+import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys } from './redis-profile-codec';
 import { PUT_SCRIPT, READ_SCRIPT, SENTINELS_SCRIPT, STEP_SCRIPT } from './redis-profile-scripts';
 import { RedisScript } from './redis-script';
 import { REDIS_SLOTS, SlotSentinels } from './redis-slot-sentinels';
@@ -69,8 +69,8 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/g, '//***@');
 }
 
-function isPackedPair(reply: unknown): reply is [string, string] {
-  return Array.isArray(reply) && reply.length === 2 && typeof reply[0] === 'string' && typeof reply[1] === 'string';
+function isBufferPair(reply: unknown): reply is [Buffer, Buffer] {
+  return Array.isArray(reply) && reply.length === 2 && Buffer.isBuffer(reply[0]) && Buffer.isBuffer(reply[1]);
 }
 
 /** The keys a command needs on this client: what every connection option shares. */
@@ -164,7 +164,15 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
   }
 
   step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
-    // Every call's arguments first: a bad delta throws before anything is sent.
+    return this.stepReplies(ops).map((reply, i) => reply.then((r) => this.outcome(r, ops[i] as EntityOp)));
+  }
+
+  /**
+   * The step scripts' replies, undecoded: what `step` sends and decodes. (The benchmark's
+   * baseline makes exactly these round trips.) Throws a RangeError before sending anything when a
+   * delta is not integral.
+   */
+  stepReplies(ops: readonly EntityOp[]): Promise<unknown>[] {
     const window = Math.floor(this.wallClock() / this.claimWindowMs);
     const calls = ops.map((op) => {
       const [h, z] = redisProfileKeys(this.keyPrefix, op.role, op.id);
@@ -172,7 +180,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
       const keys = [h, z, redisClaimKey(h, window - 1), redisClaimKey(h, window), redisClaimKey(h, window + 1), this.sentinels.keyFor(h)];
       return { keys, args: [op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), encodeRedisDelta(delta, this.ttlSeconds)] };
     });
-    return calls.map((c, i) => SCRIPTS.step.run(this.client, c.keys, c.args).then((reply) => this.outcome(reply, ops[i] as EntityOp)));
+    return calls.map((c) => SCRIPTS.step.runBuffer(this.client, c.keys, c.args));
   }
 
   /**
@@ -188,11 +196,10 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
   /** One entity as stored (empty at version 0 when unknown). */
   async read(role: EntityRole, id: string): Promise<StoredProfile> {
     const [h, z] = redisProfileKeys(this.keyPrefix, role, id);
-    const reply = await SCRIPTS.read.run(this.client, [h, z], []);
-    if (!isPackedPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
-    const where = `${role} ${id}`;
-    const fields = unpackRedisList(reply[0]);
-    return { role, id, state: decodeRedisProfile(fields, unpackRedisList(reply[1]), where), version: redisProfileVersion(fields, where) };
+    const reply = await SCRIPTS.read.runBuffer(this.client, [h, z], []);
+    if (!isBufferPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
+    const { state, version } = decodeRedisEntity({ blob: reply[0], members: reply[1] }, `${role} ${id}`);
+    return { role, id, state, version };
   }
 
   /** Resolves when Redis answers PING within the command timeout; rejects otherwise. */
@@ -246,11 +253,11 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
    */
   async put(p: StoredProfile, claims: readonly (readonly [string, number])[] = []): Promise<void> {
     const [h, z] = redisProfileKeys(this.keyPrefix, p.role, p.id);
-    const { fields, members } = encodeRedisProfile(p.state);
+    const { blob, members } = encodeRedisProfile(p.state, p.version);
     const window = Math.floor(this.wallClock() / this.claimWindowMs);
     await SCRIPTS.put.run(this.client, [h, z, redisClaimKey(h, window)], [
-      String(p.version), String(this.ttlSeconds), String(2 * this.claimWindowMs),
-      String(fields.length / 2), ...fields, String(members.length / 2), ...members,
+      blob, String(this.ttlSeconds), String(2 * this.claimWindowMs),
+      String(members.length / 2), ...members,
       ...claims.flatMap(([claim, version]) => [claim, String(version)]),
     ]);
   }
@@ -261,7 +268,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.keyPrefix}[um]:{*}`, 'COUNT', 1_000);
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.keyPrefix}[um]:{*}:p`, 'COUNT', 1_000);
         cursor = next;
         for (const key of keys) {
           const entity = parseRedisProfileKey(this.keyPrefix, key);
@@ -290,8 +297,8 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw new Error('redis profile store: unexpected reply to the step script');
     const status = reply[0];
     if (status === 0) return { kind: 'lost' };
-    const [, version, appliedVersion, fields, members] = reply as [number, number, number, string, string];
-    const state = op.change.kind === 'transaction' ? decodeRedisProfile(unpackRedisList(fields), unpackRedisList(members), `${op.role} ${op.id}`) : null;
+    const [, version, appliedVersion, blob, members] = reply as [number, number, number, Buffer, Buffer];
+    const state = op.change.kind === 'transaction' ? decodeRedisEntity({ blob, members }, `${op.role} ${op.id}`).state : null;
     return { kind: status === 1 ? 'applied' : 'claimed', state, version, appliedVersion };
   }
 }

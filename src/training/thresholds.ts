@@ -1,3 +1,4 @@
+import { NEVER } from '../model/registry/model-metadata';
 import { assertBinaryScores, thresholdCounts, type Labels, type Scores } from './metrics';
 
 /** What the operator asks of the decision thresholds. Both are fractions in [0, 1]. */
@@ -17,11 +18,7 @@ export interface DecisionThresholds {
   readonly decline: number;
 }
 
-/**
- * The threshold meaning "never": scores are probabilities in [0, 1], so `score ≥ 2` never holds.
- * A finite number (unlike Infinity) survives a JSON round trip in model.json.
- */
-export const NEVER = 2;
+export { NEVER } from '../model/registry/model-metadata';
 
 /**
  * What thresholds do on a labelled set. Rates are fractions of all rows; precision and recall are

@@ -3,7 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
 import { bestConnections } from '../../src/bench/saturation-probe';
+import { postgresAvailable, postgresTestUrl } from '../contract/support/postgres-test-database';
+import { redisAvailable, redisTestUrl } from '../contract/support/profile-redis-harness';
 import { SERVICE_NODE_FLAGS } from '../../src/config/node-flags';
 
 const FRAUDCTL = join(__dirname, '../../dist/src/cli/fraudctl.js');
@@ -90,5 +94,34 @@ describe('fraudctl bench (smoke)', () => {
     const lower = [...report.saturationRounds].sort((a, b) => a.ratio - b.ratio)[0];
     expect(report.ratio).toBe(lower?.ratio);
     expect([report.baseline.saturationRps, report.service.saturationRps]).toEqual([lower?.baselineRps, lower?.serviceRps]);
+  }, 180_000);
+
+  it('runs the production topology on Redis and PostgreSQL against its baseline, and cleans up after itself', async () => {
+    const databaseUrl = postgresTestUrl();
+    const redisUrl = redisTestUrl();
+    if (!postgresAvailable(databaseUrl) || !redisAvailable(redisUrl)) return;
+    const args = ['bench', '--json', '--profile-store', 'redis', '--decision-log', 'postgres', '--duration', '1', '--rates', '20', '--warmup', '1', '--connections', '2', '--rounds', '1'];
+    args.push('--customers', '200', '--terminals', '400', '--history-days', '14', '--cache', cache);
+    const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    const { stdout } = await run(process.execPath, [FRAUDCTL, ...args], { cwd: join(__dirname, '../..'), env, maxBuffer: 16 * 1024 * 1024 });
+    const report = JSON.parse(stdout.trim()) as { settings: { topology: string }; baseline: { fixed: Step[]; saturation: Step }; service: { fixed: Step[]; saturation: Step }; ratio: number };
+    expect(report.settings.topology).toBe('redis+postgres');
+    for (const target of [report.baseline, report.service]) {
+      for (const step of [...target.fixed, target.saturation]) {
+        expect(step.requests).toBeGreaterThan(0);
+        expect([step.errors, step.non2xx]).toEqual([0, 0]);
+      }
+    }
+    expect(report.ratio).toBeGreaterThan(0);
+    // Its Redis prefixes and PostgreSQL schemas are gone.
+    const redis = new Redis(redisUrl);
+    const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      expect((await redis.scan('0', 'MATCH', 'bench:*', 'COUNT', 100_000))[1]).toEqual([]);
+      expect((await pool.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'")).rows).toEqual([]);
+    } finally {
+      await redis.quit();
+      await pool.end();
+    }
   }, 180_000);
 });

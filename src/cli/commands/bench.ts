@@ -6,8 +6,9 @@ import { intOption, parseOptions } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 
 const USAGE =
-  'bench [--json] [--duration S] [--rates LIST] [--connections LIST] [--probe S] [--rounds N] [--rate-connections N] [--warmup S] [--decision-events on|off] ' +
-  '[--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]';
+  'bench [--json] [--profile-store memory|redis --decision-log sqlite|postgres] [--duration S] [--rates LIST] [--connections LIST] [--probe S] [--rounds N] ' +
+  '[--rate-connections N] [--warmup S] [--decision-events on|off] [--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]' +
+  '   (redis/postgres: REDIS_URL, default redis://127.0.0.1:6379, and DATABASE_URL)';
 
 function parseRates(text: string | undefined): number[] {
   if (text === undefined) return [500, 1000, 2000];
@@ -54,6 +55,8 @@ export const benchCommand: Command = {
       terminals: { type: 'string' },
       'history-days': { type: 'string' },
       seed: { type: 'string' },
+      'profile-store': { type: 'string' },
+      'decision-log': { type: 'string' },
     });
     // Loaded here, not at the top: every fraudctl command (serve too) imports this file.
     const [{ DEFAULT_BENCH_WORLD }, { formatBenchTable }, { summarizeCpuProfile }, { runBench }, { DEFAULT_CONNECTION_LADDER, parseConnectionLadder }] = await Promise.all([
@@ -64,6 +67,14 @@ export const benchCommand: Command = {
       import('../../bench/saturation-probe'),
     ]);
     const json = values.json === true;
+    const profileStore = values['profile-store'] ?? 'memory';
+    const decisionLog = values['decision-log'] ?? 'sqlite';
+    const production = profileStore === 'redis' && decisionLog === 'postgres';
+    if (!production && !(profileStore === 'memory' && decisionLog === 'sqlite')) {
+      throw new UsageError(`bench runs the embedded topology (--profile-store memory --decision-log sqlite) or the production one (redis and postgres), got ${profileStore} and ${decisionLog}`);
+    }
+    const databaseUrl = io.env.DATABASE_URL;
+    if (production && (databaseUrl === undefined || databaseUrl === '')) throw new UsageError('--decision-log postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
     const events = values['decision-events'] ?? 'on';
     if (events !== 'on' && events !== 'off') throw new UsageError(`--decision-events must be on or off, got "${events}"`);
     const rateConnections = intOption('rate-connections', values['rate-connections'], 0, 0);
@@ -79,8 +90,8 @@ export const benchCommand: Command = {
       saturationConnections: ladder,
       probeSeconds: intOption('probe', values.probe, 3, 1),
       saturationRounds: intOption('rounds', values.rounds, 3, 1),
-      // Auto: one connection per 500 requests/s (see docs/performance.md, "How the load is shaped").
-      fixedConnections: (rate) => (rateConnections > 0 ? rateConnections : Math.max(1, Math.ceil(rate / 500))),
+      // Fixed-rate steps send steady arrivals with at most this many in flight (see docs/performance.md, "How the load is shaped").
+      fixedConnections: () => (rateConnections > 0 ? rateConnections : 128),
       warmupSeconds: intOption('warmup', values.warmup, 5, 0),
       world: {
         seed: intOption('seed', values.seed, DEFAULT_BENCH_WORLD.seed),
@@ -94,6 +105,8 @@ export const benchCommand: Command = {
       // The repository's committed champion unless told otherwise, wherever the command runs from.
       registryDir: resolve(values.registry ?? io.env.MODEL_REGISTRY_DIR ?? join(root, 'models')),
       decisionEvents: events,
+      topology: production ? 'redis+postgres' : 'embedded',
+      production: production ? { redisUrl: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379', databaseUrl: databaseUrl as string } : null,
       ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
       onStage: (s) => {
         if (!json) io.stderr.write(`bench: ${s}\n`);

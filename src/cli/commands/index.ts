@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { benchRetrainCommand } from './bench-retrain';
 import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
 import { evaluateCommand } from './evaluate';
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   serveCommand,
   specCommand,
   benchCommand,
+  benchRetrainCommand,
 ];

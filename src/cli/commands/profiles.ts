@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { openDecisionHistory } from '../../events/open-decision-history';
 import { createProfileStore } from '../../store/create-profile-store';
 import type { ProfileStore, ProfileStoreAdmin, StoredProfile } from '../../store/profile-store';
-import { readSeed, readSnapshot, snapshotText } from '../../store/profile-snapshot';
+import { loadSnapshotInto, readSeed, snapshotText } from '../../store/profile-snapshot';
 import { rebuildProfiles, type RebuildTarget } from '../../training/history/rebuild-profiles';
 import { parseOptions } from '../args';
 import { CommandExit, printJson, UsageError, type CliIO, type Command } from '../command';
@@ -102,13 +102,7 @@ async function load(io: CliIO, snapshot: string, json: boolean): Promise<number>
   const store = await createProfileStore(configFromEnv(io));
   try {
     if (store.kind === 'memory') throw new UsageError('the memory store loads PROFILE_SNAPSHOT itself at start');
-    const admin = adminOf(store);
-    let n = 0;
-    for await (const p of readSnapshot(snapshot)) {
-      await admin.put(p);
-      n++;
-    }
-    await admin.restoreSentinels();
+    const n = await loadSnapshotInto(adminOf(store), snapshot);
     if (json) printJson(io, { profiles: n });
     else io.stderr.write(`loaded ${n} profiles from ${snapshot}; keep PROFILE_SNAPSHOT=${snapshot} set for retraining and rebuilds\n`);
     return 0;

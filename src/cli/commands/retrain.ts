@@ -24,6 +24,11 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** The process's peak resident memory so far, MiB (Linux: VmHWM). */
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 function summary(r: RetrainResult) {
   return {
     promoted: r.promoted,
@@ -35,6 +40,7 @@ function summary(r: RetrainResult) {
     parityChecked: r.parity.checked,
     parity: r.parity,
     rows: r.rows,
+    peakRssMiB: peakRssMiB(),
   };
 }
 
@@ -89,13 +95,13 @@ export const retrainCommand: Command = {
         else {
           out.stderr.write(
             `${result.promoted ? 'promoted' : 'kept the champion'}: challenger ${result.challenger} (${result.reason}); ` +
-              `parity ${result.parity.mismatches}/${result.parity.checked} mismatches\n`,
+              `parity ${result.parity.mismatches}/${result.parity.checked} mismatches (${result.parity.degraded.total} degraded left out); peak RSS ${peakRssMiB()} MiB\n`,
           );
         }
         return 0;
       } catch (err) {
         if (err instanceof ParityError) {
-          if (json) printJson(out, { promoted: false, refused: 'parity', reason: err.message, parity: err.parity });
+          if (json) printJson(out, { promoted: false, refused: 'parity', reason: err.message, parity: err.parity, peakRssMiB: peakRssMiB() });
           out.stderr.write(`RETRAIN REFUSED: ${err.message}\n`);
           return 1;
         }

@@ -1,5 +1,11 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
+/**
+ * The threshold meaning "never": scores are probabilities in [0, 1], so `score ≥ 2` never holds.
+ * A finite number (unlike Infinity) survives a JSON round trip in model.json.
+ */
+export const NEVER = 2;
+
 const windowSchema = {
   type: 'object',
   additionalProperties: false,
@@ -58,10 +64,10 @@ export const modelMetadataSchema = {
       additionalProperties: false,
       required: ['challenge', 'decline'],
       properties: {
-        /** score >= challenge (and < decline) => challenge */
-        challenge: { type: 'number', minimum: 0, maximum: 1 },
-        /** score >= decline => decline; 1 with no positive at 1 means "never" in practice */
-        decline: { type: 'number', minimum: 0, maximum: 1 },
+        /** score >= challenge (and < decline) => challenge; NEVER (2) disables challenges */
+        challenge: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { const: NEVER }] },
+        /** score >= decline => decline; NEVER (2) disables declines */
+        decline: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { const: NEVER }] },
         targets: { type: 'object' },
         validation: { type: 'object' },
       },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
+import { deleteRedisNamespace } from '../../../src/store/redis-namespace';
 import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
 import { startRedisCluster, type RedisCluster } from '../../support/redis-servers';
 import { closedPort } from './profile-closed-port';
@@ -36,29 +37,6 @@ export function redisAvailable(url: string = redisTestUrl()): boolean {
   if (process.env.CI === 'true') throw new Error(`${message}; under CI=true this is a failure`);
   console.warn(`\n!!! ${message}\n`);
   return false;
-}
-
-/** Deletes every key under `keyPrefix` on one node. */
-async function deleteNodeKeys(client: Redis, keyPrefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    // One key per command (in a cluster the keys of one node still span many slots), pipelined.
-    if (keys.length > 0) await keys.reduce((p, key) => p.unlink(key), client.pipeline()).exec();
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-/** Deletes every key under `keyPrefix` (on every node of a cluster: `url` lists them, comma-separated). */
-async function deleteKeys(url: string, keyPrefix: string): Promise<void> {
-  for (const node of url.split(',')) {
-    const client = new Redis(node.trim());
-    try {
-      await deleteNodeKeys(client, keyPrefix);
-    } finally {
-      await client.quit();
-    }
-  }
 }
 
 /** A store on a fresh namespace: the first one opened creates the slot sentinels (what a service does on a new deployment). */
@@ -109,9 +87,9 @@ export function redisProfileHarness(url: string = redisTestUrl()): ProfileStoreH
     timeoutMs,
     async namespace() {
       const keyPrefix = `test:profiles:${randomBytes(6).toString('hex')}:`;
-      return { keyPrefix, open: opener(url, keyPrefix, false), dispose: () => deleteKeys(url, keyPrefix) };
+      return { keyPrefix, open: opener(url, keyPrefix, false), dispose: () => deleteRedisNamespace(url, keyPrefix) };
     },
-    loseData: (ns) => deleteKeys(url, ns.keyPrefix),
+    loseData: (ns) => deleteRedisNamespace(url, ns.keyPrefix),
     supportsAdmin: true,
     async outage(ns) {
       const target = new URL(url);
@@ -159,9 +137,9 @@ export function redisClusterHarness(): ProfileStoreHarness {
     },
     async namespace() {
       const keyPrefix = `test:profiles:${randomBytes(6).toString('hex')}:`;
-      return { keyPrefix, open: opener(url(), keyPrefix, true), dispose: () => deleteKeys(url(), keyPrefix) };
+      return { keyPrefix, open: opener(url(), keyPrefix, true), dispose: () => deleteRedisNamespace(url(), keyPrefix) };
     },
-    loseData: (ns) => deleteKeys(url(), ns.keyPrefix),
+    loseData: (ns) => deleteRedisNamespace(url(), ns.keyPrefix),
     supportsAdmin: true,
   };
 }

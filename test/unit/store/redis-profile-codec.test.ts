@@ -1,11 +1,12 @@
-import { SET_HORIZON_SECONDS, TIERS, tierTop, transactionDelta, visibleBuckets } from '../../../features';
-import { decodeRedisProfile, encodeRedisDelta, redisProfileKeys } from '../../../src/store/redis-profile-codec';
+import { applyTransaction, emptyProfile, SET_HORIZON_SECONDS, TIERS, tierTop, transactionDelta } from '../../../features';
+import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys } from '../../../src/store/redis-profile-codec';
+import { PROFILE_BLOB_DOUBLES } from '../../../src/store/redis-profile-scripts';
 import { T0, txn } from '../../contract/support/profile-events';
 
 describe('redis profile codec', () => {
   it('gives an entity two keys under the prefix that share the hash tag of its id', () => {
-    expect(redisProfileKeys('fraud:', 'user', 'u.1')).toEqual(['fraud:u:{u.1}', 'fraud:u:{u.1}:set']);
-    expect(redisProfileKeys('', 'merchant', 'm')).toEqual(['m:{m}', 'm:{m}:set']);
+    expect(redisProfileKeys('fraud:', 'user', 'u.1')).toEqual(['fraud:u:{u.1}:p', 'fraud:u:{u.1}:set']);
+    expect(redisProfileKeys('', 'merchant', 'm')).toEqual(['m:{m}:p', 'm:{m}:set']);
   });
 
   it('encodes a transaction delta as the step script\'s delta argument: header, one group per tier, members, each value newline-terminated', () => {
@@ -29,22 +30,46 @@ describe('redis profile codec', () => {
     expect(argv.split('\n').slice(0, -1)).toEqual(['0', '', '0', String(SET_HORIZON_SECONDS), '1', '0', '13', '-1', '12', '0', '0', '-1']);
   });
 
-  it('decodes hash and member set replies into visible buckets, tops, scalars and sets', () => {
-    // The slot comes before its tier's top in the reply, and slot 0:2 holds bucket 80, out of view.
-    const p = decodeRedisProfile(['0:9', '100,2,300,-1', '0:2', '80,5,5,5', 't0', '100', 'ls', '30000', 'tot', '9007199254740991'], ['2:FR', '29000', '0:m-1', '30000'], 'user u');
-    expect([tierTop(p, 0), visibleBuckets(p, 0), tierTop(p, 1), visibleBuckets(p, 1)]).toEqual([100, [[100, 2, 300, -1]], Number.NEGATIVE_INFINITY, []]);
-    expect([p.lastSeen, p.total, [...p.sets.countries], [...p.sets.merchants]]).toEqual([30_000, 2 ** 53 - 1, [['FR', 29_000]], [['m-1', 30_000]]]);
+  it('round-trips a profile through the blob and member list exactly, at its version', () => {
+    const state = emptyProfile();
+    for (let i = 0; i < 40; i++) applyTransaction(state, 'user', txn(i, T0 + i * 5_000, { amountMinor: 100 + i, channel: 'atm', merchantCountry: i % 2 === 0 ? 'FR' : 'DE' }));
+    const { blob, members } = encodeRedisProfile(state, 41);
+    expect(blob.length).toBe(8 * PROFILE_BLOB_DOUBLES);
+    const got = decodeRedisEntity({ blob, members: Buffer.from(members.join('\n')) }, 'user u');
+    expect(got.version).toBe(41);
+    expect(Buffer.from(got.state.data.buffer)).toEqual(Buffer.from(state.data.buffer));
+    expect([got.state.lastSeen, got.state.total, [...got.state.sets.countries].sort()]).toEqual([state.lastSeen, 40, [['DE', T0 + 39 * 5_000], ['FR', T0 + 38 * 5_000]]]);
+  });
+
+  it('reads an empty reply as an empty profile at version 0', () => {
+    const got = decodeRedisEntity({ blob: Buffer.alloc(0), members: Buffer.alloc(0) }, 'user u');
+    expect([got.version, got.state.total, got.state.lastSeen, tierTop(got.state, 0)]).toEqual([0, 0, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
   });
 
   it.each([
-    [['t7', '1'], [], 'redis profile user u: unknown field t7'],
-    [['0:13', '1,1,1,1'], [], 'redis profile user u: unknown field 0:13'],
-    [['0:1', '1,1,1'], [], 'redis profile user u: malformed slot 0:1 = 1,1,1'],
-    [['t0', '100', '0:1', '100,1,1,1'], [], 'redis profile user u: slot 0:1 holds bucket 100'],
-    [['ls', '1.5'], [], 'redis profile user u: not an integer: 1.5'],
-    [['junk', '1'], [], 'redis profile user u: unknown field junk'],
-    [[], ['FR', '1'], 'redis profile user u: malformed member FR'],
-  ])('rejects malformed data %j %j, naming the entity', (hash, members, message) => {
-    expect(() => decodeRedisProfile(hash, members, 'user u')).toThrow(message);
+    [Buffer.alloc(17), '', 'redis profile user u: 17 bytes, expected 1872'],
+    [header(1.5, 0, 0), '', 'redis profile user u: malformed header (version 1.5, lastSeen 0, total 0)'],
+    [header(1, Number.NaN, 0), '', 'redis profile user u: malformed header (version 1, lastSeen NaN, total 0)'],
+    [Buffer.alloc(0), 'FR\n1', 'redis profile user u: malformed member FR'],
+    [Buffer.alloc(0), '0:m\n1.5', 'redis profile user u: not an integer: 1.5'],
+    [Buffer.alloc(0), '0:m', 'redis profile user u: members without a score'],
+  ])('rejects malformed data, naming the entity (%#)', (blob, members, message) => {
+    expect(() => decodeRedisEntity({ blob, members: Buffer.from(members) }, 'user u')).toThrow(message);
+  });
+
+  it('keys profiles, member sets and claim windows under the entity\'s hash tag, and parses profile keys back', () => {
+    const [p] = redisProfileKeys('fraud:', 'merchant', 'm.1');
+    expect(redisClaimKey(p, 499_057)).toBe('fraud:m:{m.1}:c499057');
+    expect(parseRedisProfileKey('fraud:', p)).toEqual({ role: 'merchant', id: 'm.1' });
+    for (const other of ['fraud:m:{m.1}:set', 'fraud:m:{m.1}:c1', 'fraud:slot:{x}', 'other:u:{a}:p', 'fraud:u:{}:p']) expect(parseRedisProfileKey('fraud:', other)).toBeNull();
   });
 });
+
+/** A profile blob with the given header and zeros after it. */
+function header(version: number, lastSeen: number, total: number): Buffer {
+  const b = Buffer.alloc(8 * PROFILE_BLOB_DOUBLES);
+  b.writeDoubleLE(version, 0);
+  b.writeDoubleLE(lastSeen, 8);
+  b.writeDoubleLE(total, 16);
+  return b;
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { transactionDelta } from '../../../features';
+import { RING_OFFSET, TOP_OFFSET, transactionDelta } from '../../../features';
+import { PROFILE_BLOB_DOUBLES } from '../../../src/store/redis-profile-scripts';
 import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
 import { applyUpdates, T0, txn, type ProfileUpdate } from '../../contract/support/profile-events';
 import { redisAvailable, redisTestUrl } from '../../contract/support/profile-redis-harness';
@@ -33,18 +34,16 @@ describeRedis('redis profile store (real server)', () => {
     return store;
   }
 
-  it('stores ring slots, tops and scalars as integer strings, and members with their time as score', async () => {
+  it('stores the profile as one blob of doubles (version, lastSeen, total, the profile data), and members with their time as score', async () => {
     const store = await open();
     try {
       await applyUpdates(store, [userUpdate(1, T0 + 7_200, 'm-1')]);
       const m5 = Math.floor((T0 + 7_200) / 300);
-      expect(await redis.hgetall(`${keyPrefix}u:{u.1}`)).toMatchObject({
-        v: '1',
-        t0: String(m5),
-        [`0:${m5 % 13}`]: `${m5},1,1001,0`,
-        ls: String(T0 + 7_200),
-        tot: '1',
-      });
+      const blob = (await redis.getBuffer(`${keyPrefix}u:{u.1}:p`)) as Buffer;
+      const d = (i: number) => blob.readDoubleLE(8 * i);
+      expect([blob.length, d(0), d(1), d(2), d(3 + TOP_OFFSET), d(3 + (RING_OFFSET[0] as number) + (m5 % 13)), d(3 + (RING_OFFSET[0] as number) + 13 + (m5 % 13))]).toEqual([
+        8 * PROFILE_BLOB_DOUBLES, 1, T0 + 7_200, 1, m5, 1, 1_001,
+      ]);
       expect(await redis.zrange(`${keyPrefix}u:{u.1}:set`, 0, -1, 'WITHSCORES')).toEqual(['0:m-1', String(T0 + 7_200)]);
     } finally {
       await store.close();
@@ -69,8 +68,8 @@ describeRedis('redis profile store (real server)', () => {
     try {
       await applyUpdates(expiring, [userUpdate(1, T0, 'm-1')]);
       await applyUpdates(keeping, [userUpdate(1, T0, 'm-1')]);
-      for (const key of [`${keyPrefix}u:{u.1}`, `${keyPrefix}u:{u.1}:set`]) expect(await redis.ttl(key)).toBeGreaterThan(590);
-      expect(await redis.ttl(`${keyPrefix}keep:u:{u.1}`)).toBe(-1);
+      for (const key of [`${keyPrefix}u:{u.1}:p`, `${keyPrefix}u:{u.1}:set`]) expect(await redis.ttl(key)).toBeGreaterThan(590);
+      expect(await redis.ttl(`${keyPrefix}keep:u:{u.1}:p`)).toBe(-1);
     } finally {
       await expiring.close();
       await keeping.close();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../../src/cli/fraudctl';
 import type { ModelMetadata } from '../../../../src/model/registry/model-metadata';
-import { ModelRegistry, sha256Hex } from '../../../../src/model/registry/model-registry';
+import { NEVER } from '../../../../src/model/registry/model-metadata';
+import { metadataProblem, ModelRegistry, sha256Hex } from '../../../../src/model/registry/model-registry';
 
 function meta(version: string, createdAt: string, onnx: Uint8Array): ModelMetadata {
   return {
@@ -50,6 +51,16 @@ describe('ModelRegistry', () => {
     expect(() => reg.rollback()).toThrow('nothing to roll back to: the champion has no predecessor');
     // No temporary files or directories are left behind.
     expect(readdirSync(reg.root).sort()).toEqual(['champion.json', 'v1', 'v2']);
+  });
+
+  it('accepts NEVER as a threshold (an outcome the trainer disabled) but nothing else above 1', () => {
+    const bytesOf = new TextEncoder().encode('one');
+    const never = { ...meta('v1', '2026-01-01T00:00:00Z', bytesOf), thresholds: { challenge: NEVER, decline: NEVER } };
+    expect(metadataProblem(never)).toBeNull();
+    const reg = new ModelRegistry(mkdtempSync(join(tmpdir(), 'reg-')));
+    reg.add(never, { 'model.onnx': bytesOf });
+    expect(reg.get('v1').metadata.thresholds).toEqual({ challenge: NEVER, decline: NEVER });
+    expect(metadataProblem({ ...never, thresholds: { challenge: 0.3, decline: 1.5 } })).toMatch(/thresholds\/decline/);
   });
 
   it('refuses an entry whose checksum does not match its ONNX file, and duplicates', () => {
