@@ -178,10 +178,19 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
       };
     },
   });
-  const server = createServer(expressServerOptions(app), app);
-  // Behind a load balancer: keep connections longer than its idle timeout.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createServer(
+    {
+      ...expressServerOptions(app),
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      // How often node looks for requests past those timeouts (its default, 30 s, would let a slow client hold on that much longer).
+      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    app,
+  );
+  // Behind a load balancer: keep idle connections longer than its idle timeout.
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {

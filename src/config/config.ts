@@ -11,6 +11,10 @@ export const configSchema = {
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' },
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0', description: 'interface to listen on' },
+    HTTP_HEADERS_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600_000, default: 10_000, description: 'longest a client may take to send a request\'s headers; slower connections are closed' },
+    HTTP_REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600_000, default: 30_000, description: 'longest a client may take to send a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS' },
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 1_000, maximum: 600_000, default: 65_000, description: 'how long an idle keep-alive connection stays open (longer than the load balancer\'s idle timeout)' },
+    HTTP_MAX_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 4_096, description: 'open client connections at most; beyond it new ones are closed at once' },
     DATA_DIR: { type: 'string', minLength: 1, default: 'data', description: 'where the embedded SQLite database and spill files live' },
     DATA_DIR_LOCK_WAIT_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 10_000, description: 'how long a starting service waits for another one to release DATA_DIR' },
     MODEL_REGISTRY_DIR: { type: 'string', minLength: 1, default: 'models', description: 'model registry directory (champion pointer + versions)' },
@@ -96,6 +100,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const config = raw as Config;
   const problems: string[] = [];
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) problems.push(`HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`);
   if (config.STORE_TIMEOUT_MS >= config.SCORE_BUDGET_MS) problems.push(`STORE_TIMEOUT_MS must be below SCORE_BUDGET_MS (${config.SCORE_BUDGET_MS})`);
   if (config.PROFILE_STORE === 'couchbase' && config.COUCHBASE_CONNSTR === undefined) problems.push('COUCHBASE_CONNSTR is required when PROFILE_STORE=couchbase');
   if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');

@@ -6,7 +6,7 @@ import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
-import { isJson, jsonBody, MAX_BODY, requireJson, sendJson } from './json-body';
+import { isJson, jsonBody, keepRawBody, MAX_BODY, requireJson, sendJson } from './json-body';
 
 export { MAX_BODY } from './json-body';
 export { expressServerOptions } from './express-server-options';
@@ -33,6 +33,12 @@ export interface AppDeps {
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
+/** True for an error a library raised about the request itself (an http-errors 4xx). */
+function clientErrorStatus(err: unknown): boolean {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Wraps an async handler so a rejection reaches the error middleware. */
 function route(handler: Handler) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -56,9 +62,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', false);
-  const json = express.json({ limit: MAX_BODY, strict: false, type: () => true });
-  // The scoring route is the hot path: one handler reads, validates, scores and answers.
-  const scoreBody = jsonBody(json);
+  // Compressed bodies are refused (415), not inflated: a small body can decompress to a large one.
+  const json = jsonBody(express.json({ limit: MAX_BODY, strict: false, type: () => true, inflate: false, verify: keepRawBody }));
 
   const draining = deps.draining ?? (() => false);
   /** Times a request when its answer is finished, labelled with the route it matched (closure per request: off the scoring path). */
@@ -109,7 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
       next(err);
     };
     if (!isJson(req)) fail(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
-    else scoreBody(req, res, (err?: unknown) => (err === undefined ? score(req, res, fail, started) : fail(err)));
+    else json(req, res, (err?: unknown) => (err === undefined ? score(req, res, fail, started) : fail(err)));
   });
 
   app.use((req, res, next) => {
@@ -206,8 +211,11 @@ export function createApp(deps: AppDeps): express.Express {
       const type = (err as { type?: string }).type;
       if (type === 'entity.too.large') e = new HttpError('payload_too_large', `request body exceeds ${MAX_BODY}`);
       else if (type === 'entity.parse.failed') e = new HttpError('invalid_json', 'request body is not valid JSON');
-      else if (type === 'charset.unsupported' || type === 'encoding.unsupported') e = new HttpError('unsupported_media_type', 'the body must be UTF-8 JSON without content encoding');
+      else if (type === 'charset.unsupported') e = new HttpError('unsupported_media_type', 'the body must be UTF-8 JSON');
+      else if (type === 'encoding.unsupported') e = new HttpError('unsupported_content_encoding', 'the body must not be compressed (Content-Encoding: identity)');
       else if (type === 'request.aborted') e = new HttpError('invalid_json', 'the request body was aborted');
+      else if (err instanceof URIError) e = new HttpError('invalid_path', 'the path holds a malformed percent-encoding');
+      else if (clientErrorStatus(err)) e = new HttpError('bad_request', 'the request is malformed');
       else {
         deps.onError(err);
         e = new HttpError('internal', 'internal error');

@@ -3,9 +3,13 @@ import type { FieldError } from '../validation/validators';
 /** The closed catalogue of error codes clients see, with their HTTP status. */
 export const ERRORS = {
   invalid_json: 400,
+  duplicate_key: 400,
   validation_failed: 400,
+  invalid_path: 400,
+  bad_request: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unsupported_content_encoding: 415,
   idempotency_conflict: 409,
   label_conflict: 409,
   unknown_transaction: 404,

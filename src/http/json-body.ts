@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { duplicateKey } from './duplicate-keys';
 import { HttpError } from './errors';
 
 /** Largest accepted request body. */
@@ -63,7 +64,7 @@ function readJsonBody(req: Request, done: (err: HttpError | null, body?: unknown
       done(new HttpError('invalid_json', 'request body is not valid JSON'));
       return;
     }
-    done(null, body);
+    done(duplicateKeyError(text, body), body);
   });
   const aborted = () => {
     if (settled) return;
@@ -82,11 +83,57 @@ export function sendJson(res: Response, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Reads a JSON body into `req.body` (the lean reader when it can, else `fallback`), then `next`. */
+/** A 400 naming the first repeated key of `text` (parsed as `body`), or null when none repeats. */
+function duplicateKeyError(text: string, body: unknown): HttpError | null {
+  const path = duplicateKey(text, body);
+  return path === null ? null : new HttpError('duplicate_key', `the request body repeats the key ${path}`, [{ path, message: 'must not repeat within its object' }]);
+}
+
+/** Raw bodies the fallback parser read, by request (see {@link keepRawBody}). */
+const rawBodies = new WeakMap<Request, Buffer>();
+
+/**
+ * body-parser's `verify` hook: keeps the raw body of a request so that {@link jsonBody} can check
+ * it for repeated keys once parsed. Bodies are UTF-8 (other charsets are refused before).
+ */
+export function keepRawBody(req: Request, _res: Response, buf: Buffer): void {
+  rawBodies.set(req, buf);
+}
+
+/** A charset other than UTF-8 declared by the Content-Type (parameters compared case-insensitively). */
+function foreignCharset(req: Request): string | null {
+  const type = req.headers['content-type'];
+  if (type === undefined) return null;
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type);
+  if (m === null) return null;
+  const charset = (m[1] as string).toLowerCase();
+  return charset === 'utf-8' || charset === 'utf8' ? null : charset;
+}
+
+/**
+ * Reads a JSON body into `req.body` (the lean reader when it can, else `fallback`, a body-parser
+ * `json` with `inflate: false` and `verify: keepRawBody`), then `next`: with a 400 for invalid JSON
+ * or a repeated key, 413 past the size limit, 415 for a content encoding or a charset other than
+ * UTF-8.
+ */
 export function jsonBody(fallback: RequestHandler): RequestHandler {
   return (req, res, next) => {
     if (!plainBody(req)) {
-      void fallback(req, res, next);
+      const charset = foreignCharset(req);
+      if (charset !== null) {
+        next(new HttpError('unsupported_media_type', `the body must be UTF-8 JSON, not ${charset}`));
+        return;
+      }
+      void fallback(req, res, (err?: unknown) => {
+        if (err !== undefined) {
+          next(err);
+          return;
+        }
+        const raw = rawBodies.get(req);
+        rawBodies.delete(req);
+        const error = raw === undefined ? null : duplicateKeyError(raw.toString('utf8'), req.body);
+        next(error ?? undefined);
+      });
       return;
     }
     readJsonBody(req, (err, body) => {
