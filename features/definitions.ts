@@ -52,7 +52,7 @@ export type FeatureDefinition = { readonly name: string; readonly version: numbe
 );
 
 /** Version of the feature set as a whole; bump it with any change below. */
-export const FEATURE_SPEC_VERSION = 1;
+export const FEATURE_SPEC_VERSION = 2;
 
 const h1 = (buckets: number): WindowSpec => ({ tier: 'h1', buckets, delay: 0 });
 const d1 = (buckets: number, delay = 0): WindowSpec => ({ tier: 'd1', buckets, delay });
@@ -82,10 +82,16 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   win('user_avg_amount_30d_delay7', 'user', 'avg_amount', d1(30, 7), 'user mean amount over the 30 days before the last 7 (a baseline recent fraud cannot have inflated yet)'),
   win('user_amount_to_avg_30d_delay7', 'user', 'amount_to_avg', d1(30, 7), 'amount relative to the user\'s mean over the 30 days before the last 7'),
   win('user_known_frauds_30d', 'user', 'known_frauds', d1(30), 'user transactions of the last 30 days labeled fraud so far'),
-  { name: 'user_seconds_since_last', version: 1, kind: 'seconds_since_last', entity: 'user', description: 'seconds since the user\'s latest earlier transaction (0 if later ones were seen); NaN for a new user' },
-  { name: 'user_merchant_new', version: 1, kind: 'new_member', set: 'merchants', description: '1 when the user has not paid this merchant within 90 days, else 0' },
-  { name: 'user_channel_new', version: 1, kind: 'new_member', set: 'channels', description: '1 when the user has not used this channel within 90 days; NaN when absent' },
-  { name: 'user_country_new', version: 1, kind: 'new_member', set: 'countries', description: '1 when the user has not paid in this merchant country within 90 days; NaN when absent' },
+  {
+    name: 'user_seconds_since_last',
+    version: 2,
+    kind: 'seconds_since_last',
+    entity: 'user',
+    description: 'seconds since the user\'s latest earlier transaction (0 if later ones were seen); NaN for a new user or when that transaction is 90 days (the profile horizon) old or more',
+  },
+  { name: 'user_merchant_new', version: 2, kind: 'new_member', set: 'merchants', description: '1 when the user has not paid this merchant within the 90 days before this transaction (or before a later one already seen), else 0' },
+  { name: 'user_channel_new', version: 2, kind: 'new_member', set: 'channels', description: '1 when the user has not used this channel within the 90 days before this transaction (or before a later one already seen); NaN when absent' },
+  { name: 'user_country_new', version: 2, kind: 'new_member', set: 'countries', description: '1 when the user has not paid in this merchant country within the 90 days before this transaction (or before a later one already seen); NaN when absent' },
   win('merchant_count_1h', 'merchant', 'count', m5h, 'merchant transactions in the last hour'),
   win('merchant_count_1d', 'merchant', 'count', h1(24), 'merchant transactions in the last day'),
   win('merchant_count_7d', 'merchant', 'count', d1(7), 'merchant transactions in the last 7 days'),

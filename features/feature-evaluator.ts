@@ -1,6 +1,6 @@
 import { CURRENCY_EXPONENTS } from './currency';
 import { isWindow, Op, type Instruction } from './feature-plan';
-import { hasMember, SET_NAMES, type ProfileState, type SetName } from './profile-state';
+import { hasMemberAt, PROFILE_HORIZON_SECONDS, SET_NAMES, type ProfileState, type SetName } from './profile-state';
 import type { EventTime } from './time';
 import { CHANNELS, type Transaction } from './transaction';
 import { entityWindowSource, int } from './window-source';
@@ -40,12 +40,14 @@ const SCALARS = {
     return txn.merchantCountry === txn.userCountry ? 0 : 1;
   },
   secondsSinceLast(state: ProfileState | null, time: EventTime): number {
-    if (state === null || state.lastSeen === Number.NEGATIVE_INFINITY) return Number.NaN;
-    return Math.max(0, time.epochSeconds - state.lastSeen);
+    if (state === null) return Number.NaN;
+    // A latest transaction a horizon old or more counts as none (lastSeen -Infinity: never one).
+    const since = time.epochSeconds - state.lastSeen;
+    return since >= PROFILE_HORIZON_SECONDS ? Number.NaN : Math.max(0, since);
   },
-  newMember(user: ProfileState | null, set: SetName, key: string | undefined): number {
+  newMember(user: ProfileState | null, set: SetName, key: string | undefined, t: number): number {
     if (user === null || key === undefined) return Number.NaN;
-    return hasMember(user, set, key) ? 0 : 1;
+    return hasMemberAt(user, set, key, t) ? 0 : 1;
   },
 };
 
@@ -72,7 +74,7 @@ function scalarSource(i: Instruction, k: string): string {
       return `out[${k}] = h.secondsSinceLast(${ENTITY_VAR[i.entity] as string}, time);`;
     case Op.NewMember:
       if (!SET_NAMES.includes(i.set)) throw new RangeError(`unknown set ${i.set}`);
-      return `out[${k}] = h.newMember(user, '${i.set}', ${MEMBER_KEY[i.set]});`;
+      return `out[${k}] = h.newMember(user, '${i.set}', ${MEMBER_KEY[i.set]}, es);`;
     default:
       throw new RangeError(`op ${String(i.op)} is not a scalar feature`);
   }

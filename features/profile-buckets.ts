@@ -52,6 +52,17 @@ export function visibleBuckets(state: ProfileState, tierIndex: number): [number,
   return buckets;
 }
 
+/**
+ * True when `state` holds nothing: no transaction seen, no tier ever incremented, no member, a
+ * total of 0 (what an unknown entity, or one a store evicted, reads as).
+ */
+export function isEmptyProfile(state: ProfileState): boolean {
+  if (state.lastSeen !== Number.NEGATIVE_INFINITY || state.total !== 0) return false;
+  for (let i = 0; i < TIERS.length; i++) if (state.data[TOP_OFFSET + i] !== Number.NEGATIVE_INFINITY) return false;
+  for (const name of SET_NAMES) if (state.sets[name].size > 0) return false;
+  return true;
+}
+
 /** A deep copy of `state`, sharing nothing with it. */
 export function copyProfile(state: ProfileState): ProfileState {
   const copy = emptyProfile();

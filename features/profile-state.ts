@@ -14,7 +14,9 @@
  * Visibility makes eviction a matter of garbage collection, never of semantics: a bucket is visible
  * only when `top - length < id <= top`, a set member only when `at > lastSeen - SET_HORIZON_SECONDS`.
  * Deleting invisible buckets or members at any time changes no feature, and applying the same
- * deltas in any order yields the same visible state.
+ * deltas in any order yields the same visible state. Likewise for a whole profile: once event time
+ * has passed {@link forgottenFrom} (at most {@link PROFILE_HORIZON_SECONDS} after its last
+ * transaction), replacing it by an empty one changes no feature. `total` is read by no feature.
  */
 
 export type TierName = 'm5' | 'h1' | 'd1';
@@ -43,8 +45,20 @@ export const COUNTER_FIELDS: readonly CounterField[] = ['n', 's', 'f'];
 
 export const SET_NAMES: readonly SetName[] = ['merchants', 'channels', 'countries'];
 
-/** How long a set member stays visible after the entity's last transaction time, in seconds. */
+/**
+ * How long a set member stays visible, in seconds: stored while younger than this behind the
+ * entity's `lastSeen`, and seen by a transaction while younger than this behind the later of its
+ * own time and `lastSeen` (see {@link hasMemberAt}).
+ */
 export const SET_HORIZON_SECONDS = 90 * 86_400;
+
+/**
+ * The longest any feature looks back from its transaction's time, in seconds: the set horizon,
+ * `user_seconds_since_last`'s cut-off, and every tier's span (bucket width × ring length; the
+ * daily tier's is 38 days). Nothing of an entity's past is visible to a transaction this long after
+ * it (see {@link forgottenFrom}): what lets a store evict an idle profile without changing a feature.
+ */
+export const PROFILE_HORIZON_SECONDS = Math.max(SET_HORIZON_SECONDS, ...TIERS.map((t) => t.bucketSeconds * t.length));
 
 /**
  * Layout of {@link ProfileState.data}: first one `top` per tier (the largest bucket id ever
@@ -215,8 +229,42 @@ export function addMember(state: ProfileState, set: SetName, key: string, at: nu
   } else if (at > prev) m.set(key, at);
 }
 
-/** True when `key` is a visible member of `set` (seen within the horizon before `lastSeen`). */
+/**
+ * True when `key` is a stored member of `set`: seen within the horizon before `lastSeen` (what
+ * stores and snapshots keep; older members are garbage).
+ */
 export function hasMember(state: ProfileState, set: SetName, key: string): boolean {
   const at = state.sets[set].get(key);
   return at !== undefined && at > state.lastSeen - SET_HORIZON_SECONDS;
+}
+
+/**
+ * True when a transaction at `t` (epoch seconds) sees `key` in `set`: seen within the horizon
+ * before the later of `t` and `lastSeen`. The horizon runs from the transaction's own time, so an
+ * entity idle past it sees no member (as a new one); from `lastSeen` too, so a transaction older
+ * than the latest one never sees a member a store may have dropped already (see {@link hasMember}).
+ */
+export function hasMemberAt(state: ProfileState, set: SetName, key: string, t: number): boolean {
+  const at = state.sets[set].get(key);
+  return at !== undefined && at > (t > state.lastSeen ? t : state.lastSeen) - SET_HORIZON_SECONDS;
+}
+
+/**
+ * The earliest event time (epoch seconds) from which no feature sees anything of `state`: a
+ * transaction at that time or later gets exactly the features it would get on an empty profile,
+ * and if both then receive the same changes, so does every transaction at that time or later.
+ * -Infinity for an empty profile. The latest of: `lastSeen` and every member's time plus
+ * {@link PROFILE_HORIZON_SECONDS}; for each tier, `(top + length) × bucketSeconds`, from which a
+ * transaction's bucket is `length` or more past `top`, beyond every window. Reads every member:
+ * O(profile), for eviction sweeps, not for the hot path.
+ */
+export function forgottenFrom(state: ProfileState): number {
+  let from = state.lastSeen + PROFILE_HORIZON_SECONDS;
+  for (let i = 0; i < TIERS.length; i++) {
+    const tier = TIERS[i] as TierSpec;
+    const end = ((state.data[TOP_OFFSET + i] as number) + tier.length) * tier.bucketSeconds;
+    if (end > from) from = end;
+  }
+  for (const name of SET_NAMES) for (const at of state.sets[name].values()) if (at + PROFILE_HORIZON_SECONDS > from) from = at + PROFILE_HORIZON_SECONDS;
+  return from;
 }

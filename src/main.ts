@@ -1,3 +1,4 @@
+import { createThrottledErrorLog, type ThrottledErrorLog } from './telemetry/error-log';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import type { ProfileStore } from './store/profile-store';
 import { createLogger } from './telemetry/logger';
 import { createServiceMetrics, initializeSeries, type ServiceMetrics } from './telemetry/metrics';
 import { createTracing, type Tracing } from './telemetry/tracing';
+import { createEventTimeCheck } from './validation/event-time-check';
 import { createValidators } from './validation/validators';
 
 /** A running service. */
@@ -47,6 +49,8 @@ export interface StartOptions {
   readonly store?: ProfileStore;
   /** Tracing to use instead of the configured one (tests: an in-memory exporter). */
   readonly tracing?: Tracing;
+  /** The wall clock event times are checked against, epoch ms (default `Date.now`; tests: a fixed one). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -58,8 +62,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const metrics = createServiceMetrics();
   initializeSeries(metrics);
   const tracing: Tracing = options.tracing ?? createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
-  const onError = (what: string, err: unknown) => logger.error({ err }, what);
-  const store = options.store ?? (await createProfileStore(config));
+  // Errors are logged once per kind and interval, their repeats counted: an outage never floods the log.
+  const errorLog = createThrottledErrorLog(logger, { intervalMs: ERROR_LOG_INTERVAL_MS });
+  const onError = errorLog.report;
+  const store = options.store ?? (await createProfileStore(config, { registry: metrics.registry }));
   // A start that fails half-way gives back what it holds (the DATA_DIR lock above all).
   const releaseStore = () => (options.store === undefined ? store.close().catch(() => undefined) : Promise.resolve());
   let events: EventStores;
@@ -70,7 +76,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     throw err;
   }
   try {
-    return await wire(config, { logger, metrics, tracing, onError, store, events });
+    return await wire(config, { logger, metrics, tracing, onError, errorLog, store, events, clock: options.clock ?? Date.now });
   } catch (err) {
     await events.close().catch(() => undefined);
     await releaseStore();
@@ -83,12 +89,14 @@ interface Parts {
   readonly metrics: ServiceMetrics;
   readonly tracing: Tracing;
   readonly onError: (what: string, err: unknown) => void;
+  readonly errorLog: ThrottledErrorLog;
   readonly store: ProfileStore;
   readonly events: EventStores;
+  readonly clock: () => number;
 }
 
 /** The rest of the composition root, once the stores are open: models, scoring, app, listening. */
-async function wire(config: Config, { logger, metrics, tracing, onError, store, events }: Parts): Promise<RunningService> {
+async function wire(config: Config, { logger, metrics, tracing, onError, errorLog, store, events, clock }: Parts): Promise<RunningService> {
   const specHash = featureSpecHash();
   const models = await ModelManager.create({
     registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
@@ -128,6 +136,8 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
       noModelDecision: config.NO_MODEL_DECISION,
       storeTimeoutMs: config.STORE_TIMEOUT_MS,
       budgetMs: config.SCORE_BUDGET_MS,
+      durability: config.DECISION_DURABILITY,
+      commitTimeoutMs: config.DECISION_LOG_COMMIT_TIMEOUT_MS,
     },
     featureSpecHash: specHash,
     now,
@@ -150,20 +160,29 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
   const app = createApp({
     draining: () => draining,
     validators: createValidators(),
+    eventTime: createEventTimeCheck({ maxSkewSeconds: config.EVENT_MAX_SKEW_S, maxAgeSeconds: config.EVENT_MAX_AGE_S, now: clock }),
     scoring,
     feedback,
     labels: events.labels,
     metrics,
+    storageTimeoutMs: config.STORAGE_REQUEST_TIMEOUT_MS,
     now,
     onError: (err) => onError('unhandled request error', err),
     ready: async () => {
       const champion = models.champion();
       if (champion === null) throw new Error('no champion model loaded');
-      const check = (p: Promise<void>) =>
-        p.then(
+      // Each dependency answers within a second or is reported unavailable: a stopped database never holds the probe.
+      const check = (p: Promise<void>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve(`unavailable: no answer within ${READY_CHECK_TIMEOUT_MS} ms`), READY_CHECK_TIMEOUT_MS);
+        });
+        const answered = p.then(
           () => 'ok',
           (err: unknown) => `unavailable: ${(err as Error).message}`,
         );
+        return Promise.race([answered, late]).finally(() => clearTimeout(timer));
+      };
       const [profileStore, decisionLog, labelStore, recheck] = await Promise.all([
         check(store.ping()),
         check(events.decisionLog.ping()),
@@ -175,6 +194,9 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
         model: champion.version,
         dependencies: { profileStore: storeCheck.status === 'lost' ? `lost: ${storeCheck.message}` : profileStore, decisionLog, labelStore },
         reconciliationPending: reconciler.pending(),
+        // Records answered but not yet in the log: buffered, or persisted to the spill file while the log is unavailable.
+        decisionLogPending: events.decisionLog.pending(),
+        decisionLogWrites: DECISION_LOG_WRITES[events.decisionLog.writeState(config.DECISION_LOG_COMMIT_TIMEOUT_MS)],
       };
     },
   });
@@ -228,6 +250,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, store, 
       await store.close();
       await models.close();
       await tracing.shutdown();
+      errorLog.close();
       logger.info('shutdown complete');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();
@@ -255,6 +278,19 @@ function createServiceDecisionEvents(config: Config, logger: Logger, metrics: Se
     onError: (err) => onError('decision event writer failed', err),
   });
 }
+
+/** Interval of the error log: each kind of error is logged in full once per interval, its repeats as a count. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/** What /readyz says of the decision log's writes. */
+const DECISION_LOG_WRITES = {
+  ok: 'ok',
+  replaying: 'replaying records spilled during an outage',
+  failing: 'failing: answers persist records to the spill file',
+} as const;
+
+/** Longest /readyz waits for one dependency's ping, ms. */
+const READY_CHECK_TIMEOUT_MS = 1_000;
 
 /** Decision events waiting for stdout beyond which new ones are dropped: a few seconds at full load. */
 const DECISION_EVENT_BACKLOG = 50_000;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '../config/node-flags';
+import { REPLAY_EVENT_TIMES } from '../config/replay-event-times';
 import { prepareTopology, type BenchTopologyKind, type ProductionStores } from './bench-topology';
 import { loadDaysFor, type BenchWorld } from './bench-world';
 import { startChildServer, type ChildServer } from './child-server';
@@ -157,6 +158,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           PORT: '0',
           HOST: '127.0.0.1',
           ...topology.serviceEnv,
+          // The load is simulated (2018 timestamps): the service must accept events of any age.
+          ...REPLAY_EVENT_TIMES,
           MODEL_REGISTRY_DIR: o.registryDir,
           DECISION_EVENTS: o.decisionEvents,
           LOG_LEVEL: 'info',

@@ -31,6 +31,28 @@ export const configSchema = {
     NO_MODEL_DECISION: { type: 'string', enum: ['approve', 'challenge', 'decline'], default: 'challenge', description: 'decision when no model can score' },
     PROFILE_STORE: { type: 'string', enum: ['memory', 'redis', 'couchbase'], default: 'memory', description: 'profile store adapter' },
     PROFILE_SNAPSHOT: { type: 'string', minLength: 1, description: 'profile snapshot file that seeds the memory store at start' },
+    MAX_PROFILES: {
+      type: 'integer',
+      minimum: 1_000,
+      maximum: 100_000_000,
+      default: 1_000_000,
+      description:
+        'memory store: profiles held at most, users and merchants together (about 3.5 KB of RSS each, 1.5 KB of it V8 heap); beyond it the least recently used are evicted and their next transactions score as a new entity\'s (fraud_profiles_evicted_total{reason="capacity"}). Profiles idle past the 90-day horizon are evicted anyway, which changes no feature',
+    },
+    MAX_PROFILE_TOMBSTONES: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1_000_000_000,
+      default: 4_000_000,
+      description: 'memory store: versions of evicted entities kept (about 130 bytes of RSS each) so that one coming back continues its version numbering; beyond it the oldest are forgotten (that entity restarts at version 0, and retraining reports a gap for it while the decision log holds its older rows)',
+    },
+    PROFILE_VERSION_RETENTION_DAYS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 7_300,
+      default: 400,
+      description: 'Redis, Couchbase: how long an entity\'s version outlives its last change (its profile expires about 97 days after it); keep it at least as long as the decision log keeps rows, so an entity coming back continues its version numbering',
+    },
     REDIS_URL: { type: 'string', minLength: 1, default: 'redis://127.0.0.1:6379', description: 'Redis profile store' },
     REDIS_KEY_PREFIX: { type: 'string', pattern: '^[^{}]*$', default: 'fraud:', description: 'prefix of every Redis key (no braces: they would change the keys\' hash slots)' },
     REDIS_CLUSTER: { type: 'string', enum: ['off', 'on'], default: 'off', description: 'REDIS_URL names seed nodes of a Redis Cluster (comma-separated)' },
@@ -40,6 +62,22 @@ export const configSchema = {
       maximum: 7 * 86_400,
       default: 3_600,
       description: 'how long a profile change claimed by a transactionId or label is remembered at least (Redis, Couchbase): retries and reconciliation within it are merged once',
+    },
+    EVENT_MAX_SKEW_S: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 300,
+      default: 300,
+      description:
+        'how far (by the service\'s clock) a transaction\'s timestamp or a label\'s reportedAt may lie in the future; later ones are refused (422 timestamp_out_of_range). At most 300: the smallest profile tier (5-minute buckets) keeps 13 buckets for its 12-bucket window, exactly one beyond it, so an event up to one bucket ahead never pushes a current bucket out of view',
+    },
+    EVENT_MAX_AGE_S: {
+      type: 'integer',
+      minimum: 60,
+      maximum: 10_000_000_000,
+      default: 604_800,
+      description:
+        'how old (by the service\'s clock) a transaction\'s timestamp or a label\'s reportedAt may be; older ones are refused (422 timestamp_out_of_range). 7 days covers authorisations forwarded late and a backlog after an outage; replays of historical or simulated data raise it (up to 10^10)',
     },
     COUCHBASE_CONNSTR: { type: 'string', minLength: 1, description: 'Couchbase connection string (couchbase://host)' },
     COUCHBASE_USERNAME: { type: 'string', default: 'Administrator' },
@@ -53,7 +91,27 @@ export const configSchema = {
       type: 'integer',
       minimum: 0,
       maximum: 60_000,
-      description: 'longest a record waits before its batch is written; 0 = right after the write in flight (group commit). Default 2 (SQLite), 0 (PostgreSQL: answers wait for the commit)',
+      description: 'longest a record waits before its batch is written; 0 = right after the write in flight (group commit). Default 0 (answers wait for the commit); 2 for SQLite with DECISION_DURABILITY=async',
+    },
+    DECISION_DURABILITY: {
+      type: 'string',
+      enum: ['sync', 'async'],
+      default: 'sync',
+      description: 'sync: a decision is answered once its record is committed, or persisted to the synced spill file when the log does not commit in time; async: answered at once and written right after (a crash loses the records of the last moments)',
+    },
+    STORAGE_REQUEST_TIMEOUT_MS: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 600_000,
+      default: 2_000,
+      description: 'longest POST /v1/feedback and GET /v1/decisions wait for the decision log and label store; past it (or when they fail) they answer 503 storage_unavailable with Retry-After',
+    },
+    DECISION_LOG_COMMIT_TIMEOUT_MS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 60_000,
+      default: 40,
+      description: 'longest an answer waits for the decision log\'s commit before its record is persisted to the local spill file instead (never past SCORE_BUDGET_MS less 8 ms kept for that). A committed record is visible to every replica at once, a persisted one once the log is back',
     },
     DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
@@ -106,6 +164,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');
   if (problems.length > 0) throw new ConfigError(problems);
   // A shared log's answers wait for their commit: batches go as soon as the previous one committed.
-  const withDefaults = { ...config, DECISION_LOG_FLUSH_MS: config.DECISION_LOG_FLUSH_MS ?? (config.DECISION_LOG === 'postgres' ? 0 : 2) };
+  const withDefaults = { ...config, DECISION_LOG_FLUSH_MS: config.DECISION_LOG_FLUSH_MS ?? (config.DECISION_LOG === 'sqlite' && config.DECISION_DURABILITY === 'async' ? 2 : 0) };
   return Object.freeze(withDefaults);
 }

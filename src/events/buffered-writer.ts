@@ -1,8 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-
-function readLines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : [];
-}
+import { appendFileSync, closeSync, existsSync, fdatasync, fdatasyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { countLines, LineReader } from './spill-file';
 
 /** Appends whole lines or nothing: a failed append (disk full) is cut back, so no torn line is left. */
 function appendLines(path: string, lines: readonly string[]): void {
@@ -15,12 +12,80 @@ function appendLines(path: string, lines: readonly string[]): void {
   }
 }
 
+/**
+ * Syncs `path`'s data to the disk off the event loop (libuv's thread pool). The file is opened
+ * now, so the sync covers what was appended to it even if it is renamed meanwhile (a replay
+ * claiming it). Resolves at once when the file does not exist.
+ */
+function syncFileAsync(path: string): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+    return Promise.reject(err as Error);
+  }
+  return new Promise<void>((resolve, reject) => {
+    fdatasync(fd, (err) => {
+      closeSync(fd);
+      if (err === null) resolve();
+      else reject(err);
+    });
+  });
+}
+
+
+/** Items per write when replaying a spill file (smaller than a live batch: each is decoded and sent beside the traffic). */
+const REPLAY_BATCH = 200;
+/** Spilled lines decoded per event-loop turn during a replay. */
+const REPLAY_DECODE_SLICE = 50;
+
+/**
+ * Replaces `path` by `head` (lines) followed by `from`'s bytes after `fromOffset` and then by what
+ * `path` held, copied a chunk at a time, written to a temporary file that is synced, then renamed
+ * over `path`: a crash at any point leaves either the old file or the whole new one.
+ */
+function rewriteSpill(path: string, head: readonly string[], from: string | null, fromOffset: number): void {
+  const tmp = `${path}.tmp`;
+  const out = openSync(tmp, 'w');
+  try {
+    writeSync(out, head.map((l) => `${l}\n`).join(''));
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    const copy = (source: string, offset: number) => {
+      if (!existsSync(source)) return;
+      const fd = openSync(source, 'r');
+      try {
+        for (let at = offset, n = readSync(fd, chunk, 0, chunk.length, at); n > 0; at += n, n = readSync(fd, chunk, 0, chunk.length, at)) writeSync(out, chunk, 0, n);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    if (from !== null) copy(from, fromOffset);
+    copy(path, 0);
+    fdatasyncSync(out);
+  } finally {
+    closeSync(out);
+  }
+  renameSync(tmp, path);
+}
+
 /** A file that does not end with a newline (a crash mid-append) gets one, so the torn line stays alone. */
 function terminateLastLine(path: string): void {
   if (!existsSync(path)) return;
-  const text = readFileSync(path, 'utf8');
-  if (text.length > 0 && !text.endsWith('\n')) appendFileSync(path, '\n');
+  const size = statSync(path).size;
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, last, 0, 1, size - 1);
+  } finally {
+    closeSync(fd);
+  }
+  if (last[0] !== 0x0a) appendFileSync(path, '\n');
 }
+
+/** See {@link BufferedWriter.writeState}. */
+export type WriteState = 'ok' | 'replaying' | 'failing';
 
 /** Where batches go (a database table); rejects when the write did not happen. */
 export interface BatchSink<T> {
@@ -50,6 +115,8 @@ export interface BufferedWriterOptions<T> {
   readonly onWriteError?: (err: Error) => void;
   readonly onSpill?: (count: number) => void;
   readonly onWritten?: (items: readonly T[]) => void;
+  /** Items made durable by {@link BufferedWriter.persist} (in the synced spill file; the sink gets them later). */
+  readonly onPersisted?: (items: readonly T[]) => void;
 }
 
 /**
@@ -67,6 +134,11 @@ export class BufferedWriter<T> {
   private retryDelay: number;
   private spilled = 0;
   private closed = false;
+  /** The latest write failed (cleared by the next one that succeeds). */
+  private failing = false;
+  /** When the write in flight started (performance.now() ms), or null. */
+  private writeStartedAt: number | null = null;
+  private persisting: Promise<void> | null = null;
 
   constructor(
     private readonly sink: BatchSink<T>,
@@ -75,7 +147,7 @@ export class BufferedWriter<T> {
     this.retryDelay = opts.retryMs ?? 100;
     terminateLastLine(opts.spillPath);
     terminateLastLine(`${opts.spillPath}.replay`);
-    this.spilled = readLines(opts.spillPath).length + readLines(`${opts.spillPath}.replay`).length;
+    this.spilled = countLines(opts.spillPath) + countLines(`${opts.spillPath}.replay`);
     if (this.spilled > 0) this.schedule(0);
   }
 
@@ -92,6 +164,66 @@ export class BufferedWriter<T> {
     return this.buffer.length + this.inFlight.length + this.spilled;
   }
 
+  /**
+   * How writes go: `failing` after a failed write (until one succeeds) and while a write has been
+   * in flight for more than `stallMs` (a sink that stopped answering); `replaying` while spilled
+   * items wait to be written (they go first, so a new item waits for them); else `ok`.
+   */
+  writeState(stallMs: number): WriteState {
+    if (this.failing || (this.writeStartedAt !== null && performance.now() - this.writeStartedAt > stallMs)) return 'failing';
+    return this.spilled > 0 ? 'replaying' : 'ok';
+  }
+
+  /**
+   * Makes everything queued so far durable without waiting for the sink: the memory buffer moves
+   * to the spill file, a copy of the batch in flight is appended too (the sink ignores ids it
+   * already holds when both land), and the file is synced to disk (fdatasync). Calls made in one
+   * event-loop turn share one write and one sync. `onPersisted` gets the items made durable.
+   * Rejects with the file system's error (nothing is lost: the items stay queued in memory).
+   * The spill file is replayed to the sink as after any spill.
+   */
+  persist(): Promise<void> {
+    if (this.persisting !== null) return this.persisting;
+    this.persisting = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.persisting = null;
+        let items: readonly T[];
+        try {
+          items = this.appendForPersist();
+        } catch (err) {
+          this.opts.onWriteError?.(err as Error);
+          reject(err as Error);
+          return;
+        }
+        // The sync runs on libuv's thread pool: the event loop goes on serving while the disk catches up.
+        syncFileAsync(this.opts.spillPath).then(
+          () => {
+            this.opts.onPersisted?.(items);
+            resolve();
+          },
+          (err: unknown) => {
+            this.opts.onWriteError?.(err as Error);
+            reject(err as Error);
+          },
+        );
+      });
+    });
+    return this.persisting;
+  }
+
+  /** Appends the memory buffer (moved) and a copy of the batch in flight to the spill file; returns them. */
+  private appendForPersist(): readonly T[] {
+    const fromBuffer = this.buffer;
+    const items = [...this.inFlight, ...fromBuffer];
+    if (items.length === 0) return items;
+    appendLines(this.opts.spillPath, items.map((i) => this.opts.codec.encode(i)));
+    this.buffer = this.buffer.slice(fromBuffer.length);
+    this.spilled += items.length;
+    this.opts.onSpill?.(fromBuffer.length);
+    if (fromBuffer.length > 0) this.schedule(this.retryDelay);
+    return items;
+  }
+
   /** Items queued in memory or in flight (not spilled), oldest first. */
   unwritten(): readonly T[] {
     return [...this.inFlight, ...this.buffer];
@@ -103,14 +235,22 @@ export class BufferedWriter<T> {
    */
   forEachSpilled(visit: (item: T) => void): void {
     for (const path of [`${this.opts.spillPath}.replay`, this.opts.spillPath]) {
-      for (const line of readLines(path)) {
-        let item: T;
-        try {
-          item = this.opts.codec.decode(line);
-        } catch {
-          continue;
+      if (!existsSync(path)) continue;
+      const reader = new LineReader(path);
+      try {
+        for (let lines = reader.next(this.opts.batchSize); lines.length > 0; lines = reader.next(this.opts.batchSize)) {
+          for (const line of lines) {
+            let item: T;
+            try {
+              item = this.opts.codec.decode(line);
+            } catch {
+              continue;
+            }
+            visit(item);
+          }
         }
-        visit(item);
+      } finally {
+        reader.close();
       }
     }
   }
@@ -184,15 +324,19 @@ export class BufferedWriter<T> {
       if (this.spilled > 0 || this.buffer.length === 0) return;
       const batch = this.buffer.splice(0, this.opts.batchSize);
       this.inFlight = batch;
+      this.writeStartedAt = performance.now();
       try {
         await this.sink.write(batch);
+        this.failing = false;
         this.opts.onWritten?.(batch);
       } catch (err) {
+        this.failing = true;
         this.requeue(batch);
         this.opts.onWriteError?.(err as Error);
         throw err;
       } finally {
         this.inFlight = [];
+        this.writeStartedAt = null;
       }
     };
     this.writing = run().finally(() => {
@@ -212,25 +356,50 @@ export class BufferedWriter<T> {
       }
       renameSync(this.opts.spillPath, claimed);
     }
-    const entries = this.decodeLines(readLines(claimed));
-    for (let at = 0; at < entries.length; at += this.opts.batchSize) {
-      const batch = entries.slice(at, at + this.opts.batchSize).map((e) => e.item);
-      try {
-        await this.sink.write(batch);
-      } catch (err) {
-        // Put what is left back, ahead of anything spilled meanwhile.
-        const rest = [...entries.slice(at).map((e) => e.line), ...readLines(this.opts.spillPath)];
-        writeFileSync(`${this.opts.spillPath}.tmp`, rest.map((l) => `${l}\n`).join(''));
-        renameSync(`${this.opts.spillPath}.tmp`, this.opts.spillPath);
-        rmSync(claimed);
-        this.spilled = rest.length;
-        this.opts.onWriteError?.(err as Error);
-        throw err;
+    // Streamed a batch at a time: memory holds one batch whatever the file's size.
+    const reader = new LineReader(claimed);
+    try {
+      for (;;) {
+        const start = reader.offset;
+        const entries = await this.decodeGradually(reader.next(Math.min(this.opts.batchSize, REPLAY_BATCH)));
+        if (entries.length === 0 && reader.offset === start) break;
+        if (entries.length === 0) continue;
+        const batch = entries.map((e) => e.item);
+        this.writeStartedAt = performance.now();
+        try {
+          await this.sink.write(batch);
+          this.failing = false;
+        } catch (err) {
+          this.failing = true;
+          // Put what is left (this batch, less lines set aside, and the rest of the file) back, ahead of anything spilled meanwhile.
+          rewriteSpill(this.opts.spillPath, entries.map((e) => e.line), claimed, reader.offset);
+          rmSync(claimed);
+          this.spilled = countLines(this.opts.spillPath);
+          this.opts.onWriteError?.(err as Error);
+          throw err;
+        } finally {
+          this.writeStartedAt = null;
+        }
+        this.opts.onWritten?.(batch);
       }
-      this.opts.onWritten?.(batch);
+    } finally {
+      reader.close();
     }
-    rmSync(claimed);
-    this.spilled = readLines(this.opts.spillPath).length;
+    rmSync(claimed, { force: true });
+    this.spilled = countLines(this.opts.spillPath);
+  }
+
+  /**
+   * {@link decodeLines} a slice at a time, yielding to the event loop between slices: a replay
+   * after an outage runs beside the traffic, never stalling its answers for a whole batch.
+   */
+  private async decodeGradually(lines: readonly string[]): Promise<{ readonly line: string; readonly item: T }[]> {
+    const entries: { readonly line: string; readonly item: T }[] = [];
+    for (let at = 0; at < lines.length; at += REPLAY_DECODE_SLICE) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      entries.push(...this.decodeLines(lines.slice(at, at + REPLAY_DECODE_SLICE)));
+    }
+    return entries;
   }
 
   /**
@@ -254,11 +423,9 @@ export class BufferedWriter<T> {
   private requeue(batch: readonly T[]): void {
     if (this.spilled > 0) {
       // The batch is older than whatever spilled while it was in flight, so it must be replayed first.
-      const lines = [...batch.map((i) => this.opts.codec.encode(i)), ...readLines(this.opts.spillPath)];
       try {
-        writeFileSync(`${this.opts.spillPath}.tmp`, lines.map((l) => `${l}\n`).join(''));
-        renameSync(`${this.opts.spillPath}.tmp`, this.opts.spillPath);
-        this.spilled = lines.length;
+        rewriteSpill(this.opts.spillPath, batch.map((i) => this.opts.codec.encode(i)), null, 0);
+        this.spilled = countLines(this.opts.spillPath);
         this.opts.onSpill?.(batch.length);
         return;
       } catch (err) {

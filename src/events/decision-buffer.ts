@@ -1,4 +1,4 @@
-import { BufferedWriter, type BatchSink, type BufferedWriterOptions } from './buffered-writer';
+import { BufferedWriter, type BatchSink, type BufferedWriterOptions, type WriteState } from './buffered-writer';
 import { decisionCodec } from './decision-codec';
 import type { DecisionRecord } from './decision-record';
 
@@ -12,6 +12,11 @@ export type DecisionWriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 
  */
 export class DecisionBuffer {
   private readonly byId = new Map<string, DecisionRecord>();
+  /**
+   * Ids appended but not durable yet (neither written by the sink nor persisted to the synced
+   * spill file), with the callbacks waiting for them.
+   */
+  private readonly volatile = new Map<string, (() => void)[] | null>();
   private readonly writer: BufferedWriter<DecisionRecord>;
 
   constructor(sink: BatchSink<DecisionRecord>, options: DecisionWriterOptions) {
@@ -21,15 +26,54 @@ export class DecisionBuffer {
       onWritten: (items) => {
         // By id, not identity: records replayed from the spill file are decoded copies. The entry
         // held is the first record for the id, written no later than any copy (order is kept).
-        for (const r of items) this.byId.delete(r.transactionId);
+        for (const r of items) {
+          this.byId.delete(r.transactionId);
+          this.settle(r.transactionId);
+        }
         options.onWritten?.(items);
+      },
+      onPersisted: (items) => {
+        for (const r of items) this.settle(r.transactionId);
+        options.onPersisted?.(items);
       },
     });
   }
 
   append(record: DecisionRecord): void {
-    if (!this.byId.has(record.transactionId)) this.byId.set(record.transactionId, record);
+    const id = record.transactionId;
+    if (!this.byId.has(id)) this.byId.set(id, record);
+    if (!this.volatile.has(id)) this.volatile.set(id, null);
     this.writer.push(record);
+  }
+
+  /**
+   * Resolves once the record appended for `transactionId` is durable: committed by the sink, or
+   * persisted to the synced spill file (see {@link persist}). At once for an id not waiting.
+   */
+  durable(transactionId: string): Promise<void> {
+    if (!this.volatile.has(transactionId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.volatile.get(transactionId);
+      if (waiters === null || waiters === undefined) this.volatile.set(transactionId, [resolve]);
+      else waiters.push(resolve);
+    });
+  }
+
+  /** Makes every record appended so far durable without the sink (BufferedWriter.persist). */
+  persist(): Promise<void> {
+    return this.writer.persist();
+  }
+
+  /** How the sink's writes go (BufferedWriter.writeState). */
+  writeState(stallMs: number): WriteState {
+    return this.writer.writeState(stallMs);
+  }
+
+  private settle(transactionId: string): void {
+    const waiters = this.volatile.get(transactionId);
+    if (waiters === undefined) return;
+    this.volatile.delete(transactionId);
+    if (waiters !== null) for (const resolve of waiters) resolve();
   }
 
   /** The unwritten record for a transaction, if any. */

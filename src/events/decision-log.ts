@@ -1,4 +1,5 @@
 import type { EntityRole, Transaction } from '../../features';
+import type { WriteState } from './buffered-writer';
 import type { DecisionRecord } from './decision-record';
 
 /** A decision with its position in the log (arrival order). */
@@ -47,13 +48,26 @@ export interface DecisionLog {
   readonly kind: 'sqlite' | 'postgres';
   append(record: DecisionRecord): void;
   /**
-   * For a log shared by every replica (declared by having it): appends `record` and resolves once
-   * the batch holding it is committed, with the record stored for its transactionId: this one, or
-   * the one another replica committed first (the log's unique key decides). Every replica reads it
-   * from then on. While the log is down the promise stays pending (the record stays buffered):
-   * callers bound the wait.
+   * Appends `record` and resolves once it is durable: committed by the log, with the record the
+   * log stored for its transactionId (this one, or for a log shared by replicas the one another
+   * replica committed first: the log's unique key decides; every replica reads it from then on),
+   * or persisted by {@link persist} (then this one). While the log is down the promise stays
+   * pending (the record stays buffered): callers bound the wait and then call `persist`.
    */
-  commit?(record: DecisionRecord): Promise<DecisionRecord>;
+  commit(record: DecisionRecord): Promise<DecisionRecord>;
+  /**
+   * Makes every record appended so far durable on local disk without the log: moved to the spill
+   * file, which is synced, and replayed into the log once it takes writes again. Rejects with the
+   * file system's error (the records stay buffered in memory).
+   */
+  persist(): Promise<void>;
+  /** Resolves once the record appended for `transactionId` is durable (at once when none waits). */
+  durable(transactionId: string): Promise<void>;
+  /**
+   * How the log's writes go: `failing` (the latest write failed, or one is stalled beyond
+   * `stallMs`), `replaying` (records spilled during an outage are being written first), `ok`.
+   */
+  writeState(stallMs: number): WriteState;
   get(transactionId: string): Promise<DecisionRecord | null>;
   /** What `get` answers, synchronously: only adapters whose reads are local (SQLite) have it. */
   getSync?(transactionId: string): DecisionRecord | null;

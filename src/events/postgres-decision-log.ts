@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Pool } from 'pg';
+import type { WriteState } from './buffered-writer';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
 import type { DecisionRecord } from './decision-record';
@@ -75,12 +76,27 @@ SELECT transaction_id FROM u`),
   }
 
   commit(record: DecisionRecord): Promise<DecisionRecord> {
-    return new Promise((resolve) => {
+    const committed = new Promise<DecisionRecord>((resolve) => {
       const list = this.waiting.get(record.transactionId);
       if (list === undefined) this.waiting.set(record.transactionId, [resolve]);
       else list.push(resolve);
       this.buffer.append(record);
     });
+    // A committed batch settles its waiters before the buffer learns it is written, so this
+    // resolves with the stored record; a persisted one (the log is down) with its own.
+    return Promise.race([committed, this.buffer.durable(record.transactionId).then(() => record)]);
+  }
+
+  persist(): Promise<void> {
+    return this.buffer.persist();
+  }
+
+  durable(transactionId: string): Promise<void> {
+    return this.buffer.durable(transactionId);
+  }
+
+  writeState(stallMs: number): WriteState {
+    return this.buffer.writeState(stallMs);
   }
 
   async get(transactionId: string): Promise<DecisionRecord | null> {

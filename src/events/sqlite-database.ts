@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const SCHEMA = `
@@ -67,17 +67,53 @@ function migrate(db: Database.Database): void {
   db.exec(ADDED_INDEXES);
 }
 
+/** A database file the process cannot write: the service refuses to start rather than fail later. */
+export class DatabaseNotWritableError extends Error {
+  override readonly name = 'DatabaseNotWritableError';
+}
+
+/**
+ * Checks that the database file and its `-wal` and `-shm` files, where they exist, can be
+ * written. SQLite maps a `-shm` it cannot write read-only, and a process touching such a mapping
+ * past the file's end dies by SIGBUS with nothing logged: refusing here turns that into an error.
+ */
+function checkWritable(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file)) continue;
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      throw new DatabaseNotWritableError(`${file} is not writable (${(err as NodeJS.ErrnoException).code}): the service needs to write the database and its -wal and -shm files`);
+    }
+  }
+}
+
 /**
  * Opens (creating if needed) the embedded database: WAL journal, `synchronous = FULL` so a
- * committed label survives a crash or power loss, and the decision and label tables.
+ * committed label survives a crash or power loss, and the decision and label tables. Writes once
+ * (the header's user_version) so a database that cannot be written fails here, at start. Throws
+ * DatabaseNotWritableError for a file (or its -wal or -shm) that cannot be written.
  */
 export function openSqlite(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    checkWritable(path);
+  }
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    migrate(db);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.pragma(`user_version = ${version}`);
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code?.startsWith('SQLITE_READONLY') === true || (err as { code?: string }).code === 'SQLITE_CANTOPEN') {
+      throw new DatabaseNotWritableError(`${path} cannot be written (${(err as Error).message}): check the permissions of the file, its -wal and -shm files and the folder`);
+    }
+    throw err;
+  }
   return db;
 }

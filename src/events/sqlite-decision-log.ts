@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EntityRole, Transaction } from '../../features';
 import type { BatchSink } from './buffered-writer';
+import type { WriteState } from './buffered-writer';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
 import { featureBytes, featuresFromBytes } from './decision-codec';
 import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
@@ -244,6 +245,23 @@ export class SqliteDecisionLog implements DecisionLog {
   append(record: DecisionRecord): void {
     this.seen?.add(record.transactionId);
     this.buffer.append(record);
+  }
+
+  commit(record: DecisionRecord): Promise<DecisionRecord> {
+    this.append(record);
+    return this.buffer.durable(record.transactionId).then(() => record);
+  }
+
+  persist(): Promise<void> {
+    return this.buffer.persist();
+  }
+
+  durable(transactionId: string): Promise<void> {
+    return this.buffer.durable(transactionId);
+  }
+
+  writeState(stallMs: number): WriteState {
+    return this.buffer.writeState(stallMs);
   }
 
   get(transactionId: string): Promise<DecisionRecord | null> {

@@ -1,9 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FEATURE_NAMES, type Transaction } from '../../features';
+import { FEATURE_NAMES, parseRfc3339, transactionTime, type EventTime, type Transaction } from '../../features';
 import type { LabelStore } from '../events/label-store';
 import type { FeedbackService } from '../scoring/feedback-service';
 import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
+import type { EventTimeCheck } from '../validation/event-time-check';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
 import { isJson, jsonBody, keepRawBody, MAX_BODY, requireJson, sendJson } from './json-body';
@@ -14,6 +15,11 @@ export { expressServerOptions } from './express-server-options';
 /** What the app needs; built by the composition root (src/main.ts) or a test. */
 export interface AppDeps {
   readonly validators: Validators;
+  /**
+   * The accepted range of transaction timestamps and label `reportedAt`s around the service's
+   * clock (EVENT_MAX_SKEW_S, EVENT_MAX_AGE_S): events outside it are refused before any store.
+   */
+  readonly eventTime: EventTimeCheck;
   readonly scoring: ScoringService;
   readonly feedback: FeedbackService;
   readonly labels: LabelStore;
@@ -24,6 +30,11 @@ export interface AppDeps {
    * the service unready (that would take every replica out at once), so they are reported only.
    */
   readonly ready: () => Promise<Record<string, unknown>>;
+  /**
+   * Longest a feedback or decision request waits for the decision log and label store, ms: past
+   * it (or when they fail) the answer is 503 `storage_unavailable` with `Retry-After`.
+   */
+  readonly storageTimeoutMs: number;
   /** Monotonic clock in ms. */
   readonly now: () => number;
   readonly onError: (err: unknown) => void;
@@ -32,6 +43,9 @@ export interface AppDeps {
 }
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
+
+/** Seconds a client is asked to wait before retrying a request the storage could not serve. */
+const STORAGE_RETRY_AFTER_S = 1;
 
 /** True for an error a library raised about the request itself (an http-errors 4xx). */
 function clientErrorStatus(err: unknown): boolean {
@@ -53,11 +67,11 @@ function route(handler: Handler) {
 
 /**
  * The HTTP API as an express app that never listens (src/main.ts does; tests use supertest).
- * Every client mistake is a 4xx with `{"error":{"code","message","details"?}}`; nothing malformed
- * reaches a store or the model.
+ * Every client mistake is a 4xx with `{"error":{"code","message","details"?}}`; nothing malformed,
+ * and no event outside the accepted time range (`deps.eventTime`), reaches a store or the model.
  */
 export function createApp(deps: AppDeps): express.Express {
-  const { validators, metrics } = deps;
+  const { validators, metrics, eventTime } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -82,6 +96,12 @@ export function createApp(deps: AppDeps): express.Express {
     const body: unknown = req.body;
     if (!validators.transaction(body)) {
       fail(new HttpError('validation_failed', 'the transaction is invalid', validators.transaction.errors()));
+      return;
+    }
+    // The format check just parsed this timestamp: transactionTime reads the parser's last result.
+    const outOfRange = eventTime(transactionTime(body), '/timestamp');
+    if (outOfRange !== null) {
+      fail(new HttpError('timestamp_out_of_range', 'the transaction is outside the accepted time range', [outOfRange]));
       return;
     }
     metrics.stage.validate.observe((deps.now() - started) / 1000);
@@ -124,6 +144,24 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  /**
+   * `work`'s value, or 503 `storage_unavailable` (with Retry-After) when it fails or takes longer
+   * than `storageTimeoutMs`: a stopped database never holds a client or turns into a 500. The
+   * work goes on in the background; what it commits late answers the client's retry.
+   */
+  const storage = <T>(work: Promise<T>, message: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new HttpError('storage_unavailable', `${message}; retry later`, [], STORAGE_RETRY_AFTER_S)), deps.storageTimeoutMs);
+    });
+    const failed = work.catch((err: unknown) => {
+      if (err instanceof HttpError) throw err;
+      deps.onError(err);
+      throw new HttpError('storage_unavailable', `${message}; retry later`, [], STORAGE_RETRY_AFTER_S);
+    });
+    return Promise.race([failed, late]).finally(() => clearTimeout(timer));
+  };
+
   app.post(
     '/v1/feedback',
     requireJson,
@@ -131,7 +169,9 @@ export function createApp(deps: AppDeps): express.Express {
     route(async (req, res) => {
       const body: unknown = req.body;
       if (!validators.labelEvent(body)) throw new HttpError('validation_failed', 'the label event is invalid', validators.labelEvent.errors());
-      const outcome = await deps.feedback.record(body);
+      const outOfRange = eventTime((parseRfc3339(body.reportedAt) as EventTime).epochSeconds, '/reportedAt');
+      if (outOfRange !== null) throw new HttpError('timestamp_out_of_range', 'the label event is outside the accepted time range', [outOfRange]);
+      const outcome = await storage(deps.feedback.record(body), 'the label could not be committed');
       switch (outcome.kind) {
         case 'unknown_transaction':
           throw new HttpError('unknown_transaction', `no decision for transactionId ${body.transactionId}: labels can only be given to scored transactions`);
@@ -153,9 +193,9 @@ export function createApp(deps: AppDeps): express.Express {
     '/v1/decisions/:transactionId',
     route(async (req, res) => {
       const id = req.params.transactionId as string;
-      const record = await deps.scoring.decision(id);
+      const record = await storage(deps.scoring.decision(id), 'the decision log is unavailable');
       if (record === null) throw new HttpError('not_found', `no decision for transactionId ${id}`);
-      const labels = await deps.labels.forTransaction(id);
+      const labels = await storage(deps.labels.forTransaction(id), 'the label store is unavailable');
       res.status(200).json({
         transactionId: record.transactionId,
         decision: record.decision,
@@ -221,6 +261,7 @@ export function createApp(deps: AppDeps): express.Express {
         e = new HttpError('internal', 'internal error');
       }
     }
+    if (e.retryAfterS !== null) res.setHeader('Retry-After', String(e.retryAfterS));
     res.status(e.status).json(e.body());
   });
 

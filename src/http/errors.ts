@@ -7,6 +7,8 @@ export const ERRORS = {
   validation_failed: 400,
   invalid_path: 400,
   bad_request: 400,
+  // A valid event the service's clock refuses (too far ahead or too old): not a malformed body.
+  timestamp_out_of_range: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_content_encoding: 415,
@@ -16,6 +18,8 @@ export const ERRORS = {
   not_found: 404,
   method_not_allowed: 405,
   not_ready: 503,
+  // The decision log or label store did not answer in time: nothing was acknowledged; retry.
+  storage_unavailable: 503,
   internal: 500,
 } as const;
 
@@ -28,6 +32,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: readonly FieldError[] = [],
+    /** Seconds a client should wait before retrying (the `Retry-After` header), or null. */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
   }

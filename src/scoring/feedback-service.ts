@@ -1,5 +1,6 @@
 import { labelDelta, parseRfc3339, resolveLabel, type EntityRole, type Label, type LabelEvent } from '../../features';
 import type { DecisionLog } from '../events/decision-log';
+import type { DecisionRecord } from '../events/decision-record';
 import type { LabelRecord, LabelStore } from '../events/label-store';
 import { labelClaim, type EntityOutcome, type ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
@@ -25,6 +26,9 @@ export interface FeedbackDeps {
 
 const TIMEOUT = Symbol('timeout');
 
+/** How long a shared log is asked again for a decision it does not hold before the label is refused as unknown, ms. */
+const UNKNOWN_GRACE_MS = 1_000;
+
 /**
  * Feedback labels (user confirmations, chargebacks, analyst verdicts). A label is committed to the
  * label store before this resolves (so an acknowledged label survives a crash), with the change of
@@ -32,18 +36,23 @@ const TIMEOUT = Symbol('timeout');
  * that change goes into both profiles through the same `labelDelta` the offline replay uses, one
  * step per profile claimed by the label's key, and the versions it got are recorded with the label
  * (or reconciliation merges it later). A retry of the same (transaction, source, label) is a
- * duplicate (no second change); the same source with another label is a conflict.
+ * duplicate (no second change); the same source with another label is a conflict. A label waits
+ * for its decision's record to be durable, so none is ever left pointing at a lost decision.
+ * Rejects when the decision log or label store fails (the caller bounds the wait).
  */
 export class FeedbackService {
   constructor(private readonly deps: FeedbackDeps) {}
 
   async record(event: LabelEvent): Promise<FeedbackOutcome> {
     const { deps } = this;
-    const decision = await deps.decisionLog.get(event.transactionId);
+    const decision = await this.decisionOf(event.transactionId);
     if (decision === null) {
       deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'unknown_transaction' });
       return { kind: 'unknown_transaction' };
     }
+    // A label is never committed for a decision that could still be lost (one not yet answered,
+    // or answered with DECISION_DURABILITY=async): no label outlives its decision.
+    await deps.decisionLog.durable(event.transactionId);
     const reportedAtSeconds = (parseRfc3339(event.reportedAt) as { epochSeconds: number }).epochSeconds;
     const txn = decision.transaction;
     const result = await deps.labels.add({ ...event, reportedAtSeconds, userId: txn.userId, merchantId: txn.merchantId, eventTime: decision.eventTime }, deps.wallClock().toISOString());
@@ -59,6 +68,25 @@ export class FeedbackService {
     await this.applyChange(result.record);
     deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'recorded' });
     return { kind: 'recorded', resolvedLabel: resolveLabel([...result.previous, result.record]) as Label, duplicate: false };
+  }
+
+  /**
+   * The decision a label is for. A log shared by replicas may not hold yet a decision another
+   * replica answered a moment ago: when its commit was slow that replica persisted the record to
+   * its own spill file, replayed into the log within moments. So an id not found is looked up
+   * again, with growing pauses, for {@link UNKNOWN_GRACE_MS} before it counts as unknown.
+   */
+  private async decisionOf(transactionId: string): Promise<DecisionRecord | null> {
+    const log = this.deps.decisionLog;
+    const found = await log.get(transactionId);
+    if (found !== null || log.getSync !== undefined) return found;
+    const until = performance.now() + UNKNOWN_GRACE_MS;
+    for (let pause = 10; performance.now() < until; pause = Math.min(pause * 2, 200)) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const again = await log.get(transactionId);
+      if (again !== null) return again;
+    }
+    return null;
   }
 
   /** Merges a committed label's change into both profiles, or leaves it to reconciliation. Never rejects. */

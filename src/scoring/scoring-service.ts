@@ -37,6 +37,15 @@ export interface ScoringPolicy {
   readonly noModelDecision: Decision;
   readonly storeTimeoutMs: number;
   readonly budgetMs: number;
+  /**
+   * `sync`: a decision is answered once its record is durable (committed by the decision log, or,
+   * when the log does not commit within `commitTimeoutMs`, persisted to the synced local spill
+   * file). `async`: answered at once, the record written shortly after (a crash loses the last
+   * moments' records).
+   */
+  readonly durability: 'sync' | 'async';
+  /** Longest a decision waits for the log's commit before its record is persisted locally, ms. */
+  readonly commitTimeoutMs: number;
 }
 
 export interface ScoringDeps {
@@ -105,6 +114,18 @@ interface Scoring {
 type ProfileRead = Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>;
 
 const TIMEOUT = Symbol('timeout');
+
+/** Budget kept for persisting a record locally when the log does not commit in time (an fdatasync), ms. */
+const PERSIST_RESERVE_MS = 8;
+
+/** `p`'s value, or null when it rejects or has not settled within `ms` (<= 0: only if already settled). */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), Math.max(0, ms));
+  });
+  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
 const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
 function responseOf(r: DecisionRecord): ScoreResponse {
@@ -137,6 +158,7 @@ export class ScoringService {
   private readonly inFlight = new Map<string, Promise<Settled>>();
   /** A local log's synchronous read (SQLite), decided once; null for a shared log (claims and commits decide). */
   private readonly stored: ((transactionId: string) => DecisionRecord | null) | null;
+  /** The log's commit when answers wait for durability (DECISION_DURABILITY=sync), else null. */
   private readonly commit: ((record: DecisionRecord) => Promise<DecisionRecord>) | null;
   private readonly runs: ModelRuns;
   private readonly read: (txn: Transaction, out: Float32Array) => Promise<ProfileRead> | ProfileRead;
@@ -154,8 +176,8 @@ export class ScoringService {
   constructor(private readonly deps: ScoringDeps) {
     this.runs = new ModelRuns(deps.now);
     const log = deps.decisionLog;
-    this.commit = log.commit === undefined ? null : log.commit.bind(log);
-    this.stored = this.commit === null && log.getSync !== undefined ? log.getSync.bind(log) : null;
+    this.commit = deps.policy.durability === 'sync' ? log.commit.bind(log) : null;
+    this.stored = log.getSync !== undefined ? log.getSync.bind(log) : null;
     this.read = deps.store.transactionSync !== undefined ? this.readSync.bind(this) : this.readAsync.bind(this);
   }
 
@@ -217,7 +239,7 @@ export class ScoringService {
         // A later attempt at a transaction another one (on any replica) claimed first answers with
         // that attempt's record, once committed; it offers its own only if none comes in time
         // (the first attempt died before committing), so every change keeps a record.
-        if (r.userClaimed && this.commit !== null) {
+        if (r.userClaimed && this.stored === null) {
           const stored = await this.awaitStored(txn.transactionId, startedAt);
           if (stored !== null) {
             span.end();
@@ -251,13 +273,14 @@ export class ScoringService {
   /**
    * The record the shared log holds for `transactionId`, looked up with growing pauses until
    * the budget is half spent (the rest is for scoring and committing this attempt's own); null
-   * when none came. A failed look-up counts as none.
+   * when none came. A failed or late look-up counts as none: the log never holds an answer past
+   * that deadline.
    */
   private async awaitStored(transactionId: string, startedAt: number): Promise<DecisionRecord | null> {
     const { deps } = this;
     const until = startedAt + deps.policy.budgetMs / 2;
     for (let pause = 1; ; pause = Math.min(2 * pause, 16)) {
-      const stored = await deps.decisionLog.get(transactionId).catch(() => null);
+      const stored = await withDeadline(deps.decisionLog.get(transactionId), until - deps.now());
       if (stored !== null) return stored;
       const left = until - deps.now();
       if (left <= 0) return null;
@@ -435,10 +458,12 @@ export class ScoringService {
   }
 
   /**
-   * Logs a fresh record and settles its answer. A local log: answered now, appended right away (or
-   * once the challenger's shadow score is in). A shared log: committed first (bounded by what is
-   * left of the budget), answered with what the log stored. Metrics, the event and reconciliation
-   * follow for a record that was stored.
+   * Logs a fresh record and settles its answer. Durable answers (the default): the record is
+   * committed first, or persisted locally when the log does not commit in time (see
+   * {@link durable}), and the answer is what the log stored (for a shared log, possibly the record
+   * another replica committed first for the same transactionId). Async: answered now, appended
+   * right away (or once the challenger's shadow score is in). Metrics, the event and
+   * reconciliation follow for a record that was stored.
    */
   private deliver(record: DecisionRecord, reconcile: readonly EntityRole[]): Promise<Delivered> {
     const { deps } = this;
@@ -457,40 +482,44 @@ export class ScoringService {
             },
           );
     const commit = this.commit;
-    if (commit !== null) return Promise.resolve(withShadow).then((final) => this.committed(final, reconcile, commit));
+    if (commit !== null) return Promise.resolve(withShadow).then((final) => this.durable(final, reconcile, commit));
     const settled: Settled = { txn: record.transaction, response: responseOf(record) };
     const append = (final: DecisionRecord): void => {
       deps.decisionLog.append(final);
-      this.afterStored(final, reconcile);
+      this.afterLogged(final, reconcile);
     };
     if (withShadow instanceof Promise) return Promise.resolve({ settled, logged: withShadow.then(append) });
     append(withShadow);
     return Promise.resolve({ settled, logged: null });
   }
 
-  /** A shared log's commit, waited for until the budget ends; the stored record's answer. */
-  private async committed(record: DecisionRecord, reconcile: readonly EntityRole[], commit: (r: DecisionRecord) => Promise<DecisionRecord>): Promise<Delivered> {
+  /**
+   * A durable answer: the log's commit is awaited for at most `commitTimeoutMs` (less when the
+   * budget is nearly spent, none while the log is known unavailable); past that the record is
+   * persisted to the synced local spill file (a few ms), so the hot path never waits on a slow
+   * or stopped log and no acknowledged record is lost. When even that fails (the local disk
+   * refuses), the record stays buffered and is answered all the same: counted and reported.
+   */
+  private async durable(record: DecisionRecord, reconcile: readonly EntityRole[], commit: (r: DecisionRecord) => Promise<DecisionRecord>): Promise<Delivered> {
     const { deps } = this;
-    const left = Math.max(1, deps.policy.budgetMs - record.latencyMs);
-    let timer: NodeJS.Timeout | undefined;
+    const log = deps.decisionLog;
+    const { commitTimeoutMs } = deps.policy;
     const committing = commit(record);
-    const stored = await Promise.race([
-      committing,
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), left);
-      }),
-    ]);
-    clearTimeout(timer);
+    const state = log.writeState(commitTimeoutMs);
+    // Failing: no wait. Replaying a spill (new records are written after it): a short one, so
+    // answers neither hold for the whole backlog nor all spill, which would keep a backlog alive.
+    const deadline = state === 'ok' ? commitTimeoutMs : state === 'replaying' ? commitTimeoutMs / 4 : 0;
+    const wait = Math.min(deadline, deps.policy.budgetMs - PERSIST_RESERVE_MS - record.latencyMs);
+    let stored = await withDeadline(committing, wait);
     if (stored === null) {
-      // The log is slow or down: the record stays buffered (and is committed later); answer it.
       deps.metrics.decisionLogCommitTimeouts.inc();
-      void committing.then((s) => {
-        if (s === record) this.afterStored(record, reconcile);
-      });
-      deps.metrics.decisions[record.decision].inc();
-      countDegraded(deps.metrics, record.degradedReasons);
-      deps.events.emit(record);
-      return { settled: { txn: record.transaction, response: responseOf(record) }, logged: null };
+      try {
+        await log.persist();
+      } catch (err) {
+        deps.onBackgroundError('persisting decision records to the spill file failed', err);
+      }
+      stored = await withDeadline(committing, 0);
+      if (stored === null) stored = record;
     }
     if (stored !== record) {
       // Another replica committed this transactionId first: its record is the answer. Each
@@ -498,21 +527,16 @@ export class ScoringService {
       deps.metrics.idempotentReplays.inc({ outcome: 'committed_elsewhere' });
       return { settled: settledOf(stored), logged: null };
     }
-    this.afterStored(record, reconcile);
-    deps.metrics.decisions[record.decision].inc();
-    countDegraded(deps.metrics, record.degradedReasons);
-    deps.events.emit(record);
+    this.afterLogged(record, reconcile);
     return { settled: { txn: record.transaction, response: responseOf(record) }, logged: null };
   }
 
-  /** What follows a stored fresh record: reconciliation of its unknown changes (and, for a local log, metrics and the event). */
-  private afterStored(record: DecisionRecord, reconcile: readonly EntityRole[]): void {
+  /** What follows a fresh record this replica logged: reconciliation of its unknown changes, metrics and the event. */
+  private afterLogged(record: DecisionRecord, reconcile: readonly EntityRole[]): void {
     for (const role of reconcile) this.deps.reconciler.decision(record.transaction, role);
-    if (this.commit === null) {
-      this.deps.metrics.decisions[record.decision].inc();
-      countDegraded(this.deps.metrics, record.degradedReasons);
-      this.deps.events.emit(record);
-    }
+    this.deps.metrics.decisions[record.decision].inc();
+    countDegraded(this.deps.metrics, record.degradedReasons);
+    this.deps.events.emit(record);
   }
 
   /** The wall clock as ISO 8601, formatted once per millisecond (many decisions share one under load). */

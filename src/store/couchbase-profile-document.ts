@@ -28,6 +28,9 @@ import {
  * Counters are keyed by bucket id (not by ring slot). A bucket is visible when `top - length < id
  * <= top` (the rule of profile-state.ts); invisible buckets and members are garbage that any
  * rewrite drops. `v` is the version and `cl` the recent claims (see couchbase-profile-update.ts).
+ * `lc` is when the last change was made: a profile untouched for the store's profile TTL reads as
+ * empty (expired, see {@link profileExpired}) while `v` stays, and the whole document expires
+ * (Couchbase document expiry) a longer TTL after its last write.
  * Every number is an integer below 2^53 (exact in JSON).
  */
 export interface ProfileDocument {
@@ -45,6 +48,8 @@ export interface ProfileDocument {
   v?: number;
   /** Claims: claim → [version it was merged at, wall-clock ms it was made]. */
   cl?: Record<string, [number, number]>;
+  /** Wall-clock ms of the last change; absent in documents written before it was kept (they never expire by it). */
+  lc?: number;
 }
 
 /** The document key of an entity: `<prefix>u:<id>` or `<prefix>m:<id>`. */
@@ -121,6 +126,17 @@ export function encodeProfileDocument(state: ProfileState): ProfileDocument {
     if (visible.length > 0) (doc.m as NonNullable<ProfileDocument['m']>)[name] = Object.fromEntries(visible);
   }
   return doc;
+}
+
+/**
+ * True when the profile in a document has expired: its last change (`lc`) was `ttlMs` or more
+ * before `now` (both wall-clock ms; a `ttlMs` of 0 never expires). The document's version and
+ * claims stay; only the profile reads as empty. Throws naming the entity when `lc` is malformed.
+ */
+export function profileExpired(content: unknown, now: number, ttlMs: number, where: string): boolean {
+  if (content === null || ttlMs <= 0) return false;
+  const lc = record(content, where, 'document').lc;
+  return lc !== undefined && now - integer(lc, where, 'lc') >= ttlMs;
 }
 
 /** The version a document holds (null = no document = 0). Throws naming the entity when malformed. */

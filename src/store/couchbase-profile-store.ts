@@ -1,6 +1,6 @@
 import { CasMismatchError, connect, DocumentExistsError, DocumentNotFoundError, type Cas, type Cluster, type Collection } from 'couchbase';
-import { couchbaseProfileKey, decodeProfileDocument, documentVersion, type ProfileDocument } from './couchbase-profile-document';
-import { jitteredBackoff, stepProfileDocument, type ProfileDocumentOps, type StepOptions, type WriteOutcome } from './couchbase-profile-update';
+import { couchbaseProfileKey, documentVersion, type ProfileDocument } from './couchbase-profile-document';
+import { documentProfile, jitteredBackoff, stepProfileDocument, type ProfileDocumentOps, type StepOptions, type WriteOutcome } from './couchbase-profile-update';
 import { groupIncrements } from './profile-codec';
 import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore } from './profile-store';
 
@@ -16,8 +16,19 @@ export interface CouchbaseProfileStoreOptions {
   readonly collection?: string;
   /** Prepended to every document key; isolates deployments and test runs. Default ''. */
   readonly keyPrefix?: string;
-  /** When > 0, every write sets the document to expire after this many seconds. Default 0 = never (see the Redis store on why expiry changes features). */
+  /**
+   * When > 0, an entity's profile reads as empty once unchanged for this many seconds (wall clock),
+   * its version kept: garbage collection, no feature change, when it is at least
+   * `profileExpirySeconds` (profile-expiry.ts; what the service sets). Default 0 = never.
+   */
   readonly ttlSeconds?: number;
+  /**
+   * With {@link ttlSeconds}: every write sets the document (profile, version, claims) to expire this
+   * many seconds after it (Couchbase document expiry; at least `ttlSeconds`, default `ttlSeconds`).
+   * Keep it at least as long as the decision log keeps rows, as for Redis. An expired profile's
+   * counters stay stored until the entity's next change or the document's expiry.
+   */
+  readonly versionTtlSeconds?: number;
   /** Deadline of each key-value operation, milliseconds. Default 500. */
   readonly timeoutMs?: number;
   /** Deadline of connecting and bootstrapping, milliseconds. Default 10000. */
@@ -88,10 +99,11 @@ export class CouchbaseProfileStore<C = Cas> implements ProfileStore {
     const timeoutMs = options.timeoutMs ?? 500;
     const maxWriteAttempts = options.maxWriteAttempts ?? 16;
     const ttlSeconds = options.ttlSeconds ?? 0;
+    const versionTtlSeconds = options.versionTtlSeconds ?? ttlSeconds;
     const connectTimeout = options.connectTimeoutMs ?? 10_000;
     const claimWindowMs = options.claimWindowMs ?? 3_600_000;
     const maxClaims = options.maxClaims ?? 1_000;
-    for (const [name, v, min] of [['ttlSeconds', ttlSeconds, 0], ['timeoutMs', timeoutMs, 1], ['maxWriteAttempts', maxWriteAttempts, 1], ['connectTimeoutMs', connectTimeout, 1], ['claimWindowMs', claimWindowMs, 1], ['maxClaims', maxClaims, 1]] as const) {
+    for (const [name, v, min] of [['ttlSeconds', ttlSeconds, 0], ['versionTtlSeconds', versionTtlSeconds, ttlSeconds], ['timeoutMs', timeoutMs, 1], ['maxWriteAttempts', maxWriteAttempts, 1], ['connectTimeoutMs', connectTimeout, 1], ['claimWindowMs', claimWindowMs, 1], ['maxClaims', maxClaims, 1]] as const) {
       if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
     }
     const fail = (err: unknown): Error => new Error(`couchbase profile store: cannot use bucket ${options.bucket} at ${options.connectionString}: ${(err as Error).message}`, { cause: err });
@@ -113,9 +125,9 @@ export class CouchbaseProfileStore<C = Cas> implements ProfileStore {
       throw fail(err);
     }
     return new CouchbaseProfileStore<Cas>({
-      ops: documentOps(collection, timeoutMs, ttlSeconds),
+      ops: documentOps(collection, timeoutMs, versionTtlSeconds),
       keyPrefix: options.keyPrefix ?? '',
-      step: { maxAttempts: maxWriteAttempts, backoff: jitteredBackoff, claimWindowMs, maxClaims, now: Date.now },
+      step: { maxAttempts: maxWriteAttempts, backoff: jitteredBackoff, claimWindowMs, maxClaims, now: Date.now, profileTtlMs: ttlSeconds * 1000 },
       ping: async () => {
         await collection.exists(PING_KEY, { timeout: timeoutMs });
       },
@@ -136,15 +148,18 @@ export class CouchbaseProfileStore<C = Cas> implements ProfileStore {
 
   /**
    * Both profiles with their versions; the two reads run concurrently. A missing document is an
-   * empty profile at version 0. Rejects when an operation fails or times out, or a document is malformed.
+   * empty profile at version 0, an expired profile an empty one at its version. Rejects when an
+   * operation fails or times out, or a document is malformed.
    */
   async get(userId: string, merchantId: string): Promise<ProfilePair> {
-    const { ops, keyPrefix } = this.parts;
+    const { ops, keyPrefix, step } = this.parts;
     const userKey = couchbaseProfileKey(keyPrefix, 'user', userId);
     const merchantKey = couchbaseProfileKey(keyPrefix, 'merchant', merchantId);
     const [user, merchant] = await Promise.all([ops.read(userKey), ops.read(merchantKey)]);
     const [u, m] = [user?.content ?? null, merchant?.content ?? null];
-    return { user: decodeProfileDocument(u, userKey), merchant: decodeProfileDocument(m, merchantKey), userVersion: documentVersion(u, userKey), merchantVersion: documentVersion(m, merchantKey) };
+    const now = step.now();
+    const ttl = step.profileTtlMs ?? 0;
+    return { user: documentProfile(u, userKey, now, ttl), merchant: documentProfile(m, merchantKey, now, ttl), userVersion: documentVersion(u, userKey), merchantVersion: documentVersion(m, merchantKey) };
   }
 
   /** Resolves when the collection answers a key-value request within the timeout; rejects otherwise. */

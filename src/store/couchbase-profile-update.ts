@@ -1,5 +1,5 @@
-import { applyDelta, applyTransaction, copyProfile } from '../../features';
-import { decodeProfileDocument, documentClaims, documentVersion, encodeProfileDocument, type ProfileDocument } from './couchbase-profile-document';
+import { applyDelta, applyTransaction, copyProfile, emptyProfile, type ProfileState } from '../../features';
+import { decodeProfileDocument, documentClaims, documentVersion, encodeProfileDocument, profileExpired, type ProfileDocument } from './couchbase-profile-document';
 import type { EntityOp, EntityOutcome } from './profile-store';
 
 /** What a guarded write reports: done, or lost a race (CAS changed, document appeared or vanished). */
@@ -29,6 +29,16 @@ export interface StepOptions {
   readonly maxClaims: number;
   /** Wall clock, ms. */
   readonly now: () => number;
+  /** A profile unchanged for this long (ms) reads as empty, its version kept (see `profileExpired`); 0 or absent = never. */
+  readonly profileTtlMs?: number;
+}
+
+/**
+ * The profile a document holds as of `now`: empty once it expired (see `profileExpired`). Throws
+ * naming the entity when the document is malformed.
+ */
+export function documentProfile(content: unknown, key: string, now: number, profileTtlMs: number): ProfileState {
+  return profileExpired(content, now, profileTtlMs, key) ? emptyProfile() : decodeProfileDocument(content, key);
 }
 
 /** Random wait of up to min(2^attempt, 50) ms: the default {@link StepOptions.backoff}. */
@@ -56,7 +66,8 @@ export async function stepProfileDocument<Cas>(ops: ProfileDocumentOps<Cas>, key
     if (attempt > 1) await options.backoff(attempt);
     const read = await ops.read(key);
     const content = read === null ? null : read.content;
-    const state = decodeProfileDocument(content, key);
+    const now = options.now();
+    const state = documentProfile(content, key, now, options.profileTtlMs ?? 0);
     const version = documentVersion(content, key);
     const claims = documentClaims(content, key);
     const reads = op.change.kind === 'transaction';
@@ -65,8 +76,7 @@ export async function stepProfileDocument<Cas>(ops: ProfileDocumentOps<Cas>, key
     const next = copyProfile(state);
     if (op.change.kind === 'transaction') applyTransaction(next, op.role, op.change.txn);
     else applyDelta(next, op.change.delta);
-    const now = options.now();
-    const document: ProfileDocument = { ...encodeProfileDocument(next), v: version + 1, cl: Object.fromEntries([...keptClaims(claims, now, options), [op.claim, [version + 1, now]]]) };
+    const document: ProfileDocument = { ...encodeProfileDocument(next), v: version + 1, cl: Object.fromEntries([...keptClaims(claims, now, options), [op.claim, [version + 1, now]]]), lc: now };
     const outcome = read === null ? await ops.insert(key, document) : await ops.replace(key, document, read.cas);
     if (outcome === 'ok') return { kind: 'applied', state: reads ? state : null, version, appliedVersion: version + 1 };
   }

@@ -1,41 +1,39 @@
-import { applyDelta, applyTransaction, copyProfile, emptyProfile, type EntityRole, type ProfileState, type Transaction } from '../../features';
+import { applyDelta, applyTransaction, copyProfile, emptyProfile, transactionTime, type EntityRole, type ProfileState, type Transaction } from '../../features';
 import { groupIncrements } from './profile-codec';
 import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore, ProfileStoreAdmin, StepVersions, StoredProfile } from './profile-store';
 import { readSnapshot, writeSnapshot } from './profile-snapshot';
+import { claimed, MEMORY_CLAIMS_PER_ENTITY, ProfileTable, remember, type Entry, type ProfileTableStats } from './memory-profile-table';
 
-/** Claims each entity remembers (its most recent ones). */
-export const MEMORY_CLAIMS_PER_ENTITY = 16;
+export { MEMORY_CLAIMS_PER_ENTITY, type EvictionReason } from './memory-profile-table';
 
-/** One entity's profile, version and most recent claims (a ring, oldest overwritten first). */
-interface Entry {
-  readonly state: ProfileState;
-  version: number;
-  claims: string[] | null;
-  claimVersions: number[] | null;
-  nextClaim: number;
+/** What bounds the memory store (see {@link ProfileTable}); every limit defaults to none. */
+export interface MemoryProfileStoreOptions {
+  /**
+   * Profiles held at most, users and merchants together (about 3.5 KB of RSS each, see docs/performance.md).
+   * Beyond it the least recently stepped are evicted: their next transactions score as a new
+   * entity's, which the retraining parity check (a replay of each entity's whole history) reports
+   * as mismatches; size it above the entities active within the horizon. Default: no bound.
+   */
+  readonly maxProfiles?: number;
+  /**
+   * How far behind the latest event time merged a later event may still be, seconds: the service
+   * refuses events older than EVENT_MAX_AGE_S, and those up to EVENT_MAX_SKEW_S ahead of its clock
+   * may raise the latest time, so their sum. A profile nothing of which an event that old can see
+   * (features/profile-state.ts `forgottenFrom`: ~90 days after its last transaction) is evicted as
+   * idle, which changes no feature of any event the service admits. Default Infinity: none is.
+   */
+  readonly idleGraceSeconds?: number;
+  /** Versions of evicted entities kept at most (id and version, about 130 bytes each). Default: no bound. */
+  readonly maxTombstones?: number;
 }
 
-function entry(state: ProfileState, version: number): Entry {
-  return { state, version, claims: null, claimVersions: null, nextClaim: 0 };
-}
+/** The memory store's counts: profiles and tombstones held, evictions, tombstones dropped. */
+export type MemoryProfileStoreStats = ProfileTableStats;
 
-/** The version `claim` was applied at on `e`, or -1 when `e` does not remember it. */
-function claimed(e: Entry, claim: string): number {
-  const claims = e.claims;
-  if (claims === null) return -1;
-  for (let i = 0; i < claims.length; i++) if (claims[i] === claim) return (e.claimVersions as number[])[i] as number;
-  return -1;
-}
-
-function remember(e: Entry, claim: string, version: number): void {
-  if (e.claims === null) {
-    e.claims = [];
-    e.claimVersions = [];
-  }
-  const at = e.nextClaim;
-  e.claims[at] = claim;
-  (e.claimVersions as number[])[at] = version;
-  e.nextClaim = (at + 1) % MEMORY_CLAIMS_PER_ENTITY;
+function limit(name: string, v: number | undefined, min: number): number {
+  if (v === undefined || v === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  if (!(Number.isSafeInteger(v) && v >= min)) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+  return v;
 }
 
 /**
@@ -45,27 +43,48 @@ function remember(e: Entry, claim: string, version: number): void {
  *
  * Steps are synchronous, hence atomic. Each entity remembers its last {@link MEMORY_CLAIMS_PER_ENTITY}
  * claims (a retry of an older one would be merged again): a service on this store is one process,
- * and it checks a transaction against its decision log before scoring it.
+ * and it checks a transaction against its decision log before scoring it. Memory is bounded by the
+ * options: idle profiles go without changing a feature, the least recently used beyond
+ * `maxProfiles` go with; an evicted entity keeps counting its versions (see memory-profile-table.ts).
  */
 export class MemoryProfileStore implements ProfileStore, ProfileStoreAdmin {
   readonly kind = 'memory';
   readonly admin: ProfileStoreAdmin = this;
   /** Nothing is ever lost silently here: no sentinels. */
   readonly slots = 0;
-  private readonly users = new Map<string, Entry>();
-  private readonly merchants = new Map<string, Entry>();
+  private readonly table: ProfileTable;
+  /** What an unknown or evicted entity reads as (shared: never changed). */
   private static readonly EMPTY = emptyProfile();
 
-  /** A store seeded from a snapshot file (see profile-snapshot.ts), or empty without one. */
-  static async create(snapshotPath?: string): Promise<MemoryProfileStore> {
-    const store = new MemoryProfileStore();
+  private constructor(options: MemoryProfileStoreOptions) {
+    this.table = new ProfileTable({
+      maxProfiles: limit('maxProfiles', options.maxProfiles, 2),
+      idleGraceSeconds: options.idleGraceSeconds ?? Number.POSITIVE_INFINITY,
+      maxTombstones: limit('maxTombstones', options.maxTombstones, 0),
+    });
+    const grace = options.idleGraceSeconds;
+    if (grace !== undefined && !(grace >= 0)) throw new RangeError(`idleGraceSeconds must be >= 0, got ${grace}`);
+  }
+
+  /**
+   * A store seeded from a snapshot file (see profile-snapshot.ts), or empty without one. Throws a
+   * RangeError for an invalid option; rejects naming the line of a malformed snapshot.
+   */
+  static async create(snapshotPath?: string, options: MemoryProfileStoreOptions = {}): Promise<MemoryProfileStore> {
+    const store = new MemoryProfileStore(options);
     if (snapshotPath !== undefined) for await (const p of readSnapshot(snapshotPath)) await store.put(p);
     return store;
   }
 
-  /** Number of profiles held, per role. */
+  /** Number of profiles held, per role (evicted ones not counted). */
   size(): { users: number; merchants: number } {
-    return { users: this.users.size, merchants: this.merchants.size };
+    const { held } = this.table.stats();
+    return { users: held.user, merchants: held.merchant };
+  }
+
+  /** Profiles and tombstones held, evictions by role and reason, tombstones dropped (metrics read them). */
+  stats(): MemoryProfileStoreStats {
+    return this.table.stats();
   }
 
   get(userId: string, merchantId: string): Promise<ProfilePair> {
@@ -74,13 +93,13 @@ export class MemoryProfileStore implements ProfileStore, ProfileStoreAdmin {
 
   /** What `get` answers, now; the states are live (never change them). */
   getSync(userId: string, merchantId: string): ProfilePair {
-    const u = this.users.get(userId);
-    const m = this.merchants.get(merchantId);
+    const u = this.table.find('user', userId);
+    const m = this.table.find('merchant', merchantId);
     return {
       user: u?.state ?? MemoryProfileStore.EMPTY,
       merchant: m?.state ?? MemoryProfileStore.EMPTY,
-      userVersion: u?.version ?? 0,
-      merchantVersion: m?.version ?? 0,
+      userVersion: u?.version ?? this.table.retiredVersion('user', userId),
+      merchantVersion: m?.version ?? this.table.retiredVersion('merchant', merchantId),
     };
   }
 
@@ -91,20 +110,28 @@ export class MemoryProfileStore implements ProfileStore, ProfileStoreAdmin {
   }
 
   transactionSync(txn: Transaction, visit: (user: ProfileState, merchant: ProfileState) => void): { readonly user: StepVersions; readonly merchant: StepVersions } {
-    const u = this.entryFor(this.users, txn.userId);
-    const m = this.entryFor(this.merchants, txn.merchantId);
+    const t = transactionTime(txn);
+    const u = this.table.touch('user', txn.userId);
+    const m = this.table.touch('merchant', txn.merchantId);
     const id = txn.transactionId;
     const uc = claimed(u, id);
     const mc = claimed(m, id);
     visit(u.state, m.state);
-    return { user: this.merge(u, 'user', txn, uc), merchant: this.merge(m, 'merchant', txn, mc) };
+    const result = { user: this.merge(u, 'user', txn, t, uc), merchant: this.merge(m, 'merchant', txn, t, mc) };
+    this.table.saw(t);
+    this.table.sweep();
+    return result;
   }
 
-  /** Sets a whole profile and its version (snapshot loading, rebuilds, tests), remembering `claims`. */
+  /**
+   * Sets a whole profile and its version (snapshot loading, rebuilds, tests), remembering `claims`.
+   * An empty state at a version above 0 is kept as that entity's tombstone (claims dropped).
+   */
   put(p: StoredProfile, claims: readonly (readonly [string, number])[] = []): Promise<void> {
-    const e = entry(p.state, p.version);
-    for (const [claim, version] of claims.slice(-MEMORY_CLAIMS_PER_ENTITY)) remember(e, claim, version);
-    this.map(p.role).set(p.id, e);
+    const e = this.table.replace(p.role, p.id, p.state, p.version);
+    if (e !== null) for (const [claim, version] of claims.slice(-MEMORY_CLAIMS_PER_ENTITY)) remember(e, claim, version);
+    if (p.state.lastSeen !== Number.NEGATIVE_INFINITY) this.table.saw(p.state.lastSeen);
+    this.table.sweep();
     return Promise.resolve();
   }
 
@@ -120,17 +147,20 @@ export class MemoryProfileStore implements ProfileStore, ProfileStoreAdmin {
     return Promise.resolve();
   }
 
-  /** Every profile held, users first (live states: copy before changing). */
+  /**
+   * Every entity held, users first, then the tombstones of evicted ones (as empty profiles at their
+   * versions). Live states: copy before changing.
+   */
   *entries(): Generator<StoredProfile> {
-    for (const [id, e] of this.users) yield { role: 'user', id, state: e.state, version: e.version };
-    for (const [id, e] of this.merchants) yield { role: 'merchant', id, state: e.state, version: e.version };
+    for (const role of ['user', 'merchant'] as const) for (const [id, e] of this.table.held(role)) yield { role, id, state: e.state, version: e.version };
+    for (const role of ['user', 'merchant'] as const) for (const [id, version] of this.table.tombstones(role)) yield { role, id, state: MemoryProfileStore.EMPTY, version };
   }
 
   async *profiles(): AsyncGenerator<StoredProfile> {
     yield* this.entries();
   }
 
-  /** Writes every profile to a snapshot file; resolves to the number written. */
+  /** Writes every profile and tombstone to a snapshot file; resolves to the number of lines written. */
   snapshot(path: string): Promise<number> {
     return writeSnapshot(path, this.entries());
   }
@@ -143,38 +173,31 @@ export class MemoryProfileStore implements ProfileStore, ProfileStoreAdmin {
     return Promise.resolve();
   }
 
-  private merge(e: Entry, role: EntityRole, txn: Transaction, claimedAt: number): StepVersions {
+  private merge(e: Entry, role: EntityRole, txn: Transaction, t: number, claimedAt: number): StepVersions {
     if (claimedAt >= 0) return { kind: 'claimed', version: e.version, appliedVersion: claimedAt };
-    applyTransaction(e.state, role, txn);
+    applyTransaction(e.state, role, txn, t);
     e.version += 1;
     remember(e, txn.transactionId, e.version);
     return { kind: 'applied', version: e.version - 1, appliedVersion: e.version };
   }
 
   private stepOne(op: EntityOp): EntityOutcome {
-    const e = this.entryFor(this.map(op.role), op.id);
+    const e = this.table.touch(op.role, op.id);
     const at = claimed(e, op.claim);
     const reads = op.change.kind === 'transaction';
     if (at >= 0) return { kind: 'claimed', state: reads ? copyProfile(e.state) : null, version: e.version, appliedVersion: at };
     const before = reads ? copyProfile(e.state) : null;
-    if (op.change.kind === 'transaction') applyTransaction(e.state, op.role, op.change.txn);
-    else applyDelta(e.state, op.change.delta);
+    if (op.change.kind === 'transaction') {
+      const t = transactionTime(op.change.txn);
+      applyTransaction(e.state, op.role, op.change.txn, t);
+      this.table.saw(t);
+    } else {
+      applyDelta(e.state, op.change.delta);
+      if (op.change.delta.seenAt !== null) this.table.saw(op.change.delta.seenAt);
+    }
     e.version += 1;
     remember(e, op.claim, e.version);
+    this.table.sweep();
     return { kind: 'applied', state: before, version: e.version - 1, appliedVersion: e.version };
-  }
-
-  /** The entry of `id`, created empty (and kept) when there is none yet. */
-  private entryFor(map: Map<string, Entry>, id: string): Entry {
-    let e = map.get(id);
-    if (e === undefined) {
-      e = entry(emptyProfile(), 0);
-      map.set(id, e);
-    }
-    return e;
-  }
-
-  private map(role: EntityRole): Map<string, Entry> {
-    return role === 'user' ? this.users : this.merchants;
   }
 }

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { emptyProfile, hasMember, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, slotOf, TIERS, tierTop, visibleBuckets, type EntityRole, type ProfileState, type SetName } from '../../features';
+import { emptyProfile, hasMember, isEmptyProfile, PROFILE_DATA_LENGTH, raiseTierTop, restoreBucket, SET_NAMES, slotOf, TIERS, tierTop, visibleBuckets, type EntityRole, type ProfileState, type SetName } from '../../features';
 import type { ProfileStoreAdmin, StoredProfile } from './profile-store';
 
 /** One line of a profile snapshot file (NDJSON). */
@@ -12,7 +12,11 @@ export interface SnapshotLine {
   readonly total: number;
   /** The profile's version (changes merged since the store created it); absent in older files = 0. */
   readonly version?: number;
-  /** The profile's counters in the snapshot layout ({@link SNAPSHOT_DATA_LENGTH}), float64 little-endian, base64. */
+  /**
+   * The profile's counters in the snapshot layout ({@link SNAPSHOT_DATA_LENGTH}), float64
+   * little-endian, base64; empty for an empty profile (an evicted entity's version, its tombstone:
+   * builds before tombstones refuse such a line).
+   */
   readonly data: string;
   readonly sets: Readonly<Partial<Record<SetName, Readonly<Record<string, number>>>>>;
 }
@@ -69,21 +73,22 @@ export function encodeProfile({ role, id, state: p, version }: StoredProfile): S
     const visible = [...p.sets[name]].filter(([k]) => hasMember(p, name, k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (visible.length > 0) sets[name] = Object.fromEntries(visible);
   }
-  const data = snapshotData(p);
+  const data = isEmptyProfile(p) ? null : snapshotData(p);
   return {
     role,
     id,
     lastSeen: p.lastSeen === Number.NEGATIVE_INFINITY ? null : p.lastSeen,
     total: p.total,
     version,
-    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    data: data === null ? '' : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
     sets,
   };
 }
 
 /**
  * Decodes a snapshot line: `data` in the snapshot layout, or as the profile's own array (lines
- * written by the builds that briefly wrote that). Throws a RangeError when it has neither size.
+ * written by the builds that briefly wrote that), or empty (no counters). Throws a RangeError when
+ * it has none of those sizes.
  */
 export function decodeProfile(line: SnapshotLine): ProfileState {
   const p = emptyProfile();
@@ -91,7 +96,7 @@ export function decodeProfile(line: SnapshotLine): ProfileState {
   const data = new Float64Array(new Uint8Array(bytes).buffer, 0, Math.floor(bytes.length / 8));
   if (bytes.length === SNAPSHOT_DATA_LENGTH * 8) restoreSnapshotData(p, data);
   else if (bytes.length === PROFILE_DATA_LENGTH * 8) p.data.set(data);
-  else throw new RangeError(`profile ${line.role}:${line.id} has ${bytes.length} data bytes, expected ${SNAPSHOT_DATA_LENGTH * 8}`);
+  else if (bytes.length !== 0) throw new RangeError(`profile ${line.role}:${line.id} has ${bytes.length} data bytes, expected ${SNAPSHOT_DATA_LENGTH * 8}`);
   p.lastSeen = line.lastSeen ?? Number.NEGATIVE_INFINITY;
   p.total = line.total;
   for (const name of SET_NAMES) for (const [k, v] of Object.entries(line.sets[name] ?? {})) p.sets[name].set(k, v);

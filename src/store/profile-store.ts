@@ -60,7 +60,9 @@ export interface StoredProfile {
  * The profile store port. Adapters: in-process memory (default), Redis (standalone or Cluster),
  * Couchbase; all pass the shared contract suite (test/contract).
  *
- * Every entity has a version, the number of changes merged into it. A step reads an entity and
+ * Every entity has a version, the number of changes merged into it, which outlives its profile: an
+ * idle profile evicted or expired past the feature horizon (no feature changes) reads as empty and
+ * the entity's next change continues its numbering. A step reads an entity and
  * merges one change into it as one atomic operation, so the state a transaction was scored on and
  * the version its own change got are exact whatever other replicas do at the same moment; a replay
  * that merges each entity's changes in version order reproduces every state the service read.
@@ -83,7 +85,10 @@ export interface ProfileStore {
    * claimed; valid only during the call, never to be kept or changed), then merges the changes.
    */
   transactionSync?(txn: Transaction, visit: (user: ProfileState, merchant: ProfileState) => void): { readonly user: StepVersions; readonly merchant: StepVersions };
-  /** Both profiles and their versions (read only; unknown entities are empty at version 0). */
+  /**
+   * Both profiles and their versions (read only; unknown entities are empty at version 0, entities
+   * whose profile was evicted or expired after the horizon empty at their version).
+   */
   get(userId: string, merchantId: string): Promise<ProfilePair>;
   /** Whole-store operations for rebuilds and checks (stores that support them). */
   readonly admin?: ProfileStoreAdmin;
@@ -102,7 +107,7 @@ export function labelClaim(source: string, transactionId: string): string {
  * (a Redis without persistence) keep one sentinel key per hash slot; the others report no slot lost.
  */
 export interface ProfileStoreAdmin {
-  /** Every profile stored, in no particular order. */
+  /** Every profile stored, in no particular order; an evicted or expired one as an empty profile at its kept version. */
   profiles(): AsyncIterable<StoredProfile>;
   /** Replaces one profile (state and version) and records `claims` (claim, version) as merged. */
   put(profile: StoredProfile, claims?: readonly (readonly [string, number])[]): Promise<void>;

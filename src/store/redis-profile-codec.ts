@@ -24,20 +24,30 @@ export function redisClaimKey(profileKey: string, window: number): string {
   return `${profileKey.slice(0, -2)}:c${window}`;
 }
 
-/** The role and id of an entity's profile key under `keyPrefix`, or null for any other key. */
-export function parseRedisProfileKey(keyPrefix: string, key: string): { readonly role: EntityRole; readonly id: string } | null {
-  if (!key.startsWith(keyPrefix) || !key.endsWith('}:p')) return null;
+/** The version key of an entity (its profile key `profileKey`): its version, kept after the profile expired. */
+export function redisVersionKey(profileKey: string): string {
+  return `${profileKey.slice(0, -2)}:v`;
+}
+
+/**
+ * The role and id of an entity's profile key (`…:p`) under `keyPrefix`, or of its version key
+ * (`…:v`) with `kind` 'version'; null for any other key.
+ */
+export function parseRedisProfileKey(keyPrefix: string, key: string): { readonly role: EntityRole; readonly id: string; readonly kind: 'profile' | 'version' } | null {
+  if (!key.startsWith(keyPrefix)) return null;
+  const kind = key.endsWith('}:p') ? 'profile' : key.endsWith('}:v') ? 'version' : null;
+  if (kind === null) return null;
   const rest = key.slice(keyPrefix.length, -2);
   const role = rest.startsWith('u:{') ? 'user' : rest.startsWith('m:{') ? 'merchant' : null;
   if (role === null) return null;
   const id = rest.slice(3, -1);
-  return id.length === 0 || id.includes('}') ? null : { role, id };
+  return id.length === 0 || id.includes('}') ? null : { role, id, kind };
 }
 
 /**
  * The delta argument of STEP_SCRIPT for `delta`: its values, each followed by a newline (one
- * argument instead of dozens; no value holds a newline). `ttlSeconds` 0 keeps keys forever. Throws
- * a RangeError on a delta that is not integral (see `groupIncrements`).
+ * argument instead of dozens; no value holds a newline). `ttlSeconds`: the profile's expiry (0 =
+ * never). Throws a RangeError on a delta that is not integral (see `groupIncrements`).
  */
 export function encodeRedisDelta(delta: ProfileDelta, ttlSeconds: number): string {
   const groups = groupIncrements(delta);
@@ -50,10 +60,14 @@ export function encodeRedisDelta(delta: ProfileDelta, ttlSeconds: number): strin
   return text;
 }
 
-/** An entity as a step or a read returns it: its profile blob (empty: none) and its members joined by newlines. */
+/**
+ * An entity as a step or a read returns it: its profile blob (empty: none) and its members joined
+ * by newlines; a read also its version key (empty: none), which counts when the blob expired.
+ */
 export interface RedisEntityReply {
   readonly blob: Buffer;
   readonly members: Buffer;
+  readonly version?: Buffer;
 }
 
 function integer(text: string | undefined, where: string): number {
@@ -63,13 +77,15 @@ function integer(text: string | undefined, where: string): number {
 }
 
 /**
- * The profile and version an entity reply holds (an empty blob: an empty profile at version 0).
- * The blob's data is copied as is (it is `ProfileState.data`, written only by the scripts); its
- * header and the members are checked. Throws an Error naming the entity when they are malformed.
+ * The profile and version an entity reply holds (an empty blob: an empty profile at the version
+ * key's version, 0 without one). The blob's data is copied as is (it is `ProfileState.data`,
+ * written only by the scripts); its header, the version key and the members are checked. Throws an
+ * Error naming the entity when they are malformed.
  */
 export function decodeRedisEntity(reply: RedisEntityReply, where: string): { readonly state: ProfileState; readonly version: number } {
   const state = emptyProfile();
-  let version = 0;
+  const kept = reply.version;
+  let version = kept === undefined || kept.length === 0 ? 0 : integer(kept.toString('latin1'), where);
   const blob = reply.blob;
   if (blob.length > 0) {
     if (blob.length !== BLOB_BYTES) throw new Error(`redis profile ${where}: ${blob.length} bytes, expected ${BLOB_BYTES}`);

@@ -14,6 +14,12 @@ import { PROFILE_DATA_LENGTH, RING_OFFSET, TIERS, TOP_OFFSET } from '../../featu
  * - claim hashes `…:c<k>`: claim → version it was merged at, for claims made while the wall clock
  *   was in window number k (ms / window); each expires two windows after its last write. A step
  *   looks at windows k-1, k and k+1 (replicas' clocks may differ by up to a window).
+ * - string `…:v`, the version alone, written with each change when the profile expires: the
+ *   profile and its member set expire together a TTL after their last change (long enough that
+ *   nothing of them is visible to any event still admitted, see redis-profile-store.ts), the
+ *   version key a longer TTL after it, so an entity that comes back after its profile expired
+ *   reads as new but continues its version numbering. Without a profile TTL none is written (the
+ *   blob's version is the one), except by PUT_SCRIPT.
  * - the slot's sentinel (see redis-slot-sentinels.ts): a step refuses to run without it.
  *
  * Counters are doubles: integers below 2^53 (bucket ids, epoch seconds, counters) are exact, in
@@ -115,10 +121,11 @@ end
 
 /**
  * One step on one entity (see `ProfileStore.step`), atomically. KEYS: profile, member set, claim
- * hashes of windows k-1, k, k+1, slot sentinel. ARGV: claim, read ('1' = return the state), claim
- * expiry ms, the delta's values each followed by a newline: ttl seconds or "0", seenAt or "", total
- * increment, set horizon seconds, G bucket groups, G groups of 7 (tier, tier length, bucket id,
- * slot, dn, ds, df), (member, at) pairs.
+ * hashes of windows k-1, k, k+1, slot sentinel, version key. ARGV: claim, read ('1' = return the
+ * state), claim expiry ms, the delta's values each followed by a newline: profile ttl seconds or
+ * "0", seenAt or "", total increment, set horizon seconds, G bucket groups, G groups of 7 (tier,
+ * tier length, bucket id, slot, dn, ds, df), (member, at) pairs; then the version key's ttl seconds
+ * (used when the profile ttl is not "0").
  *
  * Returns `{0}` when the sentinel is missing (nothing done); else `{status, version, applied
  * version, profile, members}` with status 1 = merged now (the state returned is the one before),
@@ -131,6 +138,7 @@ if redis.call('EXISTS', KEYS[6]) == 0 then return {0} end
 local claim = ARGV[1]
 local blob = redis.call('GET', h)
 local d = load(blob)
+if not blob then d[1] = tonumber(redis.call('GET', KEYS[7]) or '0') end
 local v = d[1]
 local reads = ARGV[2] == '1'
 for k = 3, 5 do
@@ -146,25 +154,35 @@ local A = values(ARGV[4])
 merge(d, z, A)
 d[1] = v + 1
 store(h, z, d, A[1])
+if A[1] ~= '0' then redis.call('SET', KEYS[7], int(v + 1), 'EX', ARGV[5]) end
 redis.call('HSET', KEYS[4], claim, int(v + 1))
 redis.call('PEXPIRE', KEYS[4], ARGV[3])
 return {1, v, v + 1, before, seen}
 `;
 
-/** One entity's profile and members (one consistent read). KEYS: profile, member set. Returns `{profile, members}` as the step does. */
+/**
+ * One entity's profile, members and version key (one consistent read). KEYS: profile, member set,
+ * version key. Returns `{profile, members, version}` ('' for what is missing).
+ */
 export const READ_SCRIPT = `${MERGE}
-return {redis.call('GET', KEYS[1]) or '', members(KEYS[2])}
+return {redis.call('GET', KEYS[1]) or '', members(KEYS[2]), redis.call('GET', KEYS[3]) or ''}
 `;
 
 /**
- * Replaces one entity (rebuilds): its profile blob and members, and records claims. KEYS: profile,
- * member set, claim hash of the current window. ARGV: profile blob, entity ttl seconds ("0" =
- * keep), claim expiry ms, M, M (member, score) pairs, then (claim, version) pairs.
+ * Replaces one entity (rebuilds): its profile blob ('' = none: an entity kept as its version only)
+ * and members, its version key, and records claims. KEYS: profile, member set, claim hash of the
+ * current window, version key. ARGV: profile blob, profile ttl seconds ("0" = keep), claim expiry
+ * ms, M, M (member, score) pairs, then (claim, version) pairs, then the version and the version
+ * key's ttl seconds ("0" = keep) as the last two.
  */
 export const PUT_SCRIPT = `
 local h, z, c = KEYS[1], KEYS[2], KEYS[3]
+local n = #ARGV
 redis.call('DEL', h, z)
-if ARGV[2] ~= '0' then redis.call('SET', h, ARGV[1], 'EX', ARGV[2]) else redis.call('SET', h, ARGV[1]) end
+if ARGV[n] ~= '0' then redis.call('SET', KEYS[4], ARGV[n - 1], 'EX', ARGV[n]) else redis.call('SET', KEYS[4], ARGV[n - 1]) end
+if ARGV[1] ~= '' then
+  if ARGV[2] ~= '0' then redis.call('SET', h, ARGV[1], 'EX', ARGV[2]) else redis.call('SET', h, ARGV[1]) end
+end
 local i = 5
 local members = tonumber(ARGV[4])
 for _ = 1, members do
@@ -173,7 +191,7 @@ for _ = 1, members do
 end
 if members > 0 and ARGV[2] ~= '0' then redis.call('EXPIRE', z, ARGV[2]) end
 local claims = false
-while i < #ARGV do
+while i < n - 2 do
   redis.call('HSET', c, ARGV[i], ARGV[i + 1])
   claims = true
   i = i + 2

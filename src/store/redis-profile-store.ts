@@ -1,7 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
-import { transactionDelta, type EntityRole } from '../../features';
+import { isEmptyProfile, transactionDelta, type EntityRole } from '../../features';
 import type { EntityOp, EntityOutcome, ProfilePair, ProfileStore, ProfileStoreAdmin, StoredProfile } from './profile-store';
-import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys } from './redis-profile-codec';
+import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisVersionKey } from './redis-profile-codec';
 import { PUT_SCRIPT, READ_SCRIPT, SENTINELS_SCRIPT, STEP_SCRIPT } from './redis-profile-scripts';
 import { RedisScript } from './redis-script';
 import { REDIS_SLOTS, SlotSentinels } from './redis-slot-sentinels';
@@ -10,11 +10,21 @@ interface RedisProfileStoreCommon {
   /** Prepended to every key (e.g. `fraud:`); isolates deployments and test runs sharing a server. No `{` or `}`. */
   readonly keyPrefix: string;
   /**
-   * When > 0, every step refreshes the entity's keys to expire after this many seconds (wall clock).
-   * Default 0: keep forever. Expiry is a *feature change*, not garbage collection: lastSeen and total
-   * never become invisible, so an expired entity scores as a new one.
+   * When > 0, every change sets the entity's profile and member set to expire this many seconds
+   * (wall clock) after it, and its version key {@link versionTtlSeconds} after it. Default 0: keep
+   * forever. Garbage collection, not a feature change, when it is at least
+   * `profileExpirySeconds` (profile-expiry.ts; what the service sets): by then nothing of the profile is visible
+   * to any event the service still admits, and a new profile scores the same. The entity's version
+   * survives in its version key, so one that comes back continues its numbering.
    */
   readonly ttlSeconds?: number;
+  /**
+   * With {@link ttlSeconds}: how long the version key outlives the entity's last change, seconds
+   * (at least `ttlSeconds`; default: `ttlSeconds`). Keep it at least as long as the decision log
+   * keeps rows: an entity whose version key expired restarts at version 0, which a replay of rows
+   * still logged at its older versions reports as a gap.
+   */
+  readonly versionTtlSeconds?: number;
   /**
    * How long a claim is remembered at least, ms (default one hour; at most twice that): a retry
    * or a reconciliation within it is merged once. Costs Redis memory per change (see docs/replicas.md).
@@ -69,8 +79,8 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/g, '//***@');
 }
 
-function isBufferPair(reply: unknown): reply is [Buffer, Buffer] {
-  return Array.isArray(reply) && reply.length === 2 && Buffer.isBuffer(reply[0]) && Buffer.isBuffer(reply[1]);
+function isBufferTriple(reply: unknown): reply is [Buffer, Buffer, Buffer] {
+  return Array.isArray(reply) && reply.length === 3 && reply.every((part) => Buffer.isBuffer(part));
 }
 
 /** The keys a command needs on this client: what every connection option shares. */
@@ -118,6 +128,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     private readonly owned: boolean,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
+    private readonly versionTtlSeconds: number,
     options: RedisProfileStoreCommon,
   ) {
     this.sentinels = new SlotSentinels(keyPrefix);
@@ -129,6 +140,10 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
   static async create(options: RedisProfileStoreOptions): Promise<RedisProfileStore> {
     const ttlSeconds = options.ttlSeconds ?? 0;
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 0) throw new RangeError(`ttlSeconds must be a non-negative integer, got ${ttlSeconds}`);
+    const versionTtlSeconds = options.versionTtlSeconds ?? ttlSeconds;
+    if (!Number.isSafeInteger(versionTtlSeconds) || versionTtlSeconds < ttlSeconds || (ttlSeconds === 0 && versionTtlSeconds !== 0)) {
+      throw new RangeError(`versionTtlSeconds must be an integer >= ttlSeconds (${ttlSeconds}), and 0 when it is 0; got ${versionTtlSeconds}`);
+    }
     const window = options.claimWindowMs ?? HOUR_MS;
     if (!Number.isSafeInteger(window) || window < 1_000) throw new RangeError(`claimWindowMs must be an integer >= 1000, got ${window}`);
     if (/[{}]/.test(options.keyPrefix)) throw new RangeError(`keyPrefix must not contain { or } (they would change every key's hash slot), got "${options.keyPrefix}"`);
@@ -160,7 +175,7 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
       await client.ping();
       await checkVersion(client);
     }
-    return new RedisProfileStore(client, options.client === undefined, options.keyPrefix, ttlSeconds, options);
+    return new RedisProfileStore(client, options.client === undefined, options.keyPrefix, ttlSeconds, versionTtlSeconds, options);
   }
 
   step(ops: readonly EntityOp[]): Promise<EntityOutcome>[] {
@@ -177,8 +192,8 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     const calls = ops.map((op) => {
       const [h, z] = redisProfileKeys(this.keyPrefix, op.role, op.id);
       const delta = op.change.kind === 'transaction' ? transactionDelta(op.role, op.change.txn) : op.change.delta;
-      const keys = [h, z, redisClaimKey(h, window - 1), redisClaimKey(h, window), redisClaimKey(h, window + 1), this.sentinels.keyFor(h)];
-      return { keys, args: [op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), encodeRedisDelta(delta, this.ttlSeconds)] };
+      const keys = [h, z, redisClaimKey(h, window - 1), redisClaimKey(h, window), redisClaimKey(h, window + 1), this.sentinels.keyFor(h), redisVersionKey(h)];
+      return { keys, args: [op.claim, op.change.kind === 'transaction' ? '1' : '0', String(2 * this.claimWindowMs), encodeRedisDelta(delta, this.ttlSeconds), String(this.versionTtlSeconds)] };
     });
     return calls.map((c) => SCRIPTS.step.runBuffer(this.client, c.keys, c.args));
   }
@@ -193,13 +208,17 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
     return { user: user.state, merchant: merchant.state, userVersion: user.version, merchantVersion: merchant.version };
   }
 
-  /** One entity as stored (empty at version 0 when unknown). */
+  /** One entity as stored (empty at version 0 when unknown; empty at its version when only its version key is left). */
   async read(role: EntityRole, id: string): Promise<StoredProfile> {
+    return (await this.readEntity(role, id)).profile;
+  }
+
+  private async readEntity(role: EntityRole, id: string): Promise<{ readonly profile: StoredProfile; readonly expired: boolean }> {
     const [h, z] = redisProfileKeys(this.keyPrefix, role, id);
-    const reply = await SCRIPTS.read.runBuffer(this.client, [h, z], []);
-    if (!isBufferPair(reply)) throw new Error('redis profile store: unexpected reply to the read script');
-    const { state, version } = decodeRedisEntity({ blob: reply[0], members: reply[1] }, `${role} ${id}`);
-    return { role, id, state, version };
+    const reply = await SCRIPTS.read.runBuffer(this.client, [h, z, redisVersionKey(h)], []);
+    if (!isBufferTriple(reply)) throw new Error('redis profile store: unexpected reply to the read script');
+    const { state, version } = decodeRedisEntity({ blob: reply[0], members: reply[1], version: reply[2] }, `${role} ${id}`);
+    return { profile: { role, id, state, version }, expired: reply[0].length === 0 };
   }
 
   /** Resolves when Redis answers PING within the command timeout; rejects otherwise. */
@@ -249,30 +268,38 @@ export class RedisProfileStore implements ProfileStore, ProfileStoreAdmin {
 
   /**
    * Replaces one entity (its state and version) and records `claims` (claim, version) in the current
-   * claim window. Throws a RangeError for a state a profile cannot hold.
+   * claim window. An empty state is kept as its version key alone (an expired entity's). Throws a
+   * RangeError for a state a profile cannot hold.
    */
   async put(p: StoredProfile, claims: readonly (readonly [string, number])[] = []): Promise<void> {
     const [h, z] = redisProfileKeys(this.keyPrefix, p.role, p.id);
-    const { blob, members } = encodeRedisProfile(p.state, p.version);
+    const { blob, members } = isEmptyProfile(p.state) ? { blob: '', members: [] } : encodeRedisProfile(p.state, p.version);
     const window = Math.floor(this.wallClock() / this.claimWindowMs);
-    await SCRIPTS.put.run(this.client, [h, z, redisClaimKey(h, window)], [
+    await SCRIPTS.put.run(this.client, [h, z, redisClaimKey(h, window), redisVersionKey(h)], [
       blob, String(this.ttlSeconds), String(2 * this.claimWindowMs),
       String(members.length / 2), ...members,
       ...claims.flatMap(([claim, version]) => [claim, String(version)]),
+      String(p.version), String(this.versionTtlSeconds),
     ]);
   }
 
-  /** Every entity stored under the key prefix, in no particular order (SCAN on every master). */
+  /**
+   * Every entity stored under the key prefix, in no particular order (SCAN on every master): those
+   * with a profile, and those whose profile expired as empty profiles at their kept versions.
+   */
   async *profiles(): AsyncGenerator<StoredProfile> {
     const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.keyPrefix}[um]:{*}:p`, 'COUNT', 1_000);
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.keyPrefix}[um]:{*}:[pv]`, 'COUNT', 1_000);
         cursor = next;
         for (const key of keys) {
           const entity = parseRedisProfileKey(this.keyPrefix, key);
-          if (entity !== null) yield await this.read(entity.role, entity.id);
+          if (entity === null) continue;
+          const { profile, expired } = await this.readEntity(entity.role, entity.id);
+          // An entity with a profile is listed once, by its profile key.
+          if (entity.kind === 'profile' || expired) yield profile;
         }
       } while (cursor !== '0');
     }

@@ -13,6 +13,11 @@ describeProfileStoreContract('memory', {
     const store = await MemoryProfileStore.create();
     return { keyPrefix: '', open: () => Promise.resolve(store), dispose: () => Promise.resolve() };
   },
+  // Idle eviction exact for events up to 0 s behind the latest one merged (the service allows its EVENT_MAX_AGE_S).
+  async idle() {
+    const store = await MemoryProfileStore.create(undefined, { idleGraceSeconds: 0 });
+    return { store, passHorizon: () => Promise.resolve(), close: () => store.close() };
+  },
 });
 
 if (redisAvailable()) describeProfileStoreContract('redis', redisProfileHarness());

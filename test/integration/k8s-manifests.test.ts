@@ -73,6 +73,8 @@ const NON_SERVICE_ENV: Readonly<Record<string, string>> = {
 const UNSET_ON_PURPOSE: Readonly<Record<string, string>> = {
   CHALLENGER_VERSION: 'set in an overlay for a shadow-scoring experiment',
   PROFILE_SNAPSHOT: 'seeds the in-memory store, which a multi-replica deployment does not use',
+  MAX_PROFILES: 'bounds the in-memory store, which a multi-replica deployment does not use',
+  MAX_PROFILE_TOMBSTONES: 'bounds the in-memory store, which a multi-replica deployment does not use',
 };
 const SECRET_KEYS = ['DATABASE_URL', 'REDIS_URL', 'COUCHBASE_PASSWORD'];
 /** Series the rules read that the service does not export: Prometheus's own and kube-state-metrics'. */

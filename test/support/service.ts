@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
+import { REPLAY_EVENT_TIMES } from '../../src/config/replay-event-times';
 import { startService, type RunningService } from '../../src/main';
 import type { ProfileStore } from '../../src/store/profile-store';
 import type { Tracing } from '../../src/telemetry/tracing';
@@ -21,8 +22,12 @@ export interface TestService extends RunningService {
   readonly logs: Record<string, unknown>[];
 }
 
-/** Starts the real service on an ephemeral port with temp data and registry directories. */
-export async function startTestService(env: Record<string, string> = {}, store?: ProfileStore, tracing?: Tracing): Promise<TestService> {
+/**
+ * Starts the real service on an ephemeral port with temp data and registry directories. Tests post
+ * historical (2018) events, so events of any age are accepted unless `env` sets EVENT_MAX_AGE_S;
+ * `clock` (epoch ms) is what event times are checked against (default: the real one).
+ */
+export async function startTestService(env: Record<string, string> = {}, store?: ProfileStore, tracing?: Tracing, clock?: () => number): Promise<TestService> {
   const registryDir = env.MODEL_REGISTRY_DIR ?? copyRegistry();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'data-'));
   const logs: Record<string, unknown>[] = [];
@@ -34,8 +39,8 @@ export async function startTestService(env: Record<string, string> = {}, store?:
       },
     },
   );
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_POLL_INTERVAL_MS: '200', ...env });
-  const service = await startService(config, { logger, ...(store === undefined ? {} : { store }), ...(tracing === undefined ? {} : { tracing }) });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_POLL_INTERVAL_MS: '200', ...REPLAY_EVENT_TIMES, ...env });
+  const service = await startService(config, { logger, ...(store === undefined ? {} : { store }), ...(tracing === undefined ? {} : { tracing }), ...(clock === undefined ? {} : { clock }) });
   return Object.assign(Object.create(null) as object, service, { registryDir, dataDir, logs }) as TestService;
 }
 

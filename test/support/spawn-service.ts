@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPLAY_EVENT_TIMES } from '../../src/config/replay-event-times';
 
 export const FRAUDCTL = join(__dirname, '../../dist/src/cli/fraudctl.js');
 
@@ -14,11 +15,12 @@ export interface SpawnedService {
 
 /**
  * Starts `fraudctl serve` from the build (`npm test` builds first) in a child process and resolves
- * once it logs its URL.
+ * once it logs its URL. Tests post historical (2018) events, so events of any age are accepted
+ * unless `env` sets EVENT_MAX_AGE_S.
  */
 export async function spawnService(env: Record<string, string>): Promise<SpawnedService> {
   if (!existsSync(FRAUDCTL)) throw new Error(`${FRAUDCTL} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [FRAUDCTL, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DECISION_EVENTS: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FRAUDCTL, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DECISION_EVENTS: 'off', ...REPLAY_EVENT_TIMES, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { benchMemoryCommand } from './bench-memory';
 import { benchRetrainCommand } from './bench-retrain';
 import { buildDatasetCommand } from './build-dataset';
 import { simulateCommand } from './simulate';
@@ -24,4 +25,5 @@ export const commands: readonly Command[] = [
   specCommand,
   benchCommand,
   benchRetrainCommand,
+  benchMemoryCommand,
 ];

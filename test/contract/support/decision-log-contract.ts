@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DecisionLog } from '../../../src/events/decision-log';
 import type { PostgresWriterOptions } from '../../../src/events/postgres-decision-log';
 import { appendAll, bytesOf, comparable, decisionRecord } from './decision-records';
@@ -209,19 +212,40 @@ export function describeDecisionLogContract(name: string, backend: () => Promise
       await expect((await db.open()).hasHistory()).resolves.toBe(true);
     });
 
-    test('commit (a shared log) resolves once the record is stored, with the record stored for its id: the first committed', async () => {
+    test('commit resolves once the record is stored, with the record stored for its id (a shared log: the first committed)', async () => {
       const one = await db.open({ batchSize: 1, flushMs: 1 });
       const two = await db.open({ batchSize: 1, flushMs: 1 });
-      if (one.commit === undefined || two.commit === undefined) return; // a local log answers before its batch is written
       const mine = decisionRecord('c-1', 100, { decision: 'decline' });
       await expect(one.commit(mine)).resolves.toBe(mine);
       expect(comparable((await (await db.open()).get('c-1'))!)).toEqual(comparable(mine));
+      if (one.getSync !== undefined) return; // a local log has one writer (its DATA_DIR lock): no other replica to race
       const theirs = decisionRecord('c-1', 100, { decision: 'approve', score: 0.01 });
       expect(comparable(await two.commit(theirs))).toEqual(comparable(mine));
       // Concurrent commits of one id from two instances: both get the one stored.
       const [a, b] = await Promise.all([one.commit(decisionRecord('c-2', 101, { score: 0.2 })), two.commit(decisionRecord('c-2', 101, { score: 0.3 }))]);
       expect(comparable(a)).toEqual(comparable(b));
       expect([0.2, 0.3]).toContain(a.score);
+    });
+
+    test('commit stays pending until the record is durable; persist makes it durable in the spill file, which the next instance replays', async () => {
+      const spillPath = join(mkdtempSync(join(tmpdir(), 'persist-')), 'spill.ndjson');
+      const log = await db.open({ spillPath });
+      const r = decisionRecord('p-1', 100, { decision: 'challenge' });
+      let committed: unknown = null;
+      void log.commit(r).then((stored) => (committed = stored));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(committed).toBeNull(); // held writes: nothing committed yet
+      let durable = false;
+      void log.durable('p-1').then(() => (durable = true));
+      await log.persist();
+      await waitFor('the commit to resolve', () => committed !== null);
+      expect(committed).toBe(r);
+      expect(durable).toBe(true);
+      expect(readFileSync(spillPath, 'utf8')).toContain('p-1');
+      // A crash now (no flush, no close): the next instance on the same spill file writes the record.
+      const next = await db.open({ spillPath, flushMs: 1 });
+      await next.flush();
+      expect(comparable((await (await db.open()).get('p-1'))!)).toEqual(comparable(r));
     });
 
     test('ping resolves while the database is up', async () => {

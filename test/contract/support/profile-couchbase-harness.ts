@@ -76,6 +76,10 @@ export function couchbaseProfileHarness(config: CouchbaseTestConfig): ProfileSto
         dispose: () => removeDocuments(config, written),
       };
     },
+    async idle(ns) {
+      const store = await createCouchbaseProfileStore({ ...config, keyPrefix: ns.keyPrefix, ttlSeconds: 1, versionTtlSeconds: 3_600, timeoutMs: 5_000 });
+      return { store, passHorizon: () => new Promise((resolve) => setTimeout(resolve, 1_100)), close: () => store.close() };
+    },
     async createUnreachable() {
       const port = await closedPort();
       return createCouchbaseProfileStore({ ...config, connectionString: `couchbase://127.0.0.1:${port}`, connectTimeoutMs: timeoutMs, timeoutMs });
@@ -105,6 +109,26 @@ export function couchbaseOnDocumentsHarness(): ProfileStoreHarness {
           }),
         );
       return { keyPrefix: '', open, dispose: () => Promise.resolve() };
+    },
+    // Its wall clock moves on at will: profiles expire an hour after their last change.
+    async idle() {
+      const docs = new InMemoryProfileDocuments(() => new Promise((resolve) => setImmediate(resolve)));
+      let offset = 0;
+      const store = CouchbaseProfileStore.onDocuments({
+        ops: docs,
+        keyPrefix: '',
+        step: { maxAttempts: 1_000, backoff: () => new Promise((resolve) => setImmediate(resolve)), claimWindowMs: 3_600_000, maxClaims: 1_000, now: () => Date.now() + offset, profileTtlMs: 3_600_000 },
+        ping: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+      });
+      return {
+        store,
+        passHorizon() {
+          offset += 3_600_000;
+          return Promise.resolve();
+        },
+        close: () => store.close(),
+      };
     },
   };
 }

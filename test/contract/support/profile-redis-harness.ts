@@ -6,7 +6,7 @@ import { deleteRedisNamespace } from '../../../src/store/redis-namespace';
 import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
 import { startRedisCluster, type RedisCluster } from '../../support/redis-servers';
 import { closedPort } from './profile-closed-port';
-import type { ProfileStoreHarness } from './profile-store-harness';
+import type { IdleStore, ProfileStoreHarness } from './profile-store-harness';
 import { startTcpProxy } from './tcp-proxy';
 
 /** The test Redis server: `TEST_REDIS_URL`, else the local one. */
@@ -50,6 +50,13 @@ function opener(url: string, keyPrefix: string, cluster: boolean): () => Promise
     }
     return store;
   };
+}
+
+/** A store on `ns` whose profiles expire one second after their last change (versions after an hour). */
+async function idleStore(url: string, keyPrefix: string, cluster: boolean): Promise<IdleStore> {
+  const store = await createRedisProfileStore({ url, cluster, keyPrefix, commandTimeoutMs: 5_000, ttlSeconds: 1, versionTtlSeconds: 3_600 });
+  await store.restoreSentinels();
+  return { store, passHorizon: () => new Promise((resolve) => setTimeout(resolve, 1_100)), close: () => store.close() };
 }
 
 /**
@@ -110,6 +117,7 @@ export function redisProfileHarness(url: string = redisTestUrl()): ProfileStoreH
       };
     },
     countRequests: (ns, action) => countCommands(url, ns.keyPrefix, action),
+    idle: (ns) => idleStore(url, ns.keyPrefix, false),
     async createUnreachable() {
       return createRedisProfileStore({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: 'unreachable:', connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs });
     },
@@ -140,6 +148,7 @@ export function redisClusterHarness(): ProfileStoreHarness {
       return { keyPrefix, open: opener(url(), keyPrefix, true), dispose: () => deleteRedisNamespace(url(), keyPrefix) };
     },
     loseData: (ns) => deleteRedisNamespace(url(), ns.keyPrefix),
+    idle: (ns) => idleStore(url(), ns.keyPrefix, true),
     supportsAdmin: true,
   };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { computeFeatures, COUNTER_FIELDS, emptyProfile, FEATURE_NAMES, labelDelta, TIERS, tierTop, windowSum, type ProfileDelta, type Transaction } from '../../../features';
+import { computeFeatures, COUNTER_FIELDS, emptyProfile, FEATURE_NAMES, labelDelta, PROFILE_HORIZON_SECONDS, TIERS, tierTop, windowSum, type ProfileDelta, type Transaction } from '../../../features';
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
 import { labelClaim, type EntityOp, type EntityOutcome, type ProfileStore, type ProfileStoreAdmin } from '../../../src/store/profile-store';
 import { waitFor } from './wait-for';
@@ -313,13 +313,52 @@ export function describeProfileStoreContract(name: string, harness: ProfileStore
       await withStores(1, async ([store]) => {
         const s = store as ProfileStore;
         for (const c of cases) await applyUpdates(s, c.updates);
+        // Queried by a late transaction (before every case's lastSeen): it sees what the store kept.
+        const late = T0 + horizon - 1;
         for (const c of cases) {
           const { user, merchant } = await s.get(c.user, 'm-old');
-          const f = computeFeatures(txn(9, T0 + horizon + 60, { userId: c.user, merchantId: 'm-old', channel: 'atm', merchantCountry: 'US' }), user, merchant);
+          const f = computeFeatures(txn(9, late, { userId: c.user, merchantId: 'm-old', channel: 'atm', merchantCountry: 'US' }), user, merchant);
           const news = ['user_merchant_new', 'user_channel_new', 'user_country_new'].map((n) => f[FEATURE_NAMES.indexOf(n)]);
           expect([c.user, ...news]).toEqual([c.user, c.forgotten, c.forgotten, c.forgotten]);
-          const g = computeFeatures(txn(9, T0 + horizon + 60, { userId: c.user, merchantId: 'm-new', channel: 'ecommerce', merchantCountry: 'FR' }), user, merchant);
+          const g = computeFeatures(txn(9, late, { userId: c.user, merchantId: 'm-new', channel: 'ecommerce', merchantCountry: 'FR' }), user, merchant);
           expect([c.user, g[FEATURE_NAMES.indexOf('user_merchant_new')]]).toEqual([c.user, 0]);
+        }
+      });
+    });
+
+    (harness.idle === undefined ? it.skip : it)('an entity idle past the horizon reads as fresh but keeps counting versions', async () => {
+      await inNamespace(async (ns) => {
+        const idle = await (harness.idle as NonNullable<ProfileStoreHarness['idle']>)(ns);
+        try {
+          const s = idle.store;
+          const history = [txn(1, T0, { channel: 'atm', merchantCountry: 'DE' }), txn(2, T0 + 3_600), txn(3, T0 + 86_400, { channel: 'ecommerce' })];
+          for (const t of history) await Promise.all(s.step(transactionOps(t)));
+          const label = { kind: 'delta' as const, delta: labelDelta({ userId: ids.user, merchantId: ids.merchant, epochSeconds: T0 }, 1) as ProfileDelta };
+          await Promise.all(s.step([{ role: 'merchant', id: ids.merchant, claim: labelClaim('chargeback', 't1'), change: label }]));
+          const before = await s.get(ids.user, ids.merchant);
+          expect([before.userVersion, before.merchantVersion]).toEqual([3, 4]);
+          // What the entity scores like a horizon after its last transaction: exactly a new one (every adapter's state).
+          const resume = T0 + 86_400 + PROFILE_HORIZON_SECONDS;
+          const next = txn(9, resume + 60, { channel: 'atm', merchantCountry: 'DE' });
+          expect(featureDiff(next, before, { user: emptyProfile(), merchant: emptyProfile() })).toEqual([]);
+
+          await idle.passHorizon();
+          // Event time moves on too: others trade past the horizon (what the memory store measures idleness by).
+          for (let i = 0; i < 8; i++) await Promise.all(s.step(transactionOps(txn(100 + i, resume + i, { userId: 'someone', merchantId: 'somewhere' }))));
+          const got = await s.get(ids.user, ids.merchant);
+          expect([got.userVersion, got.merchantVersion]).toEqual([3, 4]);
+          expect([...visibleStateDiff('user', got.user, emptyProfile()), ...visibleStateDiff('merchant', got.merchant, emptyProfile())]).toEqual([]);
+
+          // The next change continues each entity's numbering, on a fresh state.
+          const outcomes = await Promise.all(s.step(transactionOps(next)));
+          expect(outcomes.map((o) => (o.kind === 'lost' ? 'lost' : [o.kind, o.version, o.appliedVersion]))).toEqual([['applied', 3, 4], ['applied', 4, 5]]);
+          for (const o of outcomes) if (o.kind !== 'lost' && o.state !== null) expect(visibleStateDiff('before', o.state, emptyProfile())).toEqual([]);
+          const after = await s.get(ids.user, ids.merchant);
+          const want = (await memoryOf(updatesOf(next))).getSync(ids.user, ids.merchant);
+          expect([after.userVersion, after.merchantVersion]).toEqual([4, 5]);
+          expect([...visibleStateDiff('user', after.user, want.user), ...visibleStateDiff('merchant', after.merchant, want.merchant)]).toEqual([]);
+        } finally {
+          await idle.close();
         }
       });
     });

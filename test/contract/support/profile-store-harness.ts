@@ -20,6 +20,18 @@ export interface OutageStore {
   close(): Promise<void>;
 }
 
+/** A store whose entities' profiles expire (or are evicted as idle) once past the feature horizon. */
+export interface IdleStore {
+  readonly store: ProfileStore;
+  /**
+   * Makes every entity changed so far idle past the horizon as the store measures it: waits out a
+   * short profile TTL (Redis), moves the store's wall clock (a document double), or nothing (the
+   * memory store measures event time, which the test moves itself with later transactions).
+   */
+  passHorizon(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** What the shared contract suite needs from one backend. Optional parts skip their tests. */
 export interface ProfileStoreHarness {
   /** True for stores reached over a network: closing them ends their connection. */
@@ -35,6 +47,8 @@ export interface ProfileStoreHarness {
   createUnreachable?(): Promise<ProfileStore>;
   /** Makes the backend lose every key of `ns` (a server restarted without persistence). */
   loseData?(ns: ProfileNamespace): Promise<void>;
+  /** A store on `ns` with profile expiry (idle eviction) set up so a test can pass the horizon. */
+  idle?(ns: ProfileNamespace): Promise<IdleStore>;
   /** The store has `admin` (whole-profile put and list). */
   readonly supportsAdmin?: boolean;
   /** Starts the backend before the suite (a local cluster) and stops it after. */

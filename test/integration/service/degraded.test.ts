@@ -83,6 +83,8 @@ describe('degraded scoring', () => {
       model: svc.models.champion()?.version,
       dependencies: { profileStore: 'unavailable: profile store unreachable', decisionLog: 'ok', labelStore: 'ok' },
       reconciliationPending: 4,
+      decisionLogPending: 0,
+      decisionLogWrites: 'ok',
     });
   });
 

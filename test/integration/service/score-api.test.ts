@@ -135,7 +135,7 @@ describe('POST /v1/score', () => {
 
   it('serves health, readiness and metrics', async () => {
     expect(await (await fetch(`${svc.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({ status: 'ready', model: svc.models.champion()?.version, dependencies: { profileStore: 'ok', decisionLog: 'ok', labelStore: 'ok' }, reconciliationPending: 0 });
+    expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({ status: 'ready', model: svc.models.champion()?.version, dependencies: { profileStore: 'ok', decisionLog: 'ok', labelStore: 'ok' }, reconciliationPending: 0, decisionLogPending: 0, decisionLogWrites: 'ok' });
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     for (const name of [
       'fraud_http_request_duration_seconds_bucket{le="0.001",route="/v1/score",method="POST",status="200"}',

@@ -27,6 +27,13 @@ describe('loadConfig', () => {
     expect(message).toContain('DECISION_EVENT_SAMPLE_RATE must be <= 1 (got "2")');
   });
 
+  it('bounds event times: 300 s ahead at most (one 5-minute profile bucket), 7 days back by default', () => {
+    expect(loadConfig({})).toMatchObject({ EVENT_MAX_SKEW_S: 300, EVENT_MAX_AGE_S: 604_800 });
+    expect(loadConfig({ EVENT_MAX_SKEW_S: '0', EVENT_MAX_AGE_S: '10000000000' })).toMatchObject({ EVENT_MAX_SKEW_S: 0, EVENT_MAX_AGE_S: 10_000_000_000 });
+    expect(() => loadConfig({ EVENT_MAX_SKEW_S: '301' })).toThrow('EVENT_MAX_SKEW_S must be <= 300 (got "301")');
+    expect(() => loadConfig({ EVENT_MAX_AGE_S: '10000000001' })).toThrow('EVENT_MAX_AGE_S must be <= 10000000000 (got "10000000001")');
+  });
+
   it('checks settings that depend on each other', () => {
     expect(() => loadConfig({ STORE_TIMEOUT_MS: '60' })).toThrow('STORE_TIMEOUT_MS must be below SCORE_BUDGET_MS (50)');
     expect(() => loadConfig({ DECISION_LOG: 'postgres' })).toThrow('DATABASE_URL is required when DECISION_LOG=postgres');

@@ -200,4 +200,56 @@ describe('BufferedWriter', () => {
     await waitFor('recovery', () => w.pending() === 0);
     expect(sink.written).toEqual(range(1, 4));
   });
+
+  test('persist moves the buffer and a copy of the batch in flight to the synced spill file; the items count as durable', async () => {
+    const sink = new ControlledSink<number>();
+    sink.hold = true;
+    const persisted: number[] = [];
+    const w = writer(sink, { batchSize: 2, flushMs: 1, onPersisted: (items) => persisted.push(...items) });
+    for (const n of range(1, 5)) w.push(n);
+    await waitFor('a write in flight', () => sink.heldCount() === 1);
+    expect(w.writeState(10)).toBe('ok');
+    await sleep(20);
+    expect(w.writeState(10)).toBe('failing'); // in flight for longer than the stall bound
+    await w.persist();
+    expect(persisted).toEqual([1, 2, 3, 4, 5]);
+    expect(lines(spillPath)).toEqual(['1', '2', '3', '4', '5']);
+    expect(w.pending()).toBe(2 + 5); // the batch in flight, and its copy among the spilled
+    expect(w.writeState(60_000)).toBe('replaying'); // not stalled by that bound, but spilled items go first
+    // The held write succeeds after all: the spill replays its copy too (a sink keyed by id ignores it).
+    sink.hold = false;
+    sink.release(true);
+    await w.flush();
+    expect(sink.written).toEqual([1, 2, 1, 2, 3, 4, 5]);
+    expect(w.writeState(10)).toBe('ok');
+  });
+
+  test('writeState: failing after a failed write until one succeeds, then ok once the spill is written', async () => {
+    const sink = new ControlledSink<number>();
+    sink.down = true;
+    const w = writer(sink, { batchSize: 10, flushMs: 1 });
+    w.push(1);
+    await expect(w.flush()).rejects.toThrow('sink down');
+    expect(w.writeState(1_000)).toBe('failing');
+    await w.persist();
+    sink.down = false;
+    sink.hold = true;
+    await waitFor('the replay in flight', () => sink.heldCount() === 1);
+    expect(w.writeState(1_000)).toBe('failing'); // until a write succeeds
+    w.push(2);
+    sink.hold = false;
+    sink.release(true);
+    await w.flush();
+    expect(w.writeState(1_000)).toBe('ok');
+    expect(sink.written).toEqual([1, 2]);
+  });
+
+  test('a spill file far larger than a batch replays in order, a batch at a time', async () => {
+    writeFileSync(spillPath, range(1, 2_000).map((n) => `${n}\n`).join(''));
+    const sink = new ControlledSink<number>();
+    const w = writer(sink, { batchSize: 500 });
+    await waitFor('the replay', () => w.pending() === 0);
+    expect(sink.written).toEqual(range(1, 2_000));
+    expect(Math.max(...sink.batches.map((b) => b.length))).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
-import { couchbaseProfileKey, decodeProfileDocument, documentClaims, documentVersion } from '../../../src/store/couchbase-profile-document';
-import { stepProfileDocument, type ProfileDocumentOps, type StepOptions } from '../../../src/store/couchbase-profile-update';
+import { couchbaseProfileKey, decodeProfileDocument, documentClaims, documentVersion, profileExpired, type ProfileDocument } from '../../../src/store/couchbase-profile-document';
+import { documentProfile, stepProfileDocument, type ProfileDocumentOps, type StepOptions } from '../../../src/store/couchbase-profile-update';
 import type { EntityOp } from '../../../src/store/profile-store';
 import { T0, txn } from '../../contract/support/profile-events';
 import { InMemoryProfileDocuments } from './in-memory-profile-documents';
@@ -70,5 +70,24 @@ describe('stepProfileDocument', () => {
     const again = await stepProfileDocument(docs, 'k', op(6), o);
     expect(again.kind === 'lost' ? 'lost' : [again.kind, again.appliedVersion, again.version]).toEqual(['claimed', 6, 6]);
     expect(documentVersion(docs.content('k'), 'k')).toBe(6);
+  });
+
+  it('stamps each change\'s time; a profile unchanged for profileTtlMs reads as empty at its version, and the next change continues from there', async () => {
+    const docs = new InMemoryProfileDocuments();
+    let now = 1_000_000;
+    const o = options({ now: () => now, profileTtlMs: 5_000 });
+    for (let i = 1; i <= 3; i++) await stepProfileDocument(docs, 'k', op(i), o);
+    expect((docs.content('k') as ProfileDocument).lc).toBe(now);
+    now += 4_999;
+    expect(documentProfile(docs.content('k'), 'k', now, 5_000).total).toBe(3);
+    now += 1;
+    expect(documentProfile(docs.content('k'), 'k', now, 5_000).lastSeen).toBe(Number.NEGATIVE_INFINITY);
+    expect(documentProfile(docs.content('k'), 'k', now, 0).total).toBe(3);
+    const next = await stepProfileDocument(docs, 'k', op(4), o);
+    expect(next.kind === 'lost' ? 'lost' : [next.kind, next.version, next.appliedVersion, next.state?.total]).toEqual(['applied', 3, 4, 0]);
+    expect(decodeProfileDocument(docs.content('k'), 'k')).toMatchObject({ lastSeen: T0 + 4, total: 1 });
+    // Documents written before `lc` existed never expire by it; a malformed one is refused.
+    expect(profileExpired({ v: 2 }, now, 1, 'k')).toBe(false);
+    expect(() => profileExpired({ lc: 'x' }, now, 1, 'k')).toThrow('couchbase profile k: lc is not an integer');
   });
 });

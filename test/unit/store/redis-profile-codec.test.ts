@@ -1,5 +1,5 @@
 import { applyTransaction, emptyProfile, SET_HORIZON_SECONDS, TIERS, tierTop, transactionDelta } from '../../../features';
-import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys } from '../../../src/store/redis-profile-codec';
+import { decodeRedisEntity, encodeRedisDelta, encodeRedisProfile, parseRedisProfileKey, redisClaimKey, redisProfileKeys, redisVersionKey } from '../../../src/store/redis-profile-codec';
 import { PROFILE_BLOB_DOUBLES } from '../../../src/store/redis-profile-scripts';
 import { T0, txn } from '../../contract/support/profile-events';
 
@@ -57,11 +57,21 @@ describe('redis profile codec', () => {
     expect(() => decodeRedisEntity({ blob, members: Buffer.from(members) }, 'user u')).toThrow(message);
   });
 
-  it('keys profiles, member sets and claim windows under the entity\'s hash tag, and parses profile keys back', () => {
+  it('keys profiles, member sets, versions and claim windows under the entity\'s hash tag, and parses profile and version keys back', () => {
     const [p] = redisProfileKeys('fraud:', 'merchant', 'm.1');
     expect(redisClaimKey(p, 499_057)).toBe('fraud:m:{m.1}:c499057');
-    expect(parseRedisProfileKey('fraud:', p)).toEqual({ role: 'merchant', id: 'm.1' });
-    for (const other of ['fraud:m:{m.1}:set', 'fraud:m:{m.1}:c1', 'fraud:slot:{x}', 'other:u:{a}:p', 'fraud:u:{}:p']) expect(parseRedisProfileKey('fraud:', other)).toBeNull();
+    expect(redisVersionKey(p)).toBe('fraud:m:{m.1}:v');
+    expect(parseRedisProfileKey('fraud:', p)).toEqual({ role: 'merchant', id: 'm.1', kind: 'profile' });
+    expect(parseRedisProfileKey('fraud:', redisVersionKey(p))).toEqual({ role: 'merchant', id: 'm.1', kind: 'version' });
+    for (const other of ['fraud:m:{m.1}:set', 'fraud:m:{m.1}:c1', 'fraud:slot:{x}', 'other:u:{a}:p', 'fraud:u:{}:p', 'fraud:u:{}:v']) expect(parseRedisProfileKey('fraud:', other)).toBeNull();
+  });
+
+  it('reads a reply without a profile at the version its version key kept', () => {
+    const { state, version } = decodeRedisEntity({ blob: Buffer.alloc(0), members: Buffer.alloc(0), version: Buffer.from('41') }, 'user u');
+    expect([version, state.lastSeen, state.total]).toEqual([41, Number.NEGATIVE_INFINITY, 0]);
+    // With a profile, the blob's version is the one (the version key may lag: it is written only when profiles expire).
+    expect(decodeRedisEntity({ blob: header(7, 100, 1), members: Buffer.alloc(0), version: Buffer.from('3') }, 'user u').version).toBe(7);
+    expect(() => decodeRedisEntity({ blob: Buffer.alloc(0), members: Buffer.alloc(0), version: Buffer.from('x') }, 'user u')).toThrow('redis profile user u: not an integer: x');
   });
 });
 

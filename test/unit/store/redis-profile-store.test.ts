@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { RING_OFFSET, TOP_OFFSET, transactionDelta } from '../../../features';
+import { emptyProfile, RING_OFFSET, TOP_OFFSET, transactionDelta } from '../../../features';
 import { PROFILE_BLOB_DOUBLES } from '../../../src/store/redis-profile-scripts';
 import { createRedisProfileStore, type RedisProfileStore } from '../../../src/store/redis-profile-store';
 import { applyUpdates, T0, txn, type ProfileUpdate } from '../../contract/support/profile-events';
@@ -61,18 +61,50 @@ describeRedis('redis profile store (real server)', () => {
     }
   });
 
-  it('refreshes the expiry of both keys on every apply when ttlSeconds is set, and sets none by default', async () => {
-    const expiring = await open({ ttlSeconds: 600 });
+  it('refreshes the expiry of the profile and its members, and the longer one of the version key, on every apply when ttlSeconds is set; sets none by default', async () => {
+    const expiring = await open({ ttlSeconds: 600, versionTtlSeconds: 86_400 });
     const keeping = await createRedisProfileStore({ url, keyPrefix: `${keyPrefix}keep:` });
     await keeping.restoreSentinels();
     try {
       await applyUpdates(expiring, [userUpdate(1, T0, 'm-1')]);
       await applyUpdates(keeping, [userUpdate(1, T0, 'm-1')]);
       for (const key of [`${keyPrefix}u:{u.1}:p`, `${keyPrefix}u:{u.1}:set`]) expect(await redis.ttl(key)).toBeGreaterThan(590);
+      expect(await redis.ttl(`${keyPrefix}u:{u.1}:v`)).toBeGreaterThan(86_390);
+      expect(await redis.get(`${keyPrefix}u:{u.1}:v`)).toBe('1');
+      await redis.expire(`${keyPrefix}u:{u.1}:p`, 5);
+      await applyUpdates(expiring, [userUpdate(2, T0 + 60, 'm-1')]);
+      expect([await redis.ttl(`${keyPrefix}u:{u.1}:p`), await redis.get(`${keyPrefix}u:{u.1}:v`)]).toEqual([600, '2']);
       expect(await redis.ttl(`${keyPrefix}keep:u:{u.1}:p`)).toBe(-1);
+      expect(await redis.exists(`${keyPrefix}keep:u:{u.1}:v`)).toBe(0);
     } finally {
       await expiring.close();
       await keeping.close();
+    }
+  });
+
+  it('reads an entity whose profile expired as empty at its version, continues from it, and lists and puts it as such', async () => {
+    const store = await open({ ttlSeconds: 600, versionTtlSeconds: 86_400 });
+    try {
+      await applyUpdates(store, [userUpdate(1, T0, 'm-1'), userUpdate(2, T0 + 60, 'm-2')]);
+      // The profile and its members expire (here: at once); the version key stays.
+      await redis.del(`${keyPrefix}u:{u.1}:p`, `${keyPrefix}u:{u.1}:set`);
+      const gone = await store.read('user', 'u.1');
+      expect([gone.version, gone.state.lastSeen, gone.state.total, gone.state.sets.merchants.size]).toEqual([2, Number.NEGATIVE_INFINITY, 0, 0]);
+      const listed: string[] = [];
+      for await (const p of store.profiles()) listed.push(`${p.role} ${p.id} v${p.version} ${p.state.total}`);
+      expect(listed).toEqual(['user u.1 v2 0']);
+      const [next] = await applyUpdates(store, [userUpdate(3, T0 + 120, 'm-3')]);
+      expect(next?.kind === 'lost' ? 'lost' : [next?.kind, next?.version, next?.appliedVersion]).toEqual(['applied', 2, 3]);
+      expect((await store.read('user', 'u.1')).state.total).toBe(1);
+      // A put of an empty profile (a snapshot's tombstone) keeps its version alone.
+      await store.put({ role: 'merchant', id: 'gone', state: emptyProfile(), version: 12 });
+      expect([await redis.exists(`${keyPrefix}m:{gone}:p`), await redis.get(`${keyPrefix}m:{gone}:v`)]).toEqual([0, '12']);
+      expect((await store.get('u.1', 'gone')).merchantVersion).toBe(12);
+      listed.length = 0;
+      for await (const p of store.profiles()) listed.push(`${p.role} ${p.id} v${p.version} ${p.state.total}`);
+      expect(listed.sort()).toEqual(['merchant gone v12 0', 'user u.1 v3 1']);
+    } finally {
+      await store.close();
     }
   });
 
@@ -101,8 +133,9 @@ describeRedis('redis profile store (real server)', () => {
     }
   });
 
-  it('rejects a negative ttlSeconds, a short claim window, and a key prefix with braces', async () => {
+  it('rejects a negative ttlSeconds, a version TTL shorter than it, a short claim window, and a key prefix with braces', async () => {
     await expect(createRedisProfileStore({ url, keyPrefix, ttlSeconds: -5 })).rejects.toThrow(new RangeError('ttlSeconds must be a non-negative integer, got -5'));
+    await expect(createRedisProfileStore({ url, keyPrefix, ttlSeconds: 600, versionTtlSeconds: 599 })).rejects.toThrow(new RangeError('versionTtlSeconds must be an integer >= ttlSeconds (600), and 0 when it is 0; got 599'));
     await expect(createRedisProfileStore({ url, keyPrefix, claimWindowMs: 999 })).rejects.toThrow(new RangeError('claimWindowMs must be an integer >= 1000, got 999'));
     await expect(createRedisProfileStore({ url, keyPrefix: 'a{b}:' })).rejects.toThrow(new RangeError('keyPrefix must not contain { or } (they would change every key\'s hash slot), got "a{b}:"'));
   });
