@@ -63,8 +63,8 @@ export function formatBenchTable(r: BenchReport): string {
   }
   lines.push('');
   lines.push('service, server-side (from its /metrics histograms; p50/p99 per stage, ms, bucket estimates):');
-  const sw = [16, ...STAGES.map(() => 15), 17, 8, 15];
-  lines.push(row(['rate (req/s)', ...STAGES, 'scoring p99/99.9', '<= 1 ms', 'http p50/p99'], sw));
+  const sw = [16, ...STAGES.map(() => 15), 17, 8, 15, 9];
+  lines.push(row(['rate (req/s)', ...STAGES, 'scoring p99/99.9', '<= 1 ms', 'http p50/p99', 'spilled'], sw));
   lines.push(sw.map((n) => '-'.repeat(n)).join('  '));
   for (const s of [...r.service.fixed, r.service.saturation]) {
     const t = s.server;
@@ -76,6 +76,7 @@ export function formatBenchTable(r: BenchReport): string {
           `${num(t.scoring.p99Ms, 3)}/${num(t.scoring.p999Ms, 3)}`,
           `${num(t.scoring.atOrBelow1Ms * 100, 2)}%`,
           `${num(t.http.p50Ms, 3)}/${num(t.http.p99Ms, 3)}`,
+          String(t.commitTimeouts),
         ],
         sw,
       ),
@@ -83,6 +84,7 @@ export function formatBenchTable(r: BenchReport): string {
   }
   lines.push('');
   lines.push('scoring = fraud_scoring_duration_seconds (profile fetch to decision, excluding HTTP); "<= 1 ms" is exact (a bucket bound).');
+  lines.push('spilled = answers whose record missed its commit deadline and was persisted to the spill file instead (fraud_decision_log_commit_timeouts_total).');
   if (r.service.reusedTransactions > 0) lines.push(`note: ${r.service.reusedTransactions} requests reused load transactions under new ids (the load period ran out)`);
   return `${lines.join('\n')}\n`;
 }

@@ -20,6 +20,11 @@ export interface ServerTimings {
   readonly scoring: TimerSummary & { readonly atOrBelow1Ms: number };
   /** fraud_http_request_duration_seconds for POST /v1/score 200: the whole request inside express. */
   readonly http: TimerSummary;
+  /**
+   * Answers whose record the decision log did not commit within the deadline, persisted to the
+   * spill file instead (fraud_decision_log_commit_timeouts_total over the step).
+   */
+  readonly commitTimeouts: number;
 }
 
 /** A scrape of the histograms the benchmark reads. */
@@ -27,19 +32,31 @@ export interface MetricsScrape {
   readonly stages: Map<string, HistogramSeries>;
   readonly scoring: Map<string, HistogramSeries>;
   readonly http: Map<string, HistogramSeries>;
+  readonly commitTimeouts: number;
 }
 
 const STAGE_METRIC = 'fraud_scoring_stage_duration_seconds';
 const SCORING_METRIC = 'fraud_scoring_duration_seconds';
 const HTTP_METRIC = 'fraud_http_request_duration_seconds';
 const HTTP_SERIES = 'method=POST,route=/v1/score,status=200';
+const COMMIT_TIMEOUTS = /^fraud_decision_log_commit_timeouts_total(?:\{\})? (\S+)$/m;
 
 /** GETs `<url>/metrics` and keeps the histograms the benchmark reads. Rejects on a non-200. */
 export async function scrapeMetrics(url: string): Promise<MetricsScrape> {
   const res = await fetch(`${url}/metrics`);
   if (res.status !== 200) throw new Error(`GET ${url}/metrics answered ${res.status}`);
-  const text = await res.text();
-  return { stages: parseHistogram(text, STAGE_METRIC), scoring: parseHistogram(text, SCORING_METRIC), http: parseHistogram(text, HTTP_METRIC) };
+  return parseScrape(await res.text());
+}
+
+/** The histograms and counter the benchmark reads, from a Prometheus text exposition. */
+export function parseScrape(text: string): MetricsScrape {
+  const timeouts = COMMIT_TIMEOUTS.exec(text);
+  return {
+    stages: parseHistogram(text, STAGE_METRIC),
+    scoring: parseHistogram(text, SCORING_METRIC),
+    http: parseHistogram(text, HTTP_METRIC),
+    commitTimeouts: timeouts === null ? 0 : Number(timeouts[1]),
+  };
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
@@ -74,5 +91,6 @@ export function serverTimings(before: MetricsScrape, after: MetricsScrape): Serv
     stages,
     scoring: { ...strip(scoring), atOrBelow1Ms: scoring.delta === null ? Number.NaN : Math.round(fractionAtOrBelow(scoring.delta, 0.001) * 1e5) / 1e5 },
     http: strip(summarize(after.http.get(HTTP_SERIES), before.http.get(HTTP_SERIES))),
+    commitTimeouts: after.commitTimeouts - before.commitTimeouts,
   };
 }

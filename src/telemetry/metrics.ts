@@ -109,7 +109,7 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     }),
     decisionLogCommitTimeouts: new Counter({
       name: 'fraud_decision_log_commit_timeouts_total',
-      help: 'Answers given before the shared decision log committed their record (it was slow or down; the record stays buffered)',
+      help: 'Answers whose record the decision log did not commit within DECISION_LOG_COMMIT_TIMEOUT_MS: persisted to the synced spill file instead (the log was slow or down)',
       registers: [registry],
     }),
     reconcilePending: new Gauge({ name: 'fraud_profile_reconcile_pending', help: 'Profile changes whose merge is not yet known, queued for reconciliation', registers: [registry] }),

@@ -45,7 +45,7 @@ describe('fraudctl bench (smoke)', () => {
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0] as string) as {
       baseline: { saturationRps: number; saturationConnections: number; probe: { connections: number; rps: number }[]; saturation: Step; fixed: Step[] };
-      service: { saturationRps: number; saturationConnections: number; probe: { connections: number; rps: number }[]; saturation: Step & { server: Record<string, unknown> }; fixed: (Step & { server: { stages: Record<string, { count: number }>; scoring: { count: number; p99Ms: number } } })[] };
+      service: { saturationRps: number; saturationConnections: number; probe: { connections: number; rps: number }[]; saturation: Step & { server: Record<string, unknown> }; fixed: (Step & { server: { stages: Record<string, { count: number }>; scoring: { count: number; p99Ms: number }; commitTimeouts: number } })[] };
       ratio: number;
       saturationRounds: { baselineRps: number; serviceRps: number; ratio: number; serviceFirst: boolean }[];
       machine: { cpus: number; node: string };
@@ -86,6 +86,8 @@ describe('fraudctl bench (smoke)', () => {
       expect(step.server.stages.model?.count).toBeGreaterThanOrEqual(step.requests);
       expect(step.server.stages.model?.count).toBeLessThanOrEqual(step.requests + step.connections);
       expect(step.server.scoring.p99Ms).toBeGreaterThan(0);
+      // A counter delta over the step: answers whose record missed its commit deadline (none is negative).
+      expect(Number.isInteger(step.server.commitTimeouts) && step.server.commitTimeouts >= 0).toBe(true);
     }
     expect(report.ratio).toBeCloseTo(report.service.saturationRps / report.baseline.saturationRps, 2);
     // Two rounds, the second with the service first; the reported saturation is the lower-ratio one's.
