@@ -39,8 +39,9 @@ const BUDGET_MS = 50;
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('paused 3 s, stopped 3 s, restarted: 0 score errors, answers within the budget, feedback 503 meanwhile, nothing acknowledged lost', async () => {
+  test('paused 3 s, stopped 3 s, restarted: 0 score errors, no answer held by the log, feedback and audit reads 503 meanwhile, nothing acknowledged lost', async () => {
     const readiness: Record<string, unknown>[] = [];
+    const reads: { status: number; retryAfter: string | null; code: string | undefined }[] = [];
     // Recovery: from the database's return until every record buffered or spilled meanwhile is in it.
     const recovery: Record<string, number> = {};
     const drained = async (name: string) => {
@@ -71,6 +72,13 @@ const BUDGET_MS = 50;
         },
         { ms: 7_000, run: () => pg.stop() },
         { ms: 9_000, run: ready },
+        {
+          ms: 9_200,
+          run: async () => {
+            const res = await fetch(`${service.url}/v1/decisions/pgo-1`);
+            reads.push({ status: res.status, retryAfter: res.headers.get('retry-after'), code: ((await res.json()) as { error?: { code: string } }).error?.code });
+          },
+        },
         { ms: 10_000, run: () => pg.start().then(() => drained('afterRestartMs')) },
       ],
     });
@@ -89,6 +97,8 @@ const BUDGET_MS = 50;
     expect(percentile(scores, 1)).toBeLessThan(1_000);
     expect(Object.keys(byStatus(labels)).sort()).toEqual(['201', '503']);
     for (const a of labels) if (a.status === 503) expect([a.retryAfter, JSON.parse(a.body).error.code]).toEqual(['1', 'storage_unavailable']);
+    // An audit read while the database is stopped: a coded 503 to retry, never a 500.
+    expect(reads).toEqual([{ status: 503, retryAfter: '1', code: 'storage_unavailable' }]);
     expect(readiness.map((r) => r.decisionLogWrites)).toEqual(['failing: answers persist records to the spill file', 'failing: answers persist records to the spill file']);
 
     // Recovery: the spilled records reach the database.
