@@ -1,3 +1,4 @@
+import { settleWithin } from './time/settle-within';
 import { createThrottledErrorLog, type ThrottledErrorLog } from './telemetry/error-log';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -172,16 +173,10 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       const champion = models.champion();
       if (champion === null) throw new Error('no champion model loaded');
       // Each dependency answers within a second or is reported unavailable: a stopped database never holds the probe.
-      const check = (p: Promise<void>) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<string>((resolve) => {
-          timer = setTimeout(() => resolve(`unavailable: no answer within ${READY_CHECK_TIMEOUT_MS} ms`), READY_CHECK_TIMEOUT_MS);
-        });
-        const answered = p.then(
-          () => 'ok',
-          (err: unknown) => `unavailable: ${(err as Error).message}`,
-        );
-        return Promise.race([answered, late]).finally(() => clearTimeout(timer));
+      const check = async (p: Promise<void>) => {
+        const settled = await settleWithin(p, READY_CHECK_TIMEOUT_MS);
+        if (settled.kind === 'value') return 'ok';
+        return settled.kind === 'error' ? `unavailable: ${(settled.error as Error).message}` : `unavailable: no answer within ${READY_CHECK_TIMEOUT_MS} ms`;
       };
       const [profileStore, decisionLog, labelStore, recheck] = await Promise.all([
         check(store.ping()),

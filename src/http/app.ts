@@ -4,6 +4,7 @@ import type { LabelStore } from '../events/label-store';
 import type { FeedbackService } from '../scoring/feedback-service';
 import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
+import { settleWithin } from '../time/settle-within';
 import type { EventTimeCheck } from '../validation/event-time-check';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
@@ -149,17 +150,14 @@ export function createApp(deps: AppDeps): express.Express {
    * than `storageTimeoutMs`: a stopped database never holds a client or turns into a 500. The
    * work goes on in the background; what it commits late answers the client's retry.
    */
-  const storage = <T>(work: Promise<T>, message: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new HttpError('storage_unavailable', `${message}; retry later`, [], STORAGE_RETRY_AFTER_S)), deps.storageTimeoutMs);
-    });
-    const failed = work.catch((err: unknown) => {
-      if (err instanceof HttpError) throw err;
-      deps.onError(err);
-      throw new HttpError('storage_unavailable', `${message}; retry later`, [], STORAGE_RETRY_AFTER_S);
-    });
-    return Promise.race([failed, late]).finally(() => clearTimeout(timer));
+  const storage = async <T>(work: Promise<T>, message: string): Promise<T> => {
+    const settled = await settleWithin(work, deps.storageTimeoutMs);
+    if (settled.kind === 'value') return settled.value;
+    if (settled.kind === 'error') {
+      if (settled.error instanceof HttpError) throw settled.error;
+      deps.onError(settled.error);
+    }
+    throw new HttpError('storage_unavailable', `${message}; retry later`, [], STORAGE_RETRY_AFTER_S);
   };
 
   app.post(

@@ -1,3 +1,4 @@
+import { settleWithin } from '../time/settle-within';
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, FEATURE_COUNT, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
@@ -119,12 +120,9 @@ const TIMEOUT = Symbol('timeout');
 const PERSIST_RESERVE_MS = 8;
 
 /** `p`'s value, or null when it rejects or has not settled within `ms` (<= 0: only if already settled). */
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), Math.max(0, ms));
-  });
-  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  const settled = await settleWithin(p, ms);
+  return settled.kind === 'value' ? settled.value : null;
 }
 const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
