@@ -113,7 +113,21 @@ export const configSchema = {
       default: 40,
       description: 'longest an answer waits for the decision log\'s commit before its record is persisted to the local spill file instead (never past SCORE_BUDGET_MS less 8 ms kept for that). A committed record is visible to every replica at once, a persisted one once the log is back',
     },
-    DECISION_LOG_BUFFER_MAX: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records held in memory before spilling to disk' },
+    DECISION_LOG_RETENTION_DAYS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 36_500,
+      default: 400,
+      description:
+        'decisions and labels older than this go when `fraudctl retrain` (after each run) or `fraudctl prune` runs, behind per-entity checkpoints (replays and rebuilds stay exact); never those a retry could still reach (EVENT_MAX_AGE_S + 1 day) or the retraining window needs. 0 = keep everything',
+    },
+    DECISION_LOG_BUFFER_MAX: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000_000,
+      default: 100_000,
+      description: 'records held in memory before spilling to disk; as many of the most recently spilled stay readable by id (as encoded lines, about 1 KB each), older ones are on disk only until written',
+    },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
     DECISION_EVENT_SAMPLE_RATE: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'fraction of approve events written (challenge/decline always are)' },

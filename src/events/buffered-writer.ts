@@ -114,6 +114,8 @@ export interface BufferedWriterOptions<T> {
   readonly retryMs?: number;
   readonly onWriteError?: (err: Error) => void;
   readonly onSpill?: (count: number) => void;
+  /** Items that left memory for the spill file (not copies of a batch in flight), with their encoded lines. */
+  readonly onSpilled?: (items: readonly T[], lines: readonly string[]) => void;
   readonly onWritten?: (items: readonly T[]) => void;
   /** Items made durable by {@link BufferedWriter.persist} (in the synced spill file; the sink gets them later). */
   readonly onPersisted?: (items: readonly T[]) => void;
@@ -216,10 +218,12 @@ export class BufferedWriter<T> {
     const fromBuffer = this.buffer;
     const items = [...this.inFlight, ...fromBuffer];
     if (items.length === 0) return items;
-    appendLines(this.opts.spillPath, items.map((i) => this.opts.codec.encode(i)));
+    const lines = items.map((i) => this.opts.codec.encode(i));
+    appendLines(this.opts.spillPath, lines);
     this.buffer = this.buffer.slice(fromBuffer.length);
     this.spilled += items.length;
     this.opts.onSpill?.(fromBuffer.length);
+    this.opts.onSpilled?.(fromBuffer, lines.slice(this.inFlight.length));
     if (fromBuffer.length > 0) this.schedule(this.retryDelay);
     return items;
   }
@@ -424,9 +428,11 @@ export class BufferedWriter<T> {
     if (this.spilled > 0) {
       // The batch is older than whatever spilled while it was in flight, so it must be replayed first.
       try {
-        rewriteSpill(this.opts.spillPath, batch.map((i) => this.opts.codec.encode(i)), null, 0);
+        const lines = batch.map((i) => this.opts.codec.encode(i));
+        rewriteSpill(this.opts.spillPath, lines, null, 0);
         this.spilled = countLines(this.opts.spillPath);
         this.opts.onSpill?.(batch.length);
+        this.opts.onSpilled?.(batch, lines);
         return;
       } catch (err) {
         // Disk trouble: keeping the batch in memory (out of order) beats losing it.
@@ -440,8 +446,9 @@ export class BufferedWriter<T> {
     const over = this.buffer.length - this.opts.maxBuffered;
     if (over <= 0) return;
     const out = this.buffer.slice(0, over);
+    const lines = out.map((i) => this.opts.codec.encode(i));
     try {
-      appendLines(this.opts.spillPath, out.map((i) => this.opts.codec.encode(i)));
+      appendLines(this.opts.spillPath, lines);
     } catch (err) {
       // `push` never throws: when the disk refuses, the items stay in memory past the bound.
       this.opts.onWriteError?.(err as Error);
@@ -450,14 +457,17 @@ export class BufferedWriter<T> {
     this.buffer.splice(0, over);
     this.spilled += out.length;
     this.opts.onSpill?.(out.length);
+    this.opts.onSpilled?.(out, lines);
   }
 
   private spillAll(): void {
     const out = [...this.buffer];
     if (out.length === 0) return;
-    appendLines(this.opts.spillPath, out.map((i) => this.opts.codec.encode(i)));
+    const lines = out.map((i) => this.opts.codec.encode(i));
+    appendLines(this.opts.spillPath, lines);
     this.buffer = [];
     this.spilled += out.length;
     this.opts.onSpill?.(out.length);
+    this.opts.onSpilled?.(out, lines);
   }
 }

@@ -3,15 +3,29 @@ import { decisionCodec } from './decision-codec';
 import type { DecisionRecord } from './decision-record';
 
 /** Batching, buffer bound and spill file of a decision log (the codec is fixed). */
-export type DecisionWriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 'codec'>;
+export type DecisionWriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 'codec' | 'onSpilled'> & {
+  /**
+   * Spilled records `find` still answers for, at most (as their encoded lines, the most recently
+   * spilled kept); default `maxBuffered`. Older ones are on disk only until written.
+   */
+  readonly maxSpilledReadable?: number;
+};
 
 /**
  * What every decision log adapter shares: records go to its sink through a {@link BufferedWriter},
- * and until they are written `find` answers for them (the first record per transactionId), so
- * a retry or a label never misses a decision that is still buffered or spilled.
+ * and until they are written `find` answers for them (the first record per transactionId): every
+ * record held in memory, and the `maxSpilledReadable` most recently spilled ones, so a retry or a
+ * label does not miss a decision that is still buffered or spilled during an outage. Memory stays
+ * bounded however long the outage: beyond those, spilled records are on disk only (a retry of one
+ * is treated as new by this replica until the log holds it; the profile store's claims still merge
+ * its change once).
  */
 export class DecisionBuffer {
+  /** Records in memory (queued or in flight), the first per id. */
   private readonly byId = new Map<string, DecisionRecord>();
+  /** Spilled records' lines by id, oldest spilled first (insertion order), at most `maxSpilledReadable`. */
+  private readonly spilledLines = new Map<string, string>();
+  private readonly maxSpilledReadable: number;
   /**
    * Ids appended but not durable yet (neither written by the sink nor persisted to the synced
    * spill file), with the callbacks waiting for them.
@@ -20,6 +34,7 @@ export class DecisionBuffer {
   private readonly writer: BufferedWriter<DecisionRecord>;
 
   constructor(sink: BatchSink<DecisionRecord>, options: DecisionWriterOptions) {
+    this.maxSpilledReadable = options.maxSpilledReadable ?? options.maxBuffered;
     this.writer = new BufferedWriter(sink, {
       ...options,
       codec: decisionCodec,
@@ -28,9 +43,23 @@ export class DecisionBuffer {
         // held is the first record for the id, written no later than any copy (order is kept).
         for (const r of items) {
           this.byId.delete(r.transactionId);
+          this.spilledLines.delete(r.transactionId);
           this.settle(r.transactionId);
         }
         options.onWritten?.(items);
+      },
+      onSpilled: (items, lines) => {
+        items.forEach((r, i) => {
+          const id = r.transactionId;
+          // Only the entry held (the first record for the id) moves; a later copy adds nothing.
+          if (this.byId.get(id) !== r) return;
+          this.byId.delete(id);
+          if (this.maxSpilledReadable > 0 && !this.spilledLines.has(id)) this.spilledLines.set(id, lines[i] as string);
+        });
+        for (const id of this.spilledLines.keys()) {
+          if (this.spilledLines.size <= this.maxSpilledReadable) break;
+          this.spilledLines.delete(id);
+        }
       },
       onPersisted: (items) => {
         for (const r of items) this.settle(r.transactionId);
@@ -41,7 +70,7 @@ export class DecisionBuffer {
 
   append(record: DecisionRecord): void {
     const id = record.transactionId;
-    if (!this.byId.has(id)) this.byId.set(id, record);
+    if (!this.byId.has(id) && !this.spilledLines.has(id)) this.byId.set(id, record);
     if (!this.volatile.has(id)) this.volatile.set(id, null);
     this.writer.push(record);
   }
@@ -76,9 +105,17 @@ export class DecisionBuffer {
     if (waiters !== null) for (const resolve of waiters) resolve();
   }
 
-  /** The unwritten record for a transaction, if any. */
+  /** The unwritten record for a transaction, if any (a spilled one decoded from its line: a copy). */
   find(transactionId: string): DecisionRecord | undefined {
-    return this.byId.get(transactionId);
+    const held = this.byId.get(transactionId);
+    if (held !== undefined) return held;
+    const line = this.spilledLines.size === 0 ? undefined : this.spilledLines.get(transactionId);
+    return line === undefined ? undefined : decisionCodec.decode(line);
+  }
+
+  /** Records `find` answers for: in memory, and spilled ones still readable. */
+  readable(): { readonly held: number; readonly spilled: number } {
+    return { held: this.byId.size, spilled: this.spilledLines.size };
   }
 
   /** Visits the records in the spill files (those a previous process left included). */

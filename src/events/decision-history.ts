@@ -1,4 +1,5 @@
-import type { EntityRole, LabelSource, Transaction } from '../../features';
+import type { EntityRole, LabelSource, ProfileState, Transaction } from '../../features';
+import type { StoredProfile } from '../store/profile-store';
 
 /** Which part of one role's history {@link DecisionHistory.entityHistory} streams. */
 export interface HistoryQuery {
@@ -34,7 +35,13 @@ export type HistoryRow =
       readonly eventTime: number;
       readonly at: string;
     }
-  | { readonly kind: 'read'; readonly entity: string; readonly version: number; readonly transaction: Transaction; readonly features: Float32Array };
+  | { readonly kind: 'read'; readonly entity: string; readonly version: number; readonly transaction: Transaction; readonly features: Float32Array }
+  /**
+   * The entity's state at `version` once its changes up to there were pruned (see
+   * {@link DecisionHistory.saveCheckpoints}): first in its entity's rows when present; rows of
+   * changes at or below `version` that retention kept (see `dropCheckpointed`) follow, already in it.
+   */
+  | { readonly kind: 'checkpoint'; readonly entity: string; readonly version: number; readonly state: ProfileState };
 
 /** One served decision for training, with the labels known at the query's `asOf`. */
 export interface ServedRow {
@@ -87,5 +94,21 @@ export interface DecisionHistory {
   countServed(query: ServedQuery): Promise<number>;
   /** Records versions a rebuild assigned (only where none is recorded). */
   assignVersions(versions: readonly AssignedVersion[]): Promise<void>;
+  /**
+   * Stores entities' checkpoints: the state after every change up to `version` (role, id, state,
+   * version of each profile), made when records before `cutAt` (ISO 8601) were pruned. An entity's
+   * checkpoint is replaced only by a later version. Rejects with the database's error.
+   */
+  saveCheckpoints(profiles: readonly StoredProfile[], cutAt: string): Promise<void>;
+  /** Whether any decision was decided, or any label received, before `cut` (ISO 8601). */
+  hasRowsBefore(cut: string): Promise<boolean>;
+  /**
+   * Deletes up to `limit` decisions decided before `cut` (ISO 8601) whose user and merchant changes
+   * are both inside their entities' checkpoints, then up to `limit` labels received before `cut`
+   * whose decision is gone and whose changes (if any) are inside checkpoints. Records without
+   * versions (pending, or from before profiles had versions) are never deleted. Resolves to the
+   * numbers deleted; call again until both are below `limit`.
+   */
+  dropCheckpointed(cut: string, limit: number): Promise<{ readonly decisions: number; readonly labels: number }>;
   close(): Promise<void>;
 }

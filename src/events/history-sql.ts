@@ -1,4 +1,6 @@
 import type { EntityRole, LabelSource, Transaction } from '../../features';
+import { decodeProfile, encodeProfile, type SnapshotLine } from '../store/profile-snapshot';
+import type { StoredProfile } from '../store/profile-store';
 import { featuresFromBytes } from './decision-codec';
 import type { HistoryQuery, HistoryRow, ServedRow } from './decision-history';
 
@@ -11,6 +13,13 @@ export interface HistoryStatement {
   readonly params: readonly ('before' | 'from' | 'to')[];
 }
 
+/** The (schema-qualified where needed) names of the history's tables: fixed identifiers, never input. */
+export interface HistoryTables {
+  readonly decisions: string;
+  readonly labels: string;
+  readonly checkpoints: string;
+}
+
 /** Columns of one role in the decisions and labels tables (fixed identifiers, never input). */
 const ROLE_COLUMNS: Readonly<Record<EntityRole, { readonly id: string; readonly version: string; readonly read: string }>> = {
   user: { id: 'user_id', version: 'user_version', read: 'user_read_version' },
@@ -20,12 +29,14 @@ const ROLE_COLUMNS: Readonly<Record<EntityRole, { readonly id: string; readonly 
 /**
  * The statement behind `DecisionHistory.entityHistory`, for either dialect. Every branch selects
  * the same columns: entity, k (position: 2v for a change at version v, 2r + 1 for a read at r,
- * null for a pending change), kind (1 transaction change, 2 read, 3 label change, 4 pending
- * transaction, 5 pending label), seq, transaction_id, txn (the transaction's JSON text), features,
- * source, fraud_change, event_time, at (decided or received). Placeholders are `{name}` tokens,
- * resolved by {@link bindHistory}.
+ * null for a pending change, -1 for a checkpoint), kind (1 transaction change, 2 read, 3 label
+ * change, 4 pending transaction, 5 pending label, 6 checkpoint), seq (a checkpoint's version),
+ * transaction_id, txn (the transaction's JSON text; a checkpoint's snapshot line), features,
+ * source, fraud_change, event_time, at (decided or received; a checkpoint's cut). Placeholders are
+ * `{name}` tokens, resolved by {@link bindHistory}.
  */
-export function entityHistorySql(dialect: Dialect, decisions: string, labels: string, q: HistoryQuery): HistoryStatement {
+export function entityHistorySql(dialect: Dialect, tables: HistoryTables, q: HistoryQuery): HistoryStatement {
+  const { decisions, labels, checkpoints } = tables;
   const c = ROLE_COLUMNS[q.role];
   const txt = dialect === 'postgres' ? '::text' : '';
   const nullBytes = dialect === 'postgres' ? 'NULL::bytea' : 'NULL';
@@ -33,7 +44,10 @@ export function entityHistorySql(dialect: Dialect, decisions: string, labels: st
   // Only reads are cut at `before`: every stored change is history (versions are not in wall-clock order across replicas).
   const beforeD = q.before === null ? '' : ' AND d.decided_at < {before}';
   const branches = [
-    `SELECT d.${c.id} AS entity, 2 * d.${c.version} AS k, 1 AS kind, d.seq, d.transaction_id, d.transaction_json${txt} AS txn, ${nullBytes} AS features,
+    `SELECT c.entity_id AS entity, -1 AS k, 6 AS kind, c.version AS seq, ${nullText} AS transaction_id, c.profile AS txn, ${nullBytes} AS features,
+       ${nullText} AS source, 0 AS fraud_change, 0 AS event_time, c.cut_at AS at
+     FROM ${checkpoints} c WHERE c.role = '${q.role}'`,
+    `SELECT d.${c.id}, 2 * d.${c.version} AS k, 1 AS kind, d.seq, d.transaction_id, d.transaction_json${txt} AS txn, ${nullBytes} AS features,
        ${nullText} AS source, 0 AS fraud_change, d.event_time, d.decided_at AS at
      FROM ${decisions} d WHERE d.${c.version} IS NOT NULL`,
     `SELECT l.${c.id}, 2 * l.${c.version}, 3, l.seq, l.transaction_id, ${nullText}, ${nullBytes}, l.source, l.fraud_change, l.event_time, l.received_at
@@ -78,6 +92,7 @@ export interface HistorySqlRow {
   readonly entity: string;
   readonly k: number | string | null;
   readonly kind: number;
+  readonly seq: number | string;
   readonly transaction_id: string;
   readonly txn: string | null;
   readonly features: Uint8Array | null;
@@ -109,6 +124,8 @@ export function historyRowOf(r: HistorySqlRow): HistoryRow {
         eventTime,
         at: r.at,
       };
+    case 6:
+      return { kind: 'checkpoint', entity: r.entity, version: Number(r.seq), state: decodeProfile(JSON.parse(r.txn as string) as SnapshotLine) };
     default:
       throw new RangeError(`history row of unknown kind ${r.kind}`);
   }
@@ -155,4 +172,48 @@ export function servedRowOf(r: ServedSqlRow): ServedRow {
     features: featuresFromBytes(r.features),
     labels: labels.map(([source, label, at]) => ({ source, label, reportedAtSeconds: Number(at) })),
   };
+}
+
+/**
+ * The upsert behind `DecisionHistory.saveCheckpoints`: one row per entity (role, entity_id,
+ * version, profile as a snapshot line, cut_at), replacing an older version only. Placeholders in
+ * that order ($1..$5 in PostgreSQL, ? in SQLite).
+ */
+export function saveCheckpointSql(dialect: Dialect, checkpoints: string): string {
+  const p = dialect === 'postgres' ? ['$1', '$2', '$3', '$4', '$5'] : ['?', '?', '?', '?', '?'];
+  return `INSERT INTO ${checkpoints} AS c (role, entity_id, version, profile, cut_at) VALUES (${p.join(', ')})
+ON CONFLICT (role, entity_id) DO UPDATE SET version = excluded.version, profile = excluded.profile, cut_at = excluded.cut_at
+WHERE c.version < excluded.version`;
+}
+
+/** A checkpoint's row values, in {@link saveCheckpointSql}'s placeholder order. */
+export function checkpointValues(p: StoredProfile, cutAt: string): [string, string, number, string, string] {
+  return [p.role, p.id, p.version, JSON.stringify(encodeProfile(p)), cutAt];
+}
+
+/**
+ * The two deletes behind `DecisionHistory.dropCheckpointed`, each of at most `limit` rows: decisions
+ * decided before the cut whose two changes are inside their entities' checkpoints; then labels
+ * received before the cut whose decision is gone and whose changes, when they have any, are inside
+ * checkpoints. Placeholders: cut, limit (twice: $1, $2 in PostgreSQL; ?, ? in SQLite).
+ */
+export function dropCheckpointedSql(dialect: Dialect, t: HistoryTables): { readonly decisions: string; readonly labels: string } {
+  const [cut, limit] = dialect === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+  const covered = (alias: string, role: EntityRole) => {
+    const c = ROLE_COLUMNS[role];
+    return `EXISTS (SELECT 1 FROM ${t.checkpoints} k WHERE k.role = '${role}' AND k.entity_id = ${alias}.${c.id} AND k.version >= ${alias}.${c.version})`;
+  };
+  return {
+    decisions: `DELETE FROM ${t.decisions} WHERE seq IN (SELECT d.seq FROM ${t.decisions} d
+  WHERE d.decided_at < ${cut} AND ${covered('d', 'user')} AND ${covered('d', 'merchant')} LIMIT ${limit})`,
+    labels: `DELETE FROM ${t.labels} WHERE seq IN (SELECT l.seq FROM ${t.labels} l
+  WHERE l.received_at < ${cut} AND NOT EXISTS (SELECT 1 FROM ${t.decisions} d WHERE d.transaction_id = l.transaction_id)
+    AND (l.fraud_change = 0 OR (${covered('l', 'user')} AND ${covered('l', 'merchant')})) LIMIT ${limit})`,
+  };
+}
+
+/** The query behind `DecisionHistory.hasRowsBefore` (one row when any; placeholder: cut, twice). */
+export function rowsBeforeSql(dialect: Dialect, t: HistoryTables): string {
+  const [a, b] = dialect === 'postgres' ? ['$1', '$1'] : ['?', '?'];
+  return `SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM ${t.decisions} WHERE decided_at < ${a}) OR EXISTS (SELECT 1 FROM ${t.labels} WHERE received_at < ${b})`;
 }

@@ -1,6 +1,21 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { AssignedVersion, DecisionHistory, HistoryQuery, HistoryRow, ServedQuery, ServedRow } from './decision-history';
-import { bindHistory, countServedSql, entityHistorySql, historyRowOf, servedRowOf, servedSql, type HistorySqlRow, type ServedSqlRow } from './history-sql';
+import type { StoredProfile } from '../store/profile-store';
+import {
+  bindHistory,
+  checkpointValues,
+  countServedSql,
+  dropCheckpointedSql,
+  entityHistorySql,
+  rowsBeforeSql,
+  historyRowOf,
+  saveCheckpointSql,
+  servedRowOf,
+  servedSql,
+  type HistorySqlRow,
+  type HistoryTables,
+  type ServedSqlRow,
+} from './history-sql';
 import { withClient, type PostgresConnectionOptions } from './postgres-pool';
 import { openPostgresSchema, quoteSchema } from './postgres-schema';
 
@@ -34,6 +49,7 @@ async function* cursorRows<R extends QueryResultRow>(pool: Pool, text: string, v
 class PostgresHistory implements DecisionHistory {
   private readonly decisions: string;
   private readonly labels: string;
+  private readonly tables: HistoryTables;
 
   constructor(
     private readonly pool: Pool,
@@ -42,10 +58,11 @@ class PostgresHistory implements DecisionHistory {
   ) {
     this.decisions = `${quoteSchema(schema)}.decisions`;
     this.labels = `${quoteSchema(schema)}.labels`;
+    this.tables = { decisions: this.decisions, labels: this.labels, checkpoints: `${quoteSchema(schema)}.checkpoints` };
   }
 
   async *entityHistory(q: HistoryQuery): AsyncGenerator<HistoryRow> {
-    const { text, values } = bindHistory('postgres', entityHistorySql('postgres', this.decisions, this.labels, q), {
+    const { text, values } = bindHistory('postgres', entityHistorySql('postgres', this.tables, q), {
       before: q.before,
       from: q.reads?.from ?? 0,
       to: q.reads?.to ?? 0,
@@ -100,6 +117,32 @@ class PostgresHistory implements DecisionHistory {
         throw err;
       }
     });
+  }
+
+  async saveCheckpoints(profiles: readonly StoredProfile[], cutAt: string): Promise<void> {
+    if (profiles.length === 0) return;
+    const text = saveCheckpointSql('postgres', this.tables.checkpoints);
+    await withClient(this.pool, async (client) => {
+      await client.query('BEGIN');
+      try {
+        for (const p of profiles) await client.query(text, checkpointValues(p, cutAt));
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async hasRowsBefore(cut: string): Promise<boolean> {
+    return (await this.pool.query(rowsBeforeSql('postgres', this.tables), [cut])).rows.length > 0;
+  }
+
+  async dropCheckpointed(cut: string, limit: number): Promise<{ decisions: number; labels: number }> {
+    const sql = dropCheckpointedSql('postgres', this.tables);
+    const decisions = await this.pool.query(sql.decisions, [cut, limit]);
+    const labels = await this.pool.query(sql.labels, [cut, limit]);
+    return { decisions: decisions.rowCount ?? 0, labels: labels.rowCount ?? 0 };
   }
 
   async close(): Promise<void> {

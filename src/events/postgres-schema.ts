@@ -94,6 +94,16 @@ ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS fraud_change SMALLINT NOT NULL 
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_version BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
 CREATE INDEX IF NOT EXISTS labels_unapplied ON ${s}.labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
+CREATE INDEX IF NOT EXISTS decisions_decided_at ON ${s}.decisions (decided_at);
+CREATE INDEX IF NOT EXISTS labels_received_at ON ${s}.labels (received_at);
+CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
+  role      TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  version   BIGINT NOT NULL,
+  profile   TEXT NOT NULL,
+  cut_at    TEXT NOT NULL,
+  PRIMARY KEY (role, entity_id)
+);
 `;
 }
 

@@ -51,10 +51,20 @@ const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['labels', 'merchant_version', 'INTEGER'],
 ];
 
-/** Indexes over the added columns (created after them). */
+/** Indexes over the added columns (created after them), and tables added since. */
 const ADDED_INDEXES = `
 CREATE INDEX IF NOT EXISTS decisions_unapplied ON decisions (seq) WHERE user_version IS NULL OR merchant_version IS NULL;
 CREATE INDEX IF NOT EXISTS labels_unapplied ON labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
+CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions (decided_at);
+CREATE INDEX IF NOT EXISTS labels_received_at ON labels (received_at);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  role      TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  profile   TEXT NOT NULL,
+  cut_at    TEXT NOT NULL,
+  PRIMARY KEY (role, entity_id)
+);
 `;
 
 /**

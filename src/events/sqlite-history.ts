@@ -1,6 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { AssignedVersion, DecisionHistory, HistoryQuery, HistoryRow, ServedQuery, ServedRow } from './decision-history';
-import { bindHistory, countServedSql, entityHistorySql, historyRowOf, servedRowOf, servedSql, type HistorySqlRow, type ServedSqlRow } from './history-sql';
+import type { StoredProfile } from '../store/profile-store';
+import {
+  bindHistory,
+  checkpointValues,
+  countServedSql,
+  dropCheckpointedSql,
+  entityHistorySql,
+  rowsBeforeSql,
+  historyRowOf,
+  saveCheckpointSql,
+  servedRowOf,
+  servedSql,
+  type HistorySqlRow,
+  type HistoryTables,
+  type ServedSqlRow,
+} from './history-sql';
+
+const TABLES: HistoryTables = { decisions: 'decisions', labels: 'labels', checkpoints: 'checkpoints' };
 
 /**
  * The decision history of the embedded SQLite decision log. Streams with SQLite's own cursor
@@ -13,7 +30,7 @@ export class SqliteHistory implements DecisionHistory {
   ) {}
 
   async *entityHistory(q: HistoryQuery): AsyncGenerator<HistoryRow> {
-    const { text, values } = bindHistory('sqlite', entityHistorySql('sqlite', 'decisions', 'labels', q), { before: q.before, from: q.reads?.from ?? 0, to: q.reads?.to ?? 0 });
+    const { text, values } = bindHistory('sqlite', entityHistorySql('sqlite', TABLES, q), { before: q.before, from: q.reads?.from ?? 0, to: q.reads?.to ?? 0 });
     for (const r of this.db.prepare<unknown[], HistorySqlRow>(text).iterate(...values)) yield historyRowOf(r);
   }
 
@@ -53,6 +70,26 @@ export class SqliteHistory implements DecisionHistory {
       }
     })();
     return Promise.resolve();
+  }
+
+  saveCheckpoints(profiles: readonly StoredProfile[], cutAt: string): Promise<void> {
+    const save = this.db.prepare(saveCheckpointSql('sqlite', TABLES.checkpoints));
+    this.db.transaction(() => {
+      for (const p of profiles) save.run(...checkpointValues(p, cutAt));
+    })();
+    return Promise.resolve();
+  }
+
+  hasRowsBefore(cut: string): Promise<boolean> {
+    return Promise.resolve(this.db.prepare(rowsBeforeSql('sqlite', TABLES)).get(cut, cut) !== undefined);
+  }
+
+  dropCheckpointed(cut: string, limit: number): Promise<{ decisions: number; labels: number }> {
+    const sql = dropCheckpointedSql('sqlite', TABLES);
+    // Each delete is its own short transaction: the service's writer waits at most one chunk.
+    const decisions = this.db.prepare(sql.decisions).run(cut, limit).changes;
+    const labels = this.db.prepare(sql.labels).run(cut, limit).changes;
+    return Promise.resolve({ decisions, labels });
   }
 
   close(): Promise<void> {

@@ -19,8 +19,10 @@ describe('server CPU from /proc', () => {
     const pid = process.pid;
     const before = { all: processCpuSeconds(pid) as number, main: mainThreadCpuSeconds(pid) as number };
     const worker = new Worker(SPINNER, { eval: true });
+    // Both listeners first: the worker may exit before a listener added after its message would see it.
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
     const workerCpu = await new Promise<number>((resolve) => worker.once('message', resolve));
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await exited;
     const until = performance.now() + 200;
     while (performance.now() < until);
     const all = (processCpuSeconds(pid) as number) - before.all;

@@ -7,6 +7,7 @@ import { simulateCommand } from './simulate';
 import { evaluateCommand } from './evaluate';
 import { modelsCommand } from './models';
 import { profilesCommand } from './profiles';
+import { pruneCommand } from './prune';
 import { retrainCommand } from './retrain';
 import { serveCommand } from './serve';
 import { specCommand } from './spec';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   modelsCommand,
   retrainCommand,
   profilesCommand,
+  pruneCommand,
   serveCommand,
   specCommand,
   benchCommand,

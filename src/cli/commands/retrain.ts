@@ -7,6 +7,7 @@ import { ParityError, retrain, type RetrainResult } from '../../training/retrain
 import { intOption, numberOption, parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
 import { configFromEnv, xgboostFromEnv } from '../environment';
+import { pruneSummary, runPrune, type PruneReport } from './prune';
 
 const OPTIONS = {
   'as-of': { type: 'string' },
@@ -29,7 +30,7 @@ function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-function summary(r: RetrainResult) {
+function summary(r: RetrainResult, prune: PruneReport) {
   return {
     promoted: r.promoted,
     champion: r.champion,
@@ -40,6 +41,7 @@ function summary(r: RetrainResult) {
     parityChecked: r.parity.checked,
     parity: r.parity,
     rows: r.rows,
+    prune,
     peakRssMiB: peakRssMiB(),
   };
 }
@@ -81,21 +83,22 @@ export const retrainCommand: Command = {
       try {
         const seedProfiles = await readSeed(config.PROFILE_SNAPSHOT);
         const now = new Date();
-        const result = await retrain({
-          xgb,
+        const asOf = Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000);
+        const result = await retrain({ xgb, history, registry: new ModelRegistry(config.MODEL_REGISTRY_DIR), specHash: featureSpecHash(), asOf, now, ...settings, seedProfiles });
+        // Retention after a run that went through: never into the window the next run reads.
+        const windowDays = settings.maturityDays + settings.holdoutDays + settings.validationDays + settings.lookbackDays;
+        const prune = await runPrune(out, {
           history,
-          registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
-          specHash: featureSpecHash(),
-          asOf: Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000),
+          seed: seedProfiles,
+          policy: { retentionDays: config.DECISION_LOG_RETENTION_DAYS, maxEventAgeSeconds: config.EVENT_MAX_AGE_S, keepFrom: asOf - windowDays * 86_400 },
           now,
-          ...settings,
-          seedProfiles,
+          json,
         });
-        if (json) printJson(out, summary(result));
+        if (json) printJson(out, summary(result, prune));
         else {
           out.stderr.write(
             `${result.promoted ? 'promoted' : 'kept the champion'}: challenger ${result.challenger} (${result.reason}); ` +
-              `parity ${result.parity.mismatches}/${result.parity.checked} mismatches (${result.parity.degraded.total} degraded left out); peak RSS ${peakRssMiB()} MiB\n`,
+              `parity ${result.parity.mismatches}/${result.parity.checked} mismatches (${result.parity.degraded.total} degraded left out); peak RSS ${peakRssMiB()} MiB\n${pruneSummary(prune)}\n`,
           );
         }
         return 0;

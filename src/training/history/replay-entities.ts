@@ -3,7 +3,8 @@ import type { HistoryRow } from '../../events/decision-history';
 import { labelClaim, type StoredProfile } from '../../store/profile-store';
 
 type ReadRow = Extract<HistoryRow, { kind: 'read' }>;
-type ChangeRow = Exclude<HistoryRow, { kind: 'read' }>;
+type ChangeRow = Extract<HistoryRow, { kind: 'transaction' | 'label' }>;
+type CheckpointRow = Extract<HistoryRow, { kind: 'checkpoint' }>;
 
 /** A claim as a rebuild writes it back: claim key, version, and when it was made (ISO 8601). */
 export type ReplayedClaim = readonly [claim: string, version: number, at: string];
@@ -17,6 +18,13 @@ export interface HistoryGap {
 }
 
 export interface ReplayVisitor {
+  /** An entity's checkpoint, applied: its state replaces the seed's, changes up to its version are in it. */
+  checkpoint?(row: CheckpointRow): void;
+  /**
+   * A versioned change about to be merged (before the gap check), with the entity's state and
+   * version before it (live: copy what you keep). Not called for changes inside a checkpoint.
+   */
+  change?(row: ChangeRow, state: ProfileState, version: number): void;
   /** A served vector's read, with the entity's state at that version (live: do not keep or change). */
   read?(row: ReadRow, state: ProfileState): void;
   /** A read the history cannot reproduce: a change before it is missing. */
@@ -63,6 +71,8 @@ export async function replayEntities(role: EntityRole, rows: AsyncIterable<Histo
   let version = 0;
   /** The first version this entity's history is missing, or Infinity: reads from it on are unverifiable. */
   let brokenFrom = Number.POSITIVE_INFINITY;
+  /** The entity's checkpoint version: kept rows of changes up to it are already in its state. */
+  let folded = 0;
   let claims: ReplayedClaim[] = [];
   const touched = new Set<string>();
   let entities = 0;
@@ -83,6 +93,7 @@ export async function replayEntities(role: EntityRole, rows: AsyncIterable<Histo
     state = seeded === undefined ? emptyProfile() : copyProfile(seeded.state);
     version = seeded?.version ?? 0;
     brokenFrom = Number.POSITIVE_INFINITY;
+    folded = 0;
     claims = [];
   };
   /** Merges a change at `version`; a pending one's claim is always collected (reconciliation may still ask). */
@@ -101,6 +112,13 @@ export async function replayEntities(role: EntityRole, rows: AsyncIterable<Histo
       await finish();
       start(row.entity);
     }
+    if (row.kind === 'checkpoint') {
+      state = copyProfile(row.state);
+      version = row.version;
+      folded = row.version;
+      visitor.checkpoint?.(row);
+      continue;
+    }
     if (row.kind === 'read') {
       if (row.version === version && row.version < brokenFrom) {
         reads++;
@@ -117,6 +135,8 @@ export async function replayEntities(role: EntityRole, rows: AsyncIterable<Histo
       visitor.assigned?.(row, version);
       continue;
     }
+    if (row.version <= folded) continue; // pruned history kept this row (its other entity was not checkpointed yet)
+    visitor.change?.(row, state, version);
     if (row.version !== version + 1) {
       gaps++;
       visitor.gap?.({ role, entity: row.entity, expected: version + 1, found: row.version });
