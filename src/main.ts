@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { createAuth } from './auth/create-auth';
 import type { Config } from './config/config';
 import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './events/decision-events';
 import { createEventStores, type EventStores } from './events/create-event-stores';
+import { userIdPolicy } from './events/pseudonym-key';
 import { createThreadedDecisionEvents } from './events/threaded-decision-events';
 import { createApp, expressServerOptions } from './http/app';
 import { featureSpecHash } from './model/feature-spec-hash';
@@ -98,6 +100,8 @@ interface Parts {
 
 /** The rest of the composition root, once the stores are open: models, scoring, app, listening. */
 async function wire(config: Config, { logger, metrics, tracing, onError, errorLog, store, events, clock }: Parts): Promise<RunningService> {
+  // First: a client or JWKS file that cannot be read stops the start before anything runs.
+  const auth = createAuth(config, logger, onError);
   const specHash = featureSpecHash();
   const models = await ModelManager.create({
     registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
@@ -159,6 +163,9 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   pendingGauge.unref();
   let draining = false;
   const app = createApp({
+    auth: auth.authenticator,
+    rateLimiter: auth.rateLimiter,
+    metricsScope: config.METRICS_AUTH === 'admin' ? 'admin' : null,
     draining: () => draining,
     validators: createValidators(),
     eventTime: createEventTimeCheck({ maxSkewSeconds: config.EVENT_MAX_SKEW_S, maxAgeSeconds: config.EVENT_MAX_AGE_S, now: clock }),
@@ -238,6 +245,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       clearInterval(sweeper);
       clearTimeout(timer);
       server.closeAllConnections();
+      auth.authenticator.close();
       await reconciler.drain().catch(() => undefined);
       await reconciler.stop();
       await decisionEvents.close();
@@ -261,13 +269,18 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
  */
 function createServiceDecisionEvents(config: Config, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
   if (config.DECISION_EVENTS === 'off') return DECISION_EVENTS_OFF;
+  const { policy: userId, generated } = userIdPolicy(config.DECISION_EVENT_USER_ID, config.PSEUDONYM_KEY_FILE, config.DATA_DIR);
+  if (generated !== null) {
+    logger.warn({ keyFile: generated }, 'no PSEUDONYM_KEY_FILE: decision events pseudonymise user ids with a key generated for this DATA_DIR; give every replica one shared key file so their pseudonyms match');
+  }
   const script = join(__dirname, 'events', 'decision-event-writer.js');
-  if (!existsSync(script)) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE });
+  if (!existsSync(script)) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE, userId });
   return createThreadedDecisionEvents({
     script,
     fd: 1,
     level: config.LOG_LEVEL,
     sampleRate: config.DECISION_EVENT_SAMPLE_RATE,
+    userId,
     maxBacklog: DECISION_EVENT_BACKLOG,
     onDropped: (count) => metrics.decisionEventsDropped.inc(count),
     onError: (err) => onError('decision event writer failed', err),

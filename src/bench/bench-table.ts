@@ -36,7 +36,7 @@ export function formatBenchTable(r: BenchReport): string {
   const w = r.settings.world;
   lines.push(
     `world: ${w.customers} customers, ${w.terminals} terminals, seed ${w.seed}; ${w.historyDays} days of history in the store, load from the ${w.loadDays} days after; ` +
-      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; ${r.settings.saturationRounds} saturation rounds; decision events ${r.settings.decisionEvents}; ` +
+      `${r.settings.durationSeconds} s per step after ${r.settings.warmupSeconds} s warm-up; ${r.settings.saturationRounds} saturation rounds; decision events ${r.settings.decisionEvents}; authentication ${r.settings.auth}; ` +
       `node flags ${r.settings.nodeFlags.join(' ') || 'none'}`,
   );
   lines.push('');

@@ -12,6 +12,8 @@ export interface LoadTarget {
   readonly body: () => string;
   /** The server's process id, to measure the CPU it spends (Linux /proc). */
   readonly pid?: number;
+  /** Headers sent with every request besides the content type (e.g. the client's credentials). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One load step: a fixed rate, or saturation (as fast as `connections` closed loops go). */
@@ -87,7 +89,7 @@ export function runStep(target: LoadTarget, plan: StepPlan): Promise<StepResult>
         duration: plan.durationSeconds,
         timeout: TIMEOUT_SECONDS,
         ...(plan.rate === null ? {} : { overallRate: plan.rate }),
-        requests: [{ method: 'POST', path: target.path, headers: HEADERS, setupRequest: (req) => ({ ...req, body: target.body() }) }],
+        requests: [{ method: 'POST', path: target.path, headers: { ...HEADERS, ...target.headers }, setupRequest: (req) => ({ ...req, body: target.body() }) }],
       },
       (err: Error | null, result: autocannon.Result) => {
         if (err !== null && err !== undefined) {

@@ -79,7 +79,7 @@ export function runPacedStep(target: LoadTarget, plan: PacedPlan): Promise<StepR
       const body = target.body();
       let timedOut = false;
       const req = request(
-        { host: url.hostname, port: url.port, path: target.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        { host: url.hostname, port: url.port, path: target.path, method: 'POST', agent, headers: { ...target.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
         (res) => {
           res.resume();
           res.on('end', () => {

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateApiKey, hashApiKey } from '../auth/api-key';
+import type { ClientsFile } from '../auth/clients-file';
 import { SERVICE_NODE_FLAGS } from '../config/node-flags';
 import { REPLAY_EVENT_TIMES } from '../config/replay-event-times';
 import { prepareTopology, type BenchTopologyKind, type ProductionStores } from './bench-topology';
@@ -44,6 +46,8 @@ export interface BenchOptions {
   readonly registryDir: string;
   /** Service decision events (ECS JSON on stdout, written to a file here). */
   readonly decisionEvents: 'on' | 'off';
+  /** on: the service authenticates every request (an API-key client); off: AUTH=off. */
+  readonly auth: 'on' | 'off';
   /**
    * `embedded`: memory store + SQLite, against the bare `node:http` baseline. `redis+postgres`: the
    * production topology on `production`'s servers, against the topology baseline (the same Redis
@@ -86,6 +90,7 @@ export interface BenchReport {
     /** V8 flags both servers ran with: the service's own (src/config/node-flags.ts). */
     readonly nodeFlags: readonly string[];
     readonly decisionEvents: 'on' | 'off';
+    readonly auth: 'on' | 'off';
     readonly topology: BenchTopologyKind;
     readonly world: BenchWorld;
     readonly historySnapshotCached: boolean;
@@ -101,6 +106,15 @@ export interface BenchReport {
   readonly saturationRounds: readonly SaturationRound[];
 }
 
+/** A clients file in `dir` with one client allowed to score, and its key. */
+function benchClient(dir: string): { readonly clientsPath: string; readonly key: string } {
+  const key = generateApiKey();
+  const clientsPath = join(dir, 'bench-clients.json');
+  const file: ClientsFile = { clients: [{ name: 'bench', scopes: ['score'], keys: [hashApiKey(key)] }] };
+  writeFileSync(clientsPath, JSON.stringify(file));
+  return { clientsPath, key };
+}
+
 /** Assumed service saturation (requests/s) when sizing the load period; more only means reuse. */
 const SIZING_RPS = 8000;
 const SCORE_PATH = '/v1/score';
@@ -108,8 +122,8 @@ const SCORE_PATH = '/v1/score';
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Sends one request and checks the service answers a fresh, non-degraded decision. */
-async function preflight(url: string, body: string): Promise<void> {
-  const res = await fetch(`${url}${SCORE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+async function preflight(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<void> {
+  const res = await fetch(`${url}${SCORE_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`preflight: POST ${SCORE_PATH} answered ${res.status}: ${text}`);
   const answer = JSON.parse(text) as { decision?: unknown; degraded?: unknown; modelVersion?: unknown };
@@ -145,6 +159,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const execArgv = [...SERVICE_NODE_FLAGS, ...(o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`])];
   const children: ChildServer[] = [];
   const topology = await prepareTopology(o.topology, { snapshotPath: snapshot.path, work, production: o.production, onStage: stage });
+  // Authentication as deployed: one API-key client with the score scope; every request (the
+  // baseline's too, which ignores it) carries its key.
+  const client = o.auth === 'on' ? benchClient(work) : null;
+  const headers: Record<string, string> = client === null ? {} : { authorization: `Bearer ${client.key}` };
   try {
     stage('starting the service and the baseline');
     const started = await Promise.allSettled([
@@ -158,6 +176,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           PORT: '0',
           HOST: '127.0.0.1',
           ...topology.serviceEnv,
+          ...(client === null ? { AUTH: 'off' } : { AUTH: 'on', AUTH_CLIENTS_FILE: client.clientsPath }),
           // The load is simulated (2018 timestamps): the service must accept events of any age.
           ...REPLAY_EVENT_TIMES,
           MODEL_REGISTRY_DIR: o.registryDir,
@@ -170,9 +189,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
     const [service, baseline] = children as [ChildServer, ChildServer];
-    await preflight(service.url, serviceSource.body());
-    const serviceTarget: LoadTarget = { url: service.url, path: SCORE_PATH, body: () => serviceSource.body(), pid: service.pid };
-    const baselineTarget: LoadTarget = { url: baseline.url, path: SCORE_PATH, body: () => baselineSource.body(), pid: baseline.pid };
+    await preflight(service.url, serviceSource.body(), headers);
+    const serviceTarget: LoadTarget = { url: service.url, path: SCORE_PATH, body: () => serviceSource.body(), pid: service.pid, headers };
+    const baselineTarget: LoadTarget = { url: baseline.url, path: SCORE_PATH, body: () => baselineSource.body(), pid: baseline.pid, headers };
 
     const warm: StepPlan = { rate: null, connections: Math.max(...o.saturationConnections), durationSeconds: o.warmupSeconds };
     if (o.warmupSeconds > 0) {
@@ -258,6 +277,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         saturationRounds: o.saturationRounds,
         nodeFlags: SERVICE_NODE_FLAGS,
         decisionEvents: o.decisionEvents,
+        auth: o.auth,
         topology: o.topology,
         world,
         historySnapshotCached: snapshot.cached,

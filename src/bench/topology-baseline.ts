@@ -73,6 +73,7 @@ export function createTopologyBaselineServer(deps: TopologyBaselineDeps): Server
             degradedReasons: [],
             latencyMs: 0,
             decidedAt: new Date().toISOString(),
+            client: 'bench',
             userReadVersion,
             merchantReadVersion,
             userVersion,

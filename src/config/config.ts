@@ -15,6 +15,21 @@ export const configSchema = {
     HTTP_REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600_000, default: 30_000, description: 'longest a client may take to send a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS' },
     HTTP_KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 1_000, maximum: 600_000, default: 65_000, description: 'how long an idle keep-alive connection stays open (longer than the load balancer\'s idle timeout)' },
     HTTP_MAX_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 4_096, description: 'open client connections at most; beyond it new ones are closed at once' },
+    AUTH: {
+      type: 'string',
+      enum: ['on', 'off'],
+      default: 'on',
+      description:
+        'on: every API route (all but /healthz, /readyz and, unless METRICS_AUTH=admin, /metrics) requires "Authorization: Bearer <API key or JWT>" and the route\'s scope; with neither AUTH_CLIENTS_FILE nor AUTH_JWKS_FILE set, a development key with every scope is generated into DATA_DIR/dev-api-key. off: no checks (logged as a warning at start)',
+    },
+    AUTH_CLIENTS_FILE: { type: 'string', minLength: 1, description: 'API-key clients (JSON: name, scopes, sha256 hashes of their keys, optional rateLimit); reloaded when it changes. `fraudctl clients add` writes it' },
+    AUTH_JWKS_FILE: { type: 'string', minLength: 1, description: 'public keys (JWKS JSON) bearer JWTs are verified against; reloaded when it changes. Needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE' },
+    AUTH_JWT_ISSUER: { type: 'string', minLength: 1, description: 'the `iss` a JWT must carry' },
+    AUTH_JWT_AUDIENCE: { type: 'string', minLength: 1, description: 'the `aud` a JWT must carry' },
+    AUTH_RELOAD_INTERVAL_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 5_000, description: 'how often the clients and JWKS files are checked for a change (key rotation without a restart)' },
+    METRICS_AUTH: { type: 'string', enum: ['open', 'admin'], default: 'open', description: 'open: GET /metrics needs no credentials (restrict it with a NetworkPolicy); admin: it needs the admin scope' },
+    RATE_LIMIT_PER_SECOND: { type: 'number', minimum: 0, maximum: 1_000_000, default: 0, description: 'token bucket per client and replica for clients without their own rateLimit: requests per second (0 = unlimited); past it 429 rate_limited with Retry-After' },
+    RATE_LIMIT_BURST: { type: 'number', minimum: 1, maximum: 10_000_000, description: 'that bucket\'s capacity (default: RATE_LIMIT_PER_SECOND, one second of requests)' },
     DATA_DIR: { type: 'string', minLength: 1, default: 'data', description: 'where the embedded SQLite database and spill files live' },
     DATA_DIR_LOCK_WAIT_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 10_000, description: 'how long a starting service waits for another one to release DATA_DIR' },
     MODEL_REGISTRY_DIR: { type: 'string', minLength: 1, default: 'models', description: 'model registry directory (champion pointer + versions)' },
@@ -130,6 +145,17 @@ export const configSchema = {
     },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
+    DECISION_EVENT_USER_ID: {
+      type: 'string',
+      enum: ['pseudonym', 'raw', 'omit'],
+      default: 'pseudonym',
+      description: 'how decision events carry the user id: pseudonym = fraud.user_pseudonym, an HMAC-SHA256 of it under PSEUDONYM_KEY_FILE (stable, not reversible without the key); raw = fraud.user_id; omit = neither',
+    },
+    PSEUDONYM_KEY_FILE: {
+      type: 'string',
+      minLength: 1,
+      description: 'the pseudonym key (a secret file, at least 32 bytes; give every replica the same one). Unset: one is generated into DATA_DIR/pseudonym.key, per replica (logged as a warning)',
+    },
     DECISION_EVENT_SAMPLE_RATE: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'fraction of approve events written (challenge/decline always are)' },
     OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', minLength: 1, description: 'OTLP/HTTP collector for traces; tracing is a no-op without it' },
     OTEL_SERVICE_NAME: { type: 'string', minLength: 1, default: 'fraud-scoring' },
@@ -176,6 +202,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (config.STORE_TIMEOUT_MS >= config.SCORE_BUDGET_MS) problems.push(`STORE_TIMEOUT_MS must be below SCORE_BUDGET_MS (${config.SCORE_BUDGET_MS})`);
   if (config.PROFILE_STORE === 'couchbase' && config.COUCHBASE_CONNSTR === undefined) problems.push('COUCHBASE_CONNSTR is required when PROFILE_STORE=couchbase');
   if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');
+  if (config.AUTH_JWKS_FILE !== undefined && (config.AUTH_JWT_ISSUER === undefined || config.AUTH_JWT_AUDIENCE === undefined)) problems.push('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required when AUTH_JWKS_FILE is set');
   if (problems.length > 0) throw new ConfigError(problems);
   // A shared log's answers wait for their commit: batches go as soon as the previous one committed.
   const withDefaults = { ...config, DECISION_LOG_FLUSH_MS: config.DECISION_LOG_FLUSH_MS ?? (config.DECISION_LOG === 'sqlite' && config.DECISION_DURABILITY === 'async' ? 2 : 0) };

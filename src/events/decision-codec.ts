@@ -16,7 +16,8 @@ export function featuresFromBytes(bytes: Uint8Array): Float32Array {
 export const decisionCodec: SpillCodec<DecisionRecord> = {
   encode: (r) => JSON.stringify({ ...r, features: featureBytes(r.features).toString('base64') }),
   decode: (line) => {
-    const o = JSON.parse(line) as Omit<DecisionRecord, 'features'> & { features: string };
-    return { ...o, features: featuresFromBytes(Buffer.from(o.features, 'base64')) };
+    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client'> & { features: string; client?: string | null };
+    // Lines spilled by a build that did not record clients have none.
+    return { ...o, client: o.client ?? null, features: featuresFromBytes(Buffer.from(o.features, 'base64')) };
   },
 };

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loggerOptions } from '../telemetry/logger';
 import { writeDecisionEvent, type DecisionEventRow } from './decision-events';
 import { readEventRows } from './event-row-wire';
+import { userIdFields } from './user-id-field';
 import { lineChunks } from './line-chunks';
 import { PIPE_ATOMIC_BYTES, Progress, type WriterData, type WriterMessage } from './threaded-decision-events';
 
@@ -33,6 +34,7 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
     ends.push(used);
   };
   const logger = pino(loggerOptions(data.level), { write: append });
+  const userFields = userIdFields(data.userId);
 
   /** Writes bytes [from, to) of `out`, waiting out a full non-blocking pipe; false when the fd refuses them. */
   const writeOut = (from: number, to: number): boolean => {
@@ -51,7 +53,7 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
   const writeRows = (rows: readonly DecisionEventRow[]): void => {
     used = 0;
     ends.length = 0;
-    for (const row of rows) writeDecisionEvent(logger, row);
+    for (const row of rows) writeDecisionEvent(logger, row, userFields);
     let dropped = 0;
     let start = 0;
     let line = 0;

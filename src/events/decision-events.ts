@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { stringHash32 } from '../hashing/string-hash';
 import type { DecisionRecord } from './decision-record';
+import { userIdFields, type UserIdPolicy } from './user-id-field';
 
 /** Writes one ECS decision event per decision (for Filebeat → Elasticsearch → Kibana). */
 export interface DecisionEvents {
@@ -47,16 +48,20 @@ export type DecisionEventRow = readonly [
   degradedReasons: DecisionRecord['degradedReasons'],
   challenger: DecisionRecord['shadow'],
   latencyMs: number,
+  client: string | null,
 ];
 
 export function decisionEventRow(r: DecisionRecord): DecisionEventRow {
   const t = r.transaction;
-  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs];
+  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs, r.client];
 }
 
-/** Logs one decision event (info level): ECS `event.*` fields plus the `fraud.*` fields of the row. */
-export function writeDecisionEvent(logger: Logger, row: DecisionEventRow): void {
-  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs] = row;
+/**
+ * Logs one decision event (info level): ECS `event.*` fields plus the `fraud.*` fields of the row,
+ * the user as `userFields` gives it (see user-id-field.ts: a pseudonym by default).
+ */
+export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFields: (userId: string) => Readonly<Record<string, string>>): void {
+  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client] = row;
   logger.info(
     {
       event: {
@@ -69,7 +74,7 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow): void 
       },
       fraud: {
         transaction_id: transactionId,
-        user_id: userId,
+        ...userFields(userId),
         merchant_id: merchantId,
         amount_minor: amountMinor,
         currency,
@@ -82,6 +87,7 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow): void 
         degraded,
         degraded_reasons: degradedReasons,
         challenger,
+        client,
       },
     },
     `${decision} ${transactionId}`,
@@ -94,10 +100,11 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow): void 
  * (`threaded-decision-events.ts`), which formats with this same function; this one serves where
  * that thread cannot run (sources run by ts-jest) and tests that capture a logger.
  */
-export function createDecisionEvents(logger: Logger, opts: { sampleRate: number }): DecisionEvents {
+export function createDecisionEvents(logger: Logger, opts: { sampleRate: number; userId: UserIdPolicy }): DecisionEvents {
+  const userFields = userIdFields(opts.userId);
   return {
     emit(r) {
-      if (isSampled(r, opts.sampleRate)) writeDecisionEvent(logger, decisionEventRow(r));
+      if (isSampled(r, opts.sampleRate)) writeDecisionEvent(logger, decisionEventRow(r), userFields);
     },
     close: () => Promise.resolve(),
   };

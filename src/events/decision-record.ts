@@ -38,6 +38,11 @@ export interface DecisionRecord {
   /** Wall-clock time of the decision (ISO 8601). */
   readonly decidedAt: string;
   /**
+   * The authenticated client that asked (see src/auth; `anonymous` with AUTH=off); null in
+   * records written before clients were recorded.
+   */
+  readonly client: string | null;
+  /**
    * Versions of the user's and the merchant's profile the features were computed from (see
    * `ProfileStore`); null when that profile could not be read (the record is then degraded and
    * its vector is not reproducible by a replay).

@@ -46,6 +46,7 @@ export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions
     writeShadowAndReasons(w, r);
     w.value(r.latencyMs);
     w.value(r.decidedAt);
+    w.value(r.client);
     w.value(r.userReadVersion);
     w.value(r.merchantReadVersion);
     w.value(r.userVersion);
@@ -70,11 +71,12 @@ function readRecordFields(r: WireReader): RecordFields {
   const { shadow, degradedReasons } = readShadowAndReasons(r);
   const latencyMs = r.value() as number;
   const decidedAt = r.value() as string;
+  const client = r.value() as string | null;
   const userReadVersion = r.value() as number | null;
   const merchantReadVersion = r.value() as number | null;
   const userVersion = r.value() as number | null;
   const merchantVersion = r.value() as number | null;
-  return { transactionId, eventTime, featureSpecHash, score, decision, modelVersion, shadow, degraded, degradedReasons, latencyMs, decidedAt, userReadVersion, merchantReadVersion, userVersion, merchantVersion };
+  return { transactionId, eventTime, featureSpecHash, score, decision, modelVersion, shadow, degraded, degradedReasons, latencyMs, decidedAt, client, userReadVersion, merchantReadVersion, userVersion, merchantVersion };
 }
 
 /** The records {@link packDecisions} packed, equal field for field (absent optional fields stay absent). */

@@ -24,6 +24,7 @@ export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
   w.value(r.degraded);
   writeShadowAndReasons(w, r);
   w.value(r.latencyMs);
+  w.value(r.client);
 }
 
 /** The rows {@link writeEventRow} appended, in order; each equals `decisionEventRow` of its record. */
@@ -46,7 +47,8 @@ export function readEventRows(bytes: ArrayBuffer): DecisionEventRow[] {
     const degraded = r.value() as Row[11];
     const { shadow: challenger, degradedReasons } = readShadowAndReasons(r);
     const latencyMs = r.value() as Row[14];
-    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs]);
+    const client = r.value() as Row[15];
+    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client]);
   }
   return rows;
 }

@@ -21,6 +21,8 @@ export interface LabelRecord {
    * profile update merges into both profiles.
    */
   readonly fraudChange: number;
+  /** The authenticated client that sent it (see src/auth); null in labels stored before clients were recorded. */
+  readonly client: string | null;
   /** Versions at which that change was merged into each profile; null while not merged (or 0 change). */
   readonly userVersion: number | null;
   readonly merchantVersion: number | null;

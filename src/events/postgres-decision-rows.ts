@@ -23,6 +23,7 @@ export interface DecisionRow {
   degraded_reasons: string[];
   latency_ms: number;
   decided_at: string;
+  client: string | null;
   user_read_version: string | null;
   merchant_read_version: string | null;
   user_version: string | null;
@@ -48,6 +49,7 @@ export function decisionFromRow(r: DecisionRow): LoggedDecision {
     degradedReasons: r.degraded_reasons as DegradedReason[],
     latencyMs: r.latency_ms,
     decidedAt: r.decided_at,
+    client: r.client,
     userReadVersion: nullableNumber(r.user_read_version),
     merchantReadVersion: nullableNumber(r.merchant_read_version),
     userVersion: nullableNumber(r.user_version),
@@ -60,7 +62,7 @@ const COLUMNS: readonly (readonly [name: string, arrayType: string])[] = [
   ['transaction_id', 'text'], ['request_hash', 'text'], ['event_time', 'bigint'], ['user_id', 'text'], ['merchant_id', 'text'],
   ['transaction_json', 'json'], ['features', 'bytea'], ['feature_spec_hash', 'text'], ['score', 'float8'], ['decision', 'text'],
   ['model_version', 'text'], ['shadow_version', 'text'], ['shadow_score', 'float8'], ['degraded', 'boolean'],
-  ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'],
+  ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'], ['client', 'text'],
   ['user_read_version', 'bigint'], ['merchant_read_version', 'bigint'], ['user_version', 'bigint'], ['merchant_version', 'bigint'],
 ];
 
@@ -91,7 +93,7 @@ export function insertDecisionsParams(batch: readonly DecisionRecord[]): unknown
       r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
       featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
       r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-      r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+      r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
     ];
     row.forEach((v, i) => cols[i]?.push(v));
   }

@@ -15,6 +15,7 @@ interface Row {
   merchant_id: string | null;
   event_time: string | null;
   fraud_change: number;
+  client: string | null;
   user_version: string | null;
   merchant_version: string | null;
 }
@@ -33,12 +34,13 @@ function fromRow(r: Row): LabelRecord {
     merchantId: r.merchant_id ?? '',
     eventTime: r.event_time === null ? 0 : Number(r.event_time),
     fraudChange: r.fraud_change,
+    client: r.client,
     userVersion: nullableNumber(r.user_version),
     merchantVersion: nullableNumber(r.merchant_version),
   };
 }
 
-const COLUMNS = 'transaction_id, source, label, reported_at, reported_at_seconds, received_at, user_id, merchant_id, event_time, fraud_change';
+const COLUMNS = 'transaction_id, source, label, reported_at, reported_at_seconds, received_at, user_id, merchant_id, event_time, fraud_change, client';
 const SELECTED = `${COLUMNS}, user_version, merchant_version`;
 
 /** The production label store: a PostgreSQL table; each add is its own durable transaction. */
@@ -69,7 +71,7 @@ class PostgresLabelStore implements LabelStore {
       unapplied: statement(
         `SELECT ${SELECTED} FROM ${table} WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL) AND received_at < $1 ORDER BY seq LIMIT $2`,
       ),
-      insert: statement(`INSERT INTO ${table} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`),
+      insert: statement(`INSERT INTO ${table} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`),
     };
   }
 
@@ -125,7 +127,7 @@ class PostgresLabelStore implements LabelStore {
     const fraudChange = labelFraudChange(previous, label);
     await client.query({
       ...this.sql.insert,
-      values: [label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt, label.userId, label.merchantId, label.eventTime, fraudChange],
+      values: [label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt, label.userId, label.merchantId, label.eventTime, fraudChange, label.client],
     });
     await client.query('COMMIT');
     return { kind: 'added', record: { ...label, receivedAt, fraudChange, userVersion: null, merchantVersion: null }, previous };

@@ -93,6 +93,8 @@ ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS event_time BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS fraud_change SMALLINT NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_version BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS client TEXT;
+ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS client TEXT;
 CREATE INDEX IF NOT EXISTS labels_unapplied ON ${s}.labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
 CREATE INDEX IF NOT EXISTS decisions_decided_at ON ${s}.decisions (decided_at);
 CREATE INDEX IF NOT EXISTS labels_received_at ON ${s}.labels (received_at);

@@ -49,6 +49,8 @@ const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['labels', 'fraud_change', 'INTEGER NOT NULL DEFAULT 0'],
   ['labels', 'user_version', 'INTEGER'],
   ['labels', 'merchant_version', 'INTEGER'],
+  ['decisions', 'client', 'TEXT'],
+  ['labels', 'client', 'TEXT'],
 ];
 
 /** Indexes over the added columns (created after them), and tables added since. */

@@ -30,6 +30,7 @@ interface Row {
   degraded_reasons: string;
   latency_ms: number;
   decided_at: string;
+  client: string | null;
   user_read_version: number | null;
   merchant_read_version: number | null;
   user_version: number | null;
@@ -52,6 +53,7 @@ function fromRow(r: Row): LoggedDecision {
     degradedReasons: JSON.parse(r.degraded_reasons) as DegradedReason[],
     latencyMs: r.latency_ms,
     decidedAt: r.decided_at,
+    client: r.client,
     userReadVersion: r.user_read_version,
     merchantReadVersion: r.merchant_read_version,
     userVersion: r.user_version,
@@ -63,8 +65,8 @@ export type WriterOptions = DecisionWriterOptions;
 
 const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
     feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at,
-    user_read_version, merchant_read_version, user_version, merchant_version)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    client, user_read_version, merchant_read_version, user_version, merchant_version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
@@ -80,7 +82,7 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
         r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
         featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
       );
     }
   });
@@ -99,7 +101,7 @@ export function preparePackedDecisionInsert(db: Database.Database): (batch: Pack
         r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
         features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
       );
     });
   });

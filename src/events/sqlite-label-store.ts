@@ -15,6 +15,7 @@ interface Row {
   fraud_change: number;
   user_version: number | null;
   merchant_version: number | null;
+  client: string | null;
 }
 
 function fromRow(r: Row): LabelRecord {
@@ -31,6 +32,7 @@ function fromRow(r: Row): LabelRecord {
     fraudChange: r.fraud_change,
     userVersion: r.user_version,
     merchantVersion: r.merchant_version,
+    client: r.client,
   };
 }
 
@@ -49,8 +51,8 @@ export class SqliteLabelStore implements LabelStore {
       'SELECT * FROM labels WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL) AND received_at < ? ORDER BY seq LIMIT ?',
     );
     const insert = db.prepare(
-      `INSERT INTO labels (transaction_id, source, label, reported_at, reported_at_seconds, received_at, user_id, merchant_id, event_time, fraud_change)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO labels (transaction_id, source, label, reported_at, reported_at_seconds, received_at, user_id, merchant_id, event_time, fraud_change, client)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.setVersion = {
       user: db.prepare('UPDATE labels SET user_version = ? WHERE transaction_id = ? AND source = ?'),
@@ -62,7 +64,7 @@ export class SqliteLabelStore implements LabelStore {
       const same = previous.find((p) => p.source === label.source);
       if (same !== undefined) return same.label === label.label ? { kind: 'duplicate', existing: same } : { kind: 'conflict', existing: same };
       const fraudChange = labelFraudChange(previous, label);
-      insert.run(label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt, label.userId, label.merchantId, label.eventTime, fraudChange);
+      insert.run(label.transactionId, label.source, label.label, label.reportedAt, label.reportedAtSeconds, receivedAt, label.userId, label.merchantId, label.eventTime, fraudChange, label.client);
       return { kind: 'added', record: { ...label, receivedAt, fraudChange, userVersion: null, merchantVersion: null }, previous };
     }).immediate;
   }

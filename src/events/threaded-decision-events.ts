@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { isSampled, type DecisionEvents } from './decision-events';
 import { writeEventRow } from './event-row-wire';
+import type { UserIdPolicy } from './user-id-field';
 import { WireWriter } from './wire-bytes';
 
 /** Bytes a pipe writes atomically (POSIX PIPE_BUF on Linux): the writer never writes more at once. */
@@ -19,6 +20,7 @@ export interface WriterData {
   readonly level: string;
   /** Int32 counters, indexed by {@link Progress}. */
   readonly progress: SharedArrayBuffer;
+  readonly userId: UserIdPolicy;
 }
 
 /** `rows`: event rows in their wire form (`event-row-wire.ts`), transferred. */
@@ -33,6 +35,8 @@ export interface ThreadedDecisionEventsOptions {
   readonly level: string;
   /** Fraction of approvals that get an event (see `isSampled`). */
   readonly sampleRate: number;
+  /** How events carry the user id (see user-id-field.ts). */
+  readonly userId: UserIdPolicy;
   /** Rows emitted but not yet written above which new ones are dropped (the output is stuck). */
   readonly maxBacklog: number;
   /** Called with the number of events dropped, by backlog or by a refusing output. */
@@ -64,7 +68,7 @@ const FLUSH_MS = 4;
 export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions): DecisionEvents {
   const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(progress);
-  const data: WriterData = { fd: opts.fd, level: opts.level, progress };
+  const data: WriterData = { fd: opts.fd, level: opts.level, progress, userId: opts.userId };
   // Rows emitted and not yet sent, already in their wire form.
   const pending = new WireWriter(MAX_BATCH * 160);
   let pendingRows = 0;

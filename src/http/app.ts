@@ -1,5 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FEATURE_NAMES, parseRfc3339, transactionTime, type EventTime, type Transaction } from '../../features';
+import { AUTH_OFF, type AuthOutcome, type Authenticator } from '../auth/authenticator';
+import type { RateLimiter } from '../auth/rate-limiter';
+import type { Client, Scope } from '../auth/scopes';
 import type { LabelStore } from '../events/label-store';
 import type { FeedbackService } from '../scoring/feedback-service';
 import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
@@ -41,6 +44,12 @@ export interface AppDeps {
   readonly onError: (err: unknown) => void;
   /** True once a graceful shutdown began: answers then close their connection. */
   readonly draining?: () => boolean;
+  /** Who is calling; default {@link AUTH_OFF} (the composition root always passes the configured one). */
+  readonly auth?: Authenticator;
+  /** Per-client token buckets; default none. */
+  readonly rateLimiter?: RateLimiter;
+  /** The scope `GET /metrics` requires, or null (default) when it is open. */
+  readonly metricsScope?: Scope | null;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
@@ -81,6 +90,42 @@ export function createApp(deps: AppDeps): express.Express {
   const json = jsonBody(express.json({ limit: MAX_BODY, strict: false, type: () => true, inflate: false, verify: keepRawBody }));
 
   const draining = deps.draining ?? (() => false);
+  const auth = deps.auth ?? AUTH_OFF;
+  const rateLimiter = deps.rateLimiter ?? null;
+
+  /** The client of an authentication outcome, within its rate limit; else the error to answer (401, 429). */
+  const admit = (outcome: AuthOutcome): Client | HttpError => {
+    if (outcome.kind !== 'ok') {
+      metrics.authRefused.inc({ reason: 'unauthenticated' });
+      return new HttpError('unauthenticated', outcome.message);
+    }
+    const client = outcome.client;
+    const wait = rateLimiter === null ? 0 : rateLimiter.take(client);
+    if (wait === 0) return client;
+    metrics.rateLimited.inc({ client: client.name });
+    return new HttpError('rate_limited', `client "${client.name}" is over its rate limit`, [], Math.max(1, Math.ceil(wait)));
+  };
+  /** Throws 403 `forbidden` naming `scope` when `client` lacks it. */
+  const requireScope = (client: Client, scope: Scope): void => {
+    if (client.scopes.has(scope)) return;
+    metrics.authRefused.inc({ reason: 'forbidden' });
+    throw new HttpError('forbidden', `client "${client.name}" lacks the scope "${scope}"`, [{ path: '', message: `requires scope ${scope}` }]);
+  };
+  /** Middleware: authenticates the request (before its body is read) and puts its client in `res.locals.client`. */
+  const authenticated = (req: Request, res: Response, next: NextFunction) => {
+    const settle = (outcome: AuthOutcome) => {
+      const admitted = admit(outcome);
+      if (admitted instanceof HttpError) next(admitted);
+      else {
+        res.locals.client = admitted;
+        next();
+      }
+    };
+    const outcome = auth.authenticate(req.headers.authorization);
+    if (outcome instanceof Promise) outcome.then(settle, next);
+    else settle(outcome);
+  };
+  const clientOf = (res: Response): Client => res.locals.client as Client;
   /** Times a request when its answer is finished, labelled with the route it matched (closure per request: off the scoring path). */
   const timeOnFinish = (req: Request, res: Response, started: number) => {
     res.on('finish', () => {
@@ -92,7 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
   const scoredOk = metrics.httpDuration.child({ route: '/v1/score', method: 'POST', status: '200' });
 
   /** `received`: when the request reached the route (its HTTP timing); validation and scoring are timed from here, once the body is read. */
-  const score = (req: Request, res: Response, fail: (err: unknown) => void, received: number) => {
+  const score = (req: Request, res: Response, fail: (err: unknown) => void, received: number, client: Client) => {
     const started = deps.now();
     const body: unknown = req.body;
     if (!validators.transaction(body)) {
@@ -108,7 +153,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics.stage.validate.observe((deps.now() - started) / 1000);
     let scored: Promise<ScoreOutcome>;
     try {
-      scored = deps.scoring.score(body as Transaction, started);
+      scored = deps.scoring.score(body as Transaction, started, client.name);
     } catch (err) {
       fail(err);
       return;
@@ -134,8 +179,21 @@ export function createApp(deps: AppDeps): express.Express {
       timeOnFinish(req, res, started);
       next(err);
     };
-    if (!isJson(req)) fail(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
-    else json(req, res, (err?: unknown) => (err === undefined ? score(req, res, fail, started) : fail(err)));
+    // Who is calling, before the body is read (an API key is checked synchronously).
+    const proceed = (outcome: AuthOutcome) => {
+      const client = admit(outcome);
+      if (client instanceof HttpError) return fail(client);
+      try {
+        requireScope(client, 'score');
+      } catch (err) {
+        return fail(err);
+      }
+      if (!isJson(req)) fail(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+      else json(req, res, (err?: unknown) => (err === undefined ? score(req, res, fail, started, client) : fail(err)));
+    };
+    const outcome = auth.authenticate(req.headers.authorization);
+    if (outcome instanceof Promise) outcome.then(proceed, fail);
+    else proceed(outcome);
   });
 
   app.use((req, res, next) => {
@@ -162,14 +220,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post(
     '/v1/feedback',
+    authenticated,
     requireJson,
     json,
     route(async (req, res) => {
       const body: unknown = req.body;
       if (!validators.labelEvent(body)) throw new HttpError('validation_failed', 'the label event is invalid', validators.labelEvent.errors());
+      requireScope(clientOf(res), `feedback:${body.source}`);
       const outOfRange = eventTime((parseRfc3339(body.reportedAt) as EventTime).epochSeconds, '/reportedAt');
       if (outOfRange !== null) throw new HttpError('timestamp_out_of_range', 'the label event is outside the accepted time range', [outOfRange]);
-      const outcome = await storage(deps.feedback.record(body), 'the label could not be committed');
+      const outcome = await storage(deps.feedback.record(body, clientOf(res).name), 'the label could not be committed');
       switch (outcome.kind) {
         case 'unknown_transaction':
           throw new HttpError('unknown_transaction', `no decision for transactionId ${body.transactionId}: labels can only be given to scored transactions`);
@@ -189,7 +249,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get(
     '/v1/decisions/:transactionId',
+    authenticated,
     route(async (req, res) => {
+      requireScope(clientOf(res), 'decisions:read');
       const id = req.params.transactionId as string;
       const record = await storage(deps.scoring.decision(id), 'the decision log is unavailable');
       if (record === null) throw new HttpError('not_found', `no decision for transactionId ${id}`);
@@ -203,11 +265,12 @@ export function createApp(deps: AppDeps): express.Express {
         degradedReasons: record.degradedReasons,
         decidedAt: record.decidedAt,
         latencyMs: record.latencyMs,
+        client: record.client,
         transaction: record.transaction,
         featureSpecHash: record.featureSpecHash,
         features: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number.isNaN(record.features[i]) ? null : record.features[i]])),
         challenger: record.shadow,
-        labels: labels.map((l) => ({ label: l.label, source: l.source, reportedAt: l.reportedAt, receivedAt: l.receivedAt })),
+        labels: labels.map((l) => ({ label: l.label, source: l.source, reportedAt: l.reportedAt, receivedAt: l.receivedAt, client: l.client })),
       });
     }),
   );
@@ -229,9 +292,12 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  const metricsScope = deps.metricsScope ?? null;
   app.get(
     '/metrics',
+    ...(metricsScope === null ? [] : [authenticated]),
     route(async (_req, res) => {
+      if (metricsScope !== null) requireScope(clientOf(res), metricsScope);
       res.setHeader('Content-Type', metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
     }),
@@ -260,6 +326,7 @@ export function createApp(deps: AppDeps): express.Express {
       }
     }
     if (e.retryAfterS !== null) res.setHeader('Retry-After', String(e.retryAfterS));
+    if (e.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer realm="fraud-scoring"');
     res.status(e.status).json(e.body());
   });
 

@@ -12,6 +12,10 @@ export const ERRORS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_content_encoding: 415,
+  // No or bad credentials (with WWW-Authenticate: Bearer); a scope the client lacks.
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
   idempotency_conflict: 409,
   label_conflict: 409,
   unknown_transaction: 404,

@@ -43,7 +43,8 @@ const UNKNOWN_GRACE_MS = 1_000;
 export class FeedbackService {
   constructor(private readonly deps: FeedbackDeps) {}
 
-  async record(event: LabelEvent): Promise<FeedbackOutcome> {
+  /** Records `event` from `client` (its name goes into the label record). */
+  async record(event: LabelEvent, client: string): Promise<FeedbackOutcome> {
     const { deps } = this;
     const decision = await this.decisionOf(event.transactionId);
     if (decision === null) {
@@ -55,7 +56,7 @@ export class FeedbackService {
     await deps.decisionLog.durable(event.transactionId);
     const reportedAtSeconds = (parseRfc3339(event.reportedAt) as { epochSeconds: number }).epochSeconds;
     const txn = decision.transaction;
-    const result = await deps.labels.add({ ...event, reportedAtSeconds, userId: txn.userId, merchantId: txn.merchantId, eventTime: decision.eventTime }, deps.wallClock().toISOString());
+    const result = await deps.labels.add({ ...event, reportedAtSeconds, userId: txn.userId, merchantId: txn.merchantId, eventTime: decision.eventTime, client }, deps.wallClock().toISOString());
     if (result.kind === 'conflict') {
       deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'conflict' });
       return result;

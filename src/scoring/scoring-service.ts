@@ -96,6 +96,8 @@ interface EntityRead {
 /** A fresh scoring between its synchronous steps and the model's score. */
 interface Scoring {
   readonly txn: Transaction;
+  /** The authenticated client's name (recorded with the decision). */
+  readonly client: string;
   readonly startedAt: number;
   readonly span: Span;
   readonly t0: number;
@@ -112,7 +114,7 @@ interface Scoring {
 }
 
 /** A profile read: what a fresh scoring knows once its steps are done. */
-type ProfileRead = Omit<Scoring, 'txn' | 'startedAt' | 'span' | 't0' | 'model'>;
+type ProfileRead = Omit<Scoring, 'txn' | 'client' | 'startedAt' | 'span' | 't0' | 'model'>;
 
 const TIMEOUT = Symbol('timeout');
 
@@ -179,15 +181,18 @@ export class ScoringService {
     this.read = deps.store.transactionSync !== undefined ? this.readSync.bind(this) : this.readAsync.bind(this);
   }
 
-  /** Answers one validated transaction (see the class comment). Rejects only on internal faults. */
-  score(txn: Transaction, startedAt: number): Promise<ScoreOutcome> {
+  /**
+   * Answers one validated transaction for `client` (its name goes into the record) (see the class
+   * comment). Rejects only on internal faults.
+   */
+  score(txn: Transaction, startedAt: number, client: string): Promise<ScoreOutcome> {
     const id = txn.transactionId;
     const existing = this.inFlight.get(id);
     if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
     let run: Promise<Delivered>;
     try {
       const stored = this.stored === null ? null : this.stored(id);
-      run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt);
+      run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt, client);
     } catch (err) {
       run = Promise.reject(err);
     }
@@ -227,7 +232,7 @@ export class ScoringService {
   }
 
   /** Scores a transaction not seen before: the steps, the features, the model in its batch, the decision, the record. */
-  private scoreFresh(txn: Transaction, startedAt: number): Promise<Delivered> {
+  private scoreFresh(txn: Transaction, startedAt: number, client: string): Promise<Delivered> {
     const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
     const t0 = this.deps.now();
     const out = this.vectors.next();
@@ -244,16 +249,17 @@ export class ScoringService {
             return { settled: settledOf(stored), logged: null };
           }
         }
-        return this.scoreRead(this.scoring(r, txn, startedAt, span, t0));
+        return this.scoreRead(this.scoring(r, txn, client, startedAt, span, t0));
       });
     }
-    return this.scoreRead(this.scoring(read, txn, startedAt, span, t0));
+    return this.scoreRead(this.scoring(read, txn, client, startedAt, span, t0));
   }
 
   /** The scoring of a read (one literal of a fixed shape: a spread per request was measurably slow). */
-  private scoring(r: ProfileRead, txn: Transaction, startedAt: number, span: Span, t0: number): Scoring {
+  private scoring(r: ProfileRead, txn: Transaction, client: string, startedAt: number, span: Span, t0: number): Scoring {
     return {
       txn,
+      client,
       startedAt,
       span,
       t0,
@@ -450,6 +456,7 @@ export class ScoringService {
       degradedReasons: reasons,
       latencyMs: t4 - ctx.startedAt,
       decidedAt: this.decidedAt(),
+      client: ctx.client,
       ...ctx.versions,
     };
     return this.deliver(record, ctx.reconcile);

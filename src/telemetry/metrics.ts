@@ -31,6 +31,10 @@ export interface ServiceMetrics {
   readonly decisionLogCommitTimeouts: Counter;
   readonly reconcilePending: Gauge;
   readonly reconciled: Counter<'kind' | 'outcome'>;
+  /** Requests refused by authentication (401) or authorization (403), by reason. */
+  readonly authRefused: Counter<'reason'>;
+  /** Requests refused by a client's rate limit (429), by client. */
+  readonly rateLimited: Counter<'client'>;
 }
 
 /** A record with one bound metric child per key (decided once, at start). */
@@ -119,6 +123,8 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
+    authRefused: new Counter({ name: 'fraud_auth_refused_total', help: 'Requests refused: unauthenticated (401, no or bad credentials) or forbidden (403, a scope missing)', labelNames: ['reason'], registers: [registry] }),
+    rateLimited: new Counter({ name: 'fraud_rate_limited_total', help: 'Requests refused with 429 by their client\'s token bucket', labelNames: ['client'], registers: [registry] }),
   };
 }
 
@@ -137,6 +143,7 @@ export function initializeSeries(metrics: ServiceMetrics): void {
   for (const role of ['champion', 'challenger']) metrics.modelLoadFailures.inc({ role }, 0);
   for (const operation of STORE_OPERATIONS) metrics.storeErrors.inc({ operation }, 0);
   for (const d of DECISIONS) metrics.decisions[d].inc(0);
+  for (const reason of ['unauthenticated', 'forbidden']) metrics.authRefused.inc({ reason }, 0);
 }
 
 /** Counts a degraded response once per reason. */

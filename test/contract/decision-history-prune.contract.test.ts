@@ -140,7 +140,7 @@ async function serve(s: Stores): Promise<{ decidedAt: string[]; eventTime: numbe
     for (const due of labelsDue.filter((d) => d.at === i)) {
       await s.log.flush();
       const added = await s.labels.add(
-        { transactionId: due.txn.transactionId, label: 'fraud', source: 'chargeback', reportedAt: formatRfc3339(due.t + 3_000), reportedAtSeconds: due.t + 3_000, userId: due.txn.userId, merchantId: due.txn.merchantId, eventTime: due.t },
+        { transactionId: due.txn.transactionId, label: 'fraud', source: 'chargeback', reportedAt: formatRfc3339(due.t + 3_000), reportedAtSeconds: due.t + 3_000, userId: due.txn.userId, merchantId: due.txn.merchantId, eventTime: due.t, client: 'chargebacks' },
         iso(W0 + i * 1_000 + 500),
       );
       if (added.kind !== 'added') throw new Error(`label ${due.txn.transactionId}: ${added.kind}`);

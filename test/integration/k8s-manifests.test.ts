@@ -75,6 +75,10 @@ const UNSET_ON_PURPOSE: Readonly<Record<string, string>> = {
   PROFILE_SNAPSHOT: 'seeds the in-memory store, which a multi-replica deployment does not use',
   MAX_PROFILES: 'bounds the in-memory store, which a multi-replica deployment does not use',
   MAX_PROFILE_TOMBSTONES: 'bounds the in-memory store, which a multi-replica deployment does not use',
+  AUTH_JWKS_FILE: 'set in an overlay when the confirmation app\'s backend authenticates with JWTs',
+  AUTH_JWT_ISSUER: 'set with AUTH_JWKS_FILE',
+  AUTH_JWT_AUDIENCE: 'set with AUTH_JWKS_FILE',
+  RATE_LIMIT_BURST: 'defaults to RATE_LIMIT_PER_SECOND',
 };
 const SECRET_KEYS = ['DATABASE_URL', 'REDIS_URL', 'COUCHBASE_PASSWORD'];
 /** Series the rules read that the service does not export: Prometheus's own and kube-state-metrics'. */

@@ -26,20 +26,21 @@ export interface TestService extends RunningService {
  * Starts the real service on an ephemeral port with temp data and registry directories. Tests post
  * historical (2018) events, so events of any age are accepted unless `env` sets EVENT_MAX_AGE_S;
  * `clock` (epoch ms) is what event times are checked against (default: the real one).
+ * Authentication is off unless `env` sets AUTH (the auth tests do; the rest test other things).
  */
 export async function startTestService(env: Record<string, string> = {}, store?: ProfileStore, tracing?: Tracing, clock?: () => number): Promise<TestService> {
   const registryDir = env.MODEL_REGISTRY_DIR ?? copyRegistry();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'data-'));
   const logs: Record<string, unknown>[] = [];
   const logger = pino(
-    { level: 'info' },
+    { level: env.LOG_LEVEL ?? 'info' },
     {
       write(line: string) {
         logs.push(JSON.parse(line) as Record<string, unknown>);
       },
     },
   );
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_POLL_INTERVAL_MS: '200', ...REPLAY_EVENT_TIMES, ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_POLL_INTERVAL_MS: '200', AUTH: 'off', ...REPLAY_EVENT_TIMES, ...env });
   const service = await startService(config, { logger, ...(store === undefined ? {} : { store }), ...(tracing === undefined ? {} : { tracing }), ...(clock === undefined ? {} : { clock }) });
   return Object.assign(Object.create(null) as object, service, { registryDir, dataDir, logs }) as TestService;
 }

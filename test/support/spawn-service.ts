@@ -20,7 +20,7 @@ export interface SpawnedService {
  */
 export async function spawnService(env: Record<string, string>): Promise<SpawnedService> {
   if (!existsSync(FRAUDCTL)) throw new Error(`${FRAUDCTL} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [FRAUDCTL, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DECISION_EVENTS: 'off', ...REPLAY_EVENT_TIMES, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FRAUDCTL, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DECISION_EVENTS: 'off', AUTH: 'off', ...REPLAY_EVENT_TIMES, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,7 +7,7 @@ import { printJson, UsageError, type Command } from '../command';
 
 const USAGE =
   'bench [--json] [--profile-store memory|redis --decision-log sqlite|postgres] [--duration S] [--rates LIST] [--connections LIST] [--probe S] [--rounds N] ' +
-  '[--rate-connections N] [--warmup S] [--decision-events on|off] [--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]' +
+  '[--rate-connections N] [--warmup S] [--decision-events on|off] [--auth on|off] [--cpu-prof DIR] [--registry DIR] [--cache DIR] [--customers N] [--terminals N] [--history-days N] [--seed N]' +
   '   (redis/postgres: REDIS_URL, default redis://127.0.0.1:6379, and DATABASE_URL)';
 
 function parseRates(text: string | undefined): number[] {
@@ -48,6 +48,7 @@ export const benchCommand: Command = {
       'rate-connections': { type: 'string' },
       warmup: { type: 'string' },
       'decision-events': { type: 'string' },
+      auth: { type: 'string' },
       'cpu-prof': { type: 'string' },
       registry: { type: 'string' },
       cache: { type: 'string' },
@@ -77,6 +78,8 @@ export const benchCommand: Command = {
     if (production && (databaseUrl === undefined || databaseUrl === '')) throw new UsageError('--decision-log postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
     const events = values['decision-events'] ?? 'on';
     if (events !== 'on' && events !== 'off') throw new UsageError(`--decision-events must be on or off, got "${events}"`);
+    const auth = values.auth ?? 'on';
+    if (auth !== 'on' && auth !== 'off') throw new UsageError(`--auth must be on or off, got "${auth}"`);
     const rateConnections = intOption('rate-connections', values['rate-connections'], 0, 0);
     const ladder = values.connections === undefined ? DEFAULT_CONNECTION_LADDER : parseConnectionLadder(values.connections);
     if (ladder === null) throw new UsageError(`--connections must be a positive integer or a comma-separated list of distinct ones, got "${values.connections}"`);
@@ -105,6 +108,7 @@ export const benchCommand: Command = {
       // The repository's committed champion unless told otherwise, wherever the command runs from.
       registryDir: resolve(values.registry ?? io.env.MODEL_REGISTRY_DIR ?? join(root, 'models')),
       decisionEvents: events,
+      auth,
       topology: production ? 'redis+postgres' : 'embedded',
       production: production ? { redisUrl: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379', databaseUrl: databaseUrl as string } : null,
       ...(cpuProfDir === undefined ? {} : { cpuProfDir }),

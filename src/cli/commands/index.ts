@@ -3,6 +3,7 @@ import { benchCommand } from './bench';
 import { benchMemoryCommand } from './bench-memory';
 import { benchRetrainCommand } from './bench-retrain';
 import { buildDatasetCommand } from './build-dataset';
+import { clientsCommand } from './clients';
 import { simulateCommand } from './simulate';
 import { evaluateCommand } from './evaluate';
 import { modelsCommand } from './models';
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   profilesCommand,
   pruneCommand,
   serveCommand,
+  clientsCommand,
   specCommand,
   benchCommand,
   benchRetrainCommand,

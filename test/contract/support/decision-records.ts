@@ -32,6 +32,7 @@ export function decisionRecord(id: string, eventTime: number, overrides: Partial
     degradedReasons: [],
     latencyMs: 3.25,
     decidedAt: '2024-05-01T12:00:00.000Z',
+    client: 'payments',
     userReadVersion: eventTime,
     merchantReadVersion: 2 * eventTime,
     userVersion: eventTime + 1,

@@ -10,7 +10,7 @@ export interface LabelStoreBackend {
 
 /** A label as `add` takes it, reported at `reportedAtSeconds` (epoch seconds), of a transaction of user-1 at merchant-7. */
 export function labelOf(transactionId: string, source: LabelSource, label: Label, reportedAtSeconds: number): NewLabel {
-  return { transactionId, source, label, reportedAt: formatRfc3339(reportedAtSeconds), reportedAtSeconds, userId: 'user-1', merchantId: 'merchant-7', eventTime: 900 };
+  return { transactionId, source, label, reportedAt: formatRfc3339(reportedAtSeconds), reportedAtSeconds, userId: 'user-1', merchantId: 'merchant-7', eventTime: 900, client: 'analysts' };
 }
 
 const RECEIVED = '2024-05-01T12:00:00.000Z';

@@ -25,6 +25,7 @@ function record(i: number): DecisionRecord {
     degradedReasons: i % 11 === 0 ? ['profile_store_timeout'] : [],
     latencyMs: 0.25 + i / 100,
     decidedAt: '2026-01-01T00:00:00Z',
+    client: 'payments',
     userReadVersion: i, merchantReadVersion: i, userVersion: i + 1, merchantVersion: i + 1,
   };
 }
@@ -40,8 +41,10 @@ function tempOutput(): { path: string; fd: number } {
   return { path, fd: openSync(path, 'w') };
 }
 
+const USER_ID = { mode: 'pseudonym', keyHex: 'ab'.repeat(32) } as const;
+
 function options(fd: number, overrides: Partial<ThreadedDecisionEventsOptions> = {}): ThreadedDecisionEventsOptions {
-  return { script: SCRIPT, fd, level: 'info', sampleRate: 1, maxBacklog: 100_000, onDropped: () => undefined, onError: (err) => { throw err; }, ...overrides };
+  return { script: SCRIPT, fd, level: 'info', sampleRate: 1, userId: USER_ID, maxBacklog: 100_000, onDropped: () => undefined, onError: (err) => { throw err; }, ...overrides };
 }
 
 describe('threaded decision events', () => {
@@ -49,7 +52,7 @@ describe('threaded decision events', () => {
     const out = tempOutput();
     const events = createThreadedDecisionEvents(options(out.fd, { sampleRate: 0.3 }));
     const expected: string[] = [];
-    const reference = createDecisionEvents(createLogger('info', { write: (s: string) => void expected.push(s) }), { sampleRate: 0.3 });
+    const reference = createDecisionEvents(createLogger('info', { write: (s: string) => void expected.push(s) }), { sampleRate: 0.3, userId: USER_ID });
     // Emitted across several turns of the event loop and in batches larger than one message.
     for (let turn = 0; turn < 5; turn++) {
       for (let i = turn * 700; i < (turn + 1) * 700; i++) {

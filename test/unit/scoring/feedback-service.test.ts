@@ -42,7 +42,7 @@ const label = { transactionId: 'late-1', label: 'fraud' as const, source: 'user_
 describe('FeedbackService with a log shared by replicas', () => {
   test('a decision another replica answered a moment ago (not in the log yet) is waited for, not refused', async () => {
     const log = lateLog(decisionRecord('late-1', 1_523_000_000), 4);
-    const outcome = await (await service(log)).record(label);
+    const outcome = await (await service(log)).record(label, 'confirmation-app');
     expect(outcome).toMatchObject({ kind: 'recorded', duplicate: false, resolvedLabel: 'fraud' });
     expect(log.lookups).toBe(4);
   });
@@ -50,7 +50,7 @@ describe('FeedbackService with a log shared by replicas', () => {
   test('an id no replica answered is unknown after the grace of a second', async () => {
     const log = lateLog(decisionRecord('other', 1_523_000_000), 1);
     const started = performance.now();
-    await expect((await service(log)).record(label)).resolves.toEqual({ kind: 'unknown_transaction' });
+    await expect((await service(log)).record(label, 'confirmation-app')).resolves.toEqual({ kind: 'unknown_transaction' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 });

@@ -34,7 +34,7 @@ describe('Reconciler', () => {
     await Promise.all(store.step([{ role: 'user', id: 'u1', claim: 't2', change: { kind: 'transaction', txn: t2 } }]));
     decisionLog.append(decisionRecord('t2', T0, { transaction: t2, userVersion: 1, merchantVersion: null, decidedAt: '2024-05-01T00:00:00.000Z' }));
     await decisionLog.flush();
-    const added = await labels.add({ transactionId: 't1', source: 'chargeback', label: 'fraud', reportedAt: formatRfc3339(T0 + 60), reportedAtSeconds: T0 + 60, userId: 'u1', merchantId: 'm1', eventTime: T0 }, '2024-05-01T00:01:00.000Z');
+    const added = await labels.add({ transactionId: 't1', source: 'chargeback', label: 'fraud', reportedAt: formatRfc3339(T0 + 60), reportedAtSeconds: T0 + 60, userId: 'u1', merchantId: 'm1', eventTime: T0, client: 'chargebacks' }, '2024-05-01T00:01:00.000Z');
     expect(added.kind).toBe('added');
     const reconciler = new Reconciler({ store, decisionLog, labels, metrics, wallClock: () => Date.parse('2024-05-02T00:00:00Z'), onError: (what, err) => { throw new Error(`${what}: ${String(err)}`); } });
     await reconciler.scan();

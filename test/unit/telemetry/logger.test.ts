@@ -1,13 +1,15 @@
 import { createDecisionEvents, isSampled } from '../../../src/events/decision-events';
 import type { DecisionRecord } from '../../../src/events/decision-record';
 import { ecsFormat } from '@elastic/ecs-pino-format';
+import { createHmac } from 'node:crypto';
 import { createLogger, ecsTimestamp } from '../../../src/telemetry/logger';
 
 describe('ECS logging', () => {
   it('writes ECS JSON lines that Filebeat can ship as-is', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (s: string) => lines.push(s) });
-    createDecisionEvents(logger, { sampleRate: 1 }).emit({
+    const key = 'k'.repeat(32);
+    createDecisionEvents(logger, { sampleRate: 1, userId: { mode: 'pseudonym', keyHex: Buffer.from(key).toString('hex') } }).emit({
       transactionId: 't1',
       transaction: { transactionId: 't1', timestamp: '2018-09-01T10:00:00Z', userId: 'u', merchantId: 'm', amountMinor: 100, currency: 'EUR' },
       eventTime: 0,
@@ -21,6 +23,7 @@ describe('ECS logging', () => {
       degradedReasons: [],
       latencyMs: 1.5,
       decidedAt: '2026-01-01T00:00:00Z',
+      client: 'payments',
       userReadVersion: 0,
       merchantReadVersion: 0,
       userVersion: 1,
@@ -37,8 +40,11 @@ describe('ECS logging', () => {
       message: 'decline t1',
       service: { name: 'fraud-scoring' },
       event: { dataset: 'fraud.decision', kind: 'event', action: 'transaction-scored', duration: 1_500_000 },
-      fraud: { transaction_id: 't1', decision: 'decline', score: 0.9, model_version: 'v1' },
+      fraud: { transaction_id: 't1', decision: 'decline', score: 0.9, model_version: 'v1', client: 'payments', user_pseudonym: createHmac('sha256', key).update('u').digest('hex').slice(0, 32) },
     });
+    // No raw user id by default: the pseudonym replaces it.
+    expect(JSON.parse(line).fraud.user_id).toBeUndefined();
+    expect(line).not.toContain('"u"');
   });
 
   it('samples approvals by transaction id and keeps every challenge and decline', () => {

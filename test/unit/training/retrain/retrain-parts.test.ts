@@ -47,7 +47,7 @@ class History {
     const r: DecisionRecord = {
       transactionId: t.transactionId, transaction: t, eventTime: transactionTime(t), features: computeFeatures(t, u?.state ?? null, m?.state ?? null), featureSpecHash: 's',
       score: 0.1, decision: 'approve', modelVersion: 'v', shadow: null, degraded: u === null || m === null,
-      degradedReasons: u === null || m === null ? ['profile_store_timeout'] : [], latencyMs: 1, decidedAt: '2024-01-01T00:00:00.000Z',
+      degradedReasons: u === null || m === null ? ['profile_store_timeout'] : [], latencyMs: 1, decidedAt: '2024-01-01T00:00:00.000Z', client: 'test',
       userReadVersion: u?.version ?? null, merchantReadVersion: m?.version ?? null, userVersion: u?.appliedVersion ?? null, merchantVersion: m?.appliedVersion ?? null,
       ...over,
     };
@@ -63,7 +63,7 @@ class History {
   /** A label's change, committed and merged into both profiles as the feedback service does. */
   async label(t: Transaction, source: 'chargeback' | 'user_confirmation' | 'analyst', at: number, value: 'fraud' | 'legitimate' = 'fraud'): Promise<void> {
     const added = await this.labels.add(
-      { transactionId: t.transactionId, source, label: value, reportedAt: formatRfc3339(at), reportedAtSeconds: at, userId: t.userId, merchantId: t.merchantId, eventTime: transactionTime(t) },
+      { transactionId: t.transactionId, source, label: value, reportedAt: formatRfc3339(at), reportedAtSeconds: at, userId: t.userId, merchantId: t.merchantId, eventTime: transactionTime(t), client: 'test' },
       '2024-01-01T00:00:00.000Z',
     );
     if (added.kind !== 'added') throw new Error(added.kind);
