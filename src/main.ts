@@ -2,6 +2,8 @@ import { settleWithin } from './time/settle-within';
 import { createThrottledErrorLog, type ThrottledErrorLog } from './telemetry/error-log';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +15,7 @@ import { createEventStores, type EventStores } from './events/create-event-store
 import { userIdPolicy } from './events/pseudonym-key';
 import { createThreadedDecisionEvents } from './events/threaded-decision-events';
 import { createApp, expressServerOptions } from './http/app';
+import { tlsServerOptions, watchTlsFiles, type TlsFiles } from './http/tls';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
 import { ModelRegistry } from './model/registry/model-registry';
@@ -202,16 +205,30 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       };
     },
   });
-  const server = createServer(
-    {
-      ...expressServerOptions(app),
-      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
-      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
-      // How often node looks for requests past those timeouts (its default, 30 s, would let a slow client hold on that much longer).
-      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
-    },
-    app,
-  );
+  const httpOptions = {
+    ...expressServerOptions(app),
+    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    // How often node looks for requests past those timeouts (its default, 30 s, would let a slow client hold on that much longer).
+    connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+  };
+  const tlsFiles: TlsFiles | null =
+    config.TLS_CERT_FILE === undefined ? null : { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE as string, clientCaFile: config.TLS_CLIENT_CA_FILE ?? null };
+  const tls =
+    tlsFiles === null
+      ? null
+      : watchTlsFiles(tlsFiles, {
+          intervalMs: config.TLS_RELOAD_INTERVAL_MS,
+          // A set that does not make a context (a key that does not match its certificate) is refused before it is served.
+          validate: (context) => void createSecureContext(context),
+          onChange: (context) => {
+            (server as unknown as { setSecureContext(c: object): void }).setSecureContext(context);
+            logger.info({ certFile: tlsFiles.certFile }, 'TLS certificate reloaded');
+          },
+          onError: (err) => onError('TLS files reload', err),
+        });
+  // https.Server is an http.Server with TLS underneath: every option and timeout below applies to both.
+  const server: Server = tls === null || tlsFiles === null ? createServer(httpOptions, app) : (createHttpsServer({ ...httpOptions, ...tlsServerOptions(tlsFiles, tls.value()) }, app) as unknown as Server);
   // Behind a load balancer: keep idle connections longer than its idle timeout.
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   server.maxConnections = config.HTTP_MAX_CONNECTIONS;
@@ -224,7 +241,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  const url = `${tls === null ? 'http' : 'https'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   logger.info({ url, model: models.champion()?.version ?? null, store: store.kind, decisionLog: events.decisionLog.kind }, `fraud-scoring listening on ${url}`);
 
   let closing: Promise<void> | null = null;
@@ -246,6 +263,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       clearTimeout(timer);
       server.closeAllConnections();
       auth.authenticator.close();
+      tls?.close();
       await reconciler.drain().catch(() => undefined);
       await reconciler.stop();
       await decisionEvents.close();

@@ -5,6 +5,11 @@ export interface ReloadingFileOptions<T> {
   readonly path: string;
   /** Turns the file's text into its value; throws (with a message naming the problem) when invalid. */
   readonly parse: (text: string) => T;
+  /**
+   * Other files the value is made of (a certificate's key), watched with `path`: a change to any
+   * of them reloads; `parse` gets `path`'s text and reads the others itself.
+   */
+  readonly also?: readonly string[];
   /** How often the file is checked for a change, ms; 0 = never after the first load. */
   readonly intervalMs: number;
   /** A change that does not parse (or cannot be read): the previous value is kept. */
@@ -13,10 +18,14 @@ export interface ReloadingFileOptions<T> {
   readonly onReload?: (value: T) => void;
 }
 
-/** The identity of a file's current contents as stat sees them. */
-function signature(path: string): string {
-  const s = statSync(path);
-  return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+/** The identity of files' current contents as stat sees them. */
+function signature(paths: readonly string[]): string {
+  return paths
+    .map((path) => {
+      const s = statSync(path);
+      return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    })
+    .join('|');
 }
 
 /**
@@ -40,7 +49,7 @@ export class ReloadingFile<T> {
 
   /** Loads the file once (throws, naming the file, when it cannot be read or parsed) and starts watching it. */
   static load<T>(opts: ReloadingFileOptions<T>): ReloadingFile<T> {
-    const seen = signature(opts.path);
+    const seen = signature([opts.path, ...(opts.also ?? [])]);
     let value: T;
     try {
       value = opts.parse(readFileSync(opts.path, 'utf8'));
@@ -58,7 +67,7 @@ export class ReloadingFile<T> {
   /** Checks the file now (what the timer does). */
   check(): void {
     try {
-      const now = signature(this.opts.path);
+      const now = signature([this.opts.path, ...(this.opts.also ?? [])]);
       if (now === this.seen) return;
       this.seen = now;
       this.current = this.opts.parse(readFileSync(this.opts.path, 'utf8'));

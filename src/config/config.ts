@@ -15,6 +15,10 @@ export const configSchema = {
     HTTP_REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600_000, default: 30_000, description: 'longest a client may take to send a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS' },
     HTTP_KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 1_000, maximum: 600_000, default: 65_000, description: 'how long an idle keep-alive connection stays open (longer than the load balancer\'s idle timeout)' },
     HTTP_MAX_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 4_096, description: 'open client connections at most; beyond it new ones are closed at once' },
+    TLS_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate chain: with TLS_KEY_FILE the service serves HTTPS only; both are reloaded when they change (new connections get the new certificate)' },
+    TLS_KEY_FILE: { type: 'string', minLength: 1, description: 'PEM private key of TLS_CERT_FILE' },
+    TLS_CLIENT_CA_FILE: { type: 'string', minLength: 1, description: 'PEM CA bundle: clients must present a certificate chaining to it (mTLS), or the handshake is refused' },
+    TLS_RELOAD_INTERVAL_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 10_000, description: 'how often the TLS files are checked for a change' },
     AUTH: {
       type: 'string',
       enum: ['on', 'off'],
@@ -202,6 +206,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (config.STORE_TIMEOUT_MS >= config.SCORE_BUDGET_MS) problems.push(`STORE_TIMEOUT_MS must be below SCORE_BUDGET_MS (${config.SCORE_BUDGET_MS})`);
   if (config.PROFILE_STORE === 'couchbase' && config.COUCHBASE_CONNSTR === undefined) problems.push('COUCHBASE_CONNSTR is required when PROFILE_STORE=couchbase');
   if (config.DECISION_LOG === 'postgres' && config.DATABASE_URL === undefined) problems.push('DATABASE_URL is required when DECISION_LOG=postgres');
+  if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  if (config.TLS_CLIENT_CA_FILE !== undefined && config.TLS_CERT_FILE === undefined) problems.push('TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (config.AUTH_JWKS_FILE !== undefined && (config.AUTH_JWT_ISSUER === undefined || config.AUTH_JWT_AUDIENCE === undefined)) problems.push('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required when AUTH_JWKS_FILE is set');
   if (problems.length > 0) throw new ConfigError(problems);
   // A shared log's answers wait for their commit: batches go as soon as the previous one committed.

@@ -79,6 +79,10 @@ const UNSET_ON_PURPOSE: Readonly<Record<string, string>> = {
   AUTH_JWT_ISSUER: 'set with AUTH_JWKS_FILE',
   AUTH_JWT_AUDIENCE: 'set with AUTH_JWKS_FILE',
   RATE_LIMIT_BURST: 'defaults to RATE_LIMIT_PER_SECOND',
+  TLS_CERT_FILE: 'TLS is terminated by the mesh or ingress in the base; an overlay sets it to serve HTTPS from the pod',
+  TLS_KEY_FILE: 'set with TLS_CERT_FILE',
+  TLS_CLIENT_CA_FILE: 'set with TLS_CERT_FILE for mTLS',
+  TLS_RELOAD_INTERVAL_MS: 'used only with TLS_CERT_FILE',
 };
 const SECRET_KEYS = ['DATABASE_URL', 'REDIS_URL', 'COUCHBASE_PASSWORD'];
 /** Series the rules read that the service does not export: Prometheus's own and kube-state-metrics'. */
