@@ -15,10 +15,11 @@ import { createEventStores, type EventStores } from './events/create-event-store
 import { userIdPolicy } from './events/pseudonym-key';
 import { createThreadedDecisionEvents } from './events/threaded-decision-events';
 import { createApp, expressServerOptions } from './http/app';
+import { answerClientErrors } from './http/client-errors';
 import { tlsServerOptions, watchTlsFiles, type TlsFiles } from './http/tls';
 import { featureSpecHash } from './model/feature-spec-hash';
 import { ModelManager } from './model/model-manager';
-import { ModelRegistry } from './model/registry/model-registry';
+import { openRegistry } from './model/registry/open-registry';
 import { FeedbackService } from './scoring/feedback-service';
 import { Reconciler } from './scoring/reconciler';
 import { ScoringService } from './scoring/scoring-service';
@@ -106,8 +107,10 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   // First: a client or JWKS file that cannot be read stops the start before anything runs.
   const auth = createAuth(config, logger, onError);
   const specHash = featureSpecHash();
+  if (config.MODEL_SIGNATURES === 'off') logger.warn('MODEL_SIGNATURES=off: models are served without checking their signature (a changed model.json, thresholds included, would be served)');
+  const registry = openRegistry(config.MODEL_REGISTRY_DIR, { signatures: config.MODEL_SIGNATURES, trustedKeys: config.MODEL_TRUSTED_KEYS, dataDir: config.DATA_DIR }, { sign: false });
   const models = await ModelManager.create({
-    registry: new ModelRegistry(config.MODEL_REGISTRY_DIR),
+    registry,
     expectedSpecHash: specHash,
     pollIntervalMs: config.MODEL_POLL_INTERVAL_MS,
     challengerVersion: config.CHALLENGER_VERSION ?? null,
@@ -229,6 +232,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
         });
   // https.Server is an http.Server with TLS underneath: every option and timeout below applies to both.
   const server: Server = tls === null || tlsFiles === null ? createServer(httpOptions, app) : (createHttpsServer({ ...httpOptions, ...tlsServerOptions(tlsFiles, tls.value()) }, app) as unknown as Server);
+  answerClientErrors(server);
   // Behind a load balancer: keep idle connections longer than its idle timeout.
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   server.maxConnections = config.HTTP_MAX_CONNECTIONS;

@@ -10,6 +10,9 @@ export const ERRORS = {
   // A valid event the service's clock refuses (too far ahead or too old): not a malformed body.
   timestamp_out_of_range: 422,
   payload_too_large: 413,
+  // Refused by node's HTTP parser or its timeouts, before any route (see client-errors.ts).
+  request_timeout: 408,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   unsupported_content_encoding: 415,
   // No or bad credentials (with WWW-Authenticate: Bearer); a scope the client lacks.

@@ -17,7 +17,8 @@ export interface ModelManagerOptions {
 
 /**
  * Holds the champion (and an optional shadow challenger) and follows the registry's champion
- * pointer. A model that fails its checks (checksum, feature spec hash, onnxruntime load, warm-up)
+ * pointer. A model that fails its checks (signature when the registry verifies them, checksum,
+ * feature spec hash, onnxruntime load, warm-up)
  * is refused with one log line and counted; the current one keeps serving. A swap is a reference
  * assignment: requests already scoring finish on the old session, which is released later.
  */
@@ -105,6 +106,8 @@ export class ModelManager {
   private async tryLoad(version: string, role: 'champion' | 'challenger'): Promise<OnnxModel | null> {
     try {
       const entry = this.opts.registry.get(version);
+      // An unsigned model, or one whose model.json changed after signing (thresholds included), is never served.
+      this.opts.registry.verify(entry);
       const model = await OnnxModel.load(entry.dir, entry.metadata, { expectedSpecHash: this.opts.expectedSpecHash });
       if (role === 'challenger') this.opts.metrics.modelInfo.set({ version, role }, 1);
       return model;

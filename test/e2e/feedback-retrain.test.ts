@@ -6,6 +6,8 @@ import { main } from '../../src/cli/fraudctl';
 import { featureSpecHash } from '../../src/model/feature-spec-hash';
 import { OnnxModel } from '../../src/model/onnx-model';
 import { ModelRegistry } from '../../src/model/registry/model-registry';
+import { openRegistry } from '../../src/model/registry/open-registry';
+import { readRegistryEvents } from '../../src/model/registry/registry-history';
 import { BOOK_SCENARIOS, CARD_TESTING_DEFAULTS, cardTestingScenario, simEvents, simulate, transactionEvent, type SimulationResult } from '../../src/sim';
 import { profileEntries, writeSnapshot } from '../../src/store/profile-snapshot';
 import { buildDataset } from '../../src/training/dataset/build-dataset';
@@ -108,13 +110,15 @@ describe('feedback loop and retraining on a new fraud pattern', () => {
       parent: null,
       now: new Date('2026-01-01T00:00:00Z'),
     });
-    const registry = new ModelRegistry(registryDir);
+    // Signed with the development key of the service's DATA_DIR, as `fraudctl train` would (the service checks signatures).
+    const dataDir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
+    const registry = openRegistry(registryDir, { signatures: 'required', dataDir }, { sign: true });
     registry.add(trained.metadata, { 'model.onnx': trained.onnx });
-    registry.promote(trained.metadata.version);
+    registry.promote(trained.metadata.version, new Date(), { actor: 'e2e', reason: 'first champion' });
     const oldChampion = trained.metadata.version;
 
     // 2. Second period with card testing, through the API, with the confirmation app and chargebacks.
-    svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, PROFILE_SNAPSHOT: snapshot, DECISION_EVENTS: 'off', MODEL_POLL_INTERVAL_MS: '200' });
+    svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_SIGNATURES: 'required', PROFILE_SNAPSHOT: snapshot, DECISION_EVENTS: 'off', MODEL_POLL_INTERVAL_MS: '200' });
     const queue = new LabelQueue();
     const random = seededRandom(7);
     const p2 = simulate({ ...WORLD, ...P2 }, SCENARIOS);
@@ -138,6 +142,13 @@ describe('feedback loop and retraining on a new fraud pattern', () => {
     expect(result.champion).toBe(result.challenger);
     const entry = new ModelRegistry(registryDir).get(result.challenger);
     expect(entry.metadata).toMatchObject({ parent: oldChampion, status: 'champion', protocol: 'retrain-served', notes: { gate: { promoted: true, champion: { version: oldChampion } } } });
+    // Signed (development key of DATA_DIR), and the gate's decision and the promotion are in the audit trail.
+    expect((entry.metadata as { signature?: { algorithm: string } }).signature?.algorithm).toBe('ed25519');
+    expect(readRegistryEvents(registryDir).map((e) => [e.action, e.from, e.to, e.challenger ?? null])).toEqual([
+      ['promote', null, oldChampion, null],
+      ['retrain', oldChampion, result.challenger, result.challenger],
+      ['promote', oldChampion, result.challenger, null],
+    ]);
 
     // The running service picks the promotion up without a restart.
     const running = svc;

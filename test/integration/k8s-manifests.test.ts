@@ -79,6 +79,7 @@ const UNSET_ON_PURPOSE: Readonly<Record<string, string>> = {
   AUTH_JWT_ISSUER: 'set with AUTH_JWKS_FILE',
   AUTH_JWT_AUDIENCE: 'set with AUTH_JWKS_FILE',
   RATE_LIMIT_BURST: 'defaults to RATE_LIMIT_PER_SECOND',
+  MODEL_ACTOR: 'set on each CronJob container (who the audit trail records); people running fraudctl are user@host',
   TLS_CERT_FILE: 'TLS is terminated by the mesh or ingress in the base; an overlay sets it to serve HTTPS from the pod',
   TLS_KEY_FILE: 'set with TLS_CERT_FILE',
   TLS_CLIENT_CA_FILE: 'set with TLS_CERT_FILE for mTLS',

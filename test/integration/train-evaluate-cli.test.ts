@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/fraudctl';
 import { ModelRegistry } from '../../src/model/registry/model-registry';
+import { TrustedKeys } from '../../src/model/registry/model-signature';
+import { readRegistryEvents } from '../../src/model/registry/registry-history';
+
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'cli-data-'));
 
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env: { ...process.env } } as never, out, err };
+  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env: { ...process.env, DATA_DIR, MODEL_ACTOR: 'newcomer' } } as never, out, err };
 }
 
 describe('simulate -> build-dataset -> train -> evaluate, through fraudctl', () => {
@@ -34,6 +38,10 @@ describe('simulate -> build-dataset -> train -> evaluate, through fraudctl', () 
     const version = trained.version as string;
     const entry = new ModelRegistry(registry).get(version);
     expect(entry.metadata).toMatchObject({ status: 'champion', protocol: 'handbook', windows: { train: { from: '2018-07-25', to: '2018-07-31' }, test: { from: '2018-08-08', to: '2018-08-14' } } });
+    // Signed with the development key generated into DATA_DIR, which this registry now trusts; the promotion is in the audit trail.
+    expect(existsSync(join(DATA_DIR, 'model-signing.key'))).toBe(true);
+    expect(TrustedKeys.load(join(registry, 'trusted-keys')).problem(entry.metadata)).toBeNull();
+    expect(readRegistryEvents(registry)).toEqual([{ at: expect.any(String), action: 'promote', actor: 'newcomer', from: null, to: version, reason: 'fraudctl train --promote' }]);
     expect(existsSync(join(entry.dir, 'report.html'))).toBe(true);
     expect(readFileSync(join(entry.dir, 'report.html'), 'utf8')).toContain(version);
     const evaluated = await run(['evaluate', '--dataset', join(dir, 'dataset'), '--registry', registry, '--json']);

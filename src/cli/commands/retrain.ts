@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import { openDecisionHistory } from '../../events/open-decision-history';
 import { featureSpecHash } from '../../model/feature-spec-hash';
-import { ModelRegistry } from '../../model/registry/model-registry';
+import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
+import { defaultActor } from '../../model/registry/registry-history';
 import { readSeed } from '../../store/profile-snapshot';
 import { ParityError, retrain, type RetrainResult } from '../../training/retrain/retrain';
 import { intOption, numberOption, parseOptions } from '../args';
@@ -84,7 +85,8 @@ export const retrainCommand: Command = {
         const seedProfiles = await readSeed(config.PROFILE_SNAPSHOT);
         const now = new Date();
         const asOf = Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000);
-        const result = await retrain({ xgb, history, registry: new ModelRegistry(config.MODEL_REGISTRY_DIR), specHash: featureSpecHash(), asOf, now, ...settings, seedProfiles });
+        const registry = openRegistry(config.MODEL_REGISTRY_DIR, trustSettingsFromEnv(io.env), { sign: true, onNote: (m) => void (json ? undefined : out.stderr.write(`retrain: ${m}\n`)) });
+        const result = await retrain({ xgb, history, registry, specHash: featureSpecHash(), asOf, now, actor: defaultActor(io.env), ...settings, seedProfiles });
         // Retention after a run that went through: never into the window the next run reads.
         const windowDays = settings.maturityDays + settings.holdoutDays + settings.validationDays + settings.lookbackDays;
         const prune = await runPrune(out, {

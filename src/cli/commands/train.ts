@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { ModelRegistry } from '../../model/registry/model-registry';
 import { datasetHash } from '../../training/dataset-hash';
 import { loadDataset } from '../../training/dataset/load-dataset';
 import { HANDBOOK_SPLIT, type SplitOptions } from '../../training/protocol/time-split';
@@ -8,6 +7,8 @@ import { intOption, numberOption, parseOptions, requireOption } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 import { xgboostFromEnv } from '../environment';
 import { registryDir } from './models';
+import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
+import { defaultActor } from '../../model/registry/registry-history';
 
 const OPTIONS = {
   dataset: { type: 'string' },
@@ -47,7 +48,7 @@ export const trainCommand: Command = {
     const threads = intOption('threads', values.threads, 2, 1);
     const started = process.hrtime.bigint();
     const xgb = xgboostFromEnv(io);
-    const registry = new ModelRegistry(registryDir(values.registry, io.env));
+    const registry = openRegistry(registryDir(values.registry, io.env), trustSettingsFromEnv(io.env), { sign: true, onNote: (m) => void (json ? undefined : io.stderr.write(`train: ${m}\n`)) });
     const stage = (s: string) => {
       if (!json && io.isTTY) io.stderr.write(`train: ${s}...\n`);
     };
@@ -81,7 +82,7 @@ export const trainCommand: Command = {
       onStage: stage,
     });
     const entry = registry.add(trained.metadata, { 'model.onnx': trained.onnx, 'report.html': trained.reportHtml });
-    if (values.promote === true) registry.promote(entry.metadata.version);
+    if (values.promote === true) registry.promote(entry.metadata.version, new Date(), { actor: defaultActor(io.env), reason: 'fraudctl train --promote' });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const m = trained.test.metrics;
     const round = (x: number) => Math.round(x * 10_000) / 10_000;

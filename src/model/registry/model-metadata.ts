@@ -95,6 +95,13 @@ export const modelMetadataSchema = {
       },
     },
     notes: { type: 'object' },
+    /** Ed25519 over the manifest (see model-signature.ts). */
+    signature: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['algorithm', 'keyId', 'value'],
+      properties: { algorithm: { const: 'ed25519' }, keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' }, value: { type: 'string' } },
+    },
   },
 } as const;
 

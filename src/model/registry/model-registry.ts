@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelMetadataSchema, type ModelMetadata, type ModelStatus } from './model-metadata';
+import type { ModelSigner, TrustedKeys } from './model-signature';
+import { appendRegistryEvent, type RegistryEvent } from './registry-history';
 
 /** The champion pointer file, `<registry>/champion.json`. */
 export interface ChampionPointer {
@@ -52,8 +54,55 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  * the polling service never sees half a model. The pointer is the source of truth for which model
  * is champion; `status` in model.json mirrors it for humans.
  */
+/** What a promotion or rollback records in the audit trail: who and why. */
+export interface Audit {
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/** How a registry signs what it adds and checks what it promotes (both optional). */
+export interface RegistryTrust {
+  /** Signs every entry `add` writes. */
+  readonly signer?: ModelSigner | null;
+  /**
+   * When set, `promote`, `rollback` and {@link ModelRegistry.verify} accept only entries signed by
+   * one of the keys it gives; called on each check, so keys added or removed count at once.
+   */
+  readonly trusted?: (() => TrustedKeys) | null;
+}
+
 export class ModelRegistry {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly trust: RegistryTrust = {},
+  ) {}
+
+  /** Whether entries must carry a trusted signature to be promoted or served. */
+  get verifies(): boolean {
+    return (this.trust.trusted ?? null) !== null;
+  }
+
+  /**
+   * Throws a RegistryError saying why when the registry checks signatures and `entry`'s model.json
+   * is unsigned, signed by an unknown key, or changed since it was signed. The ONNX file itself is
+   * covered through its sha256 (checked when it is loaded).
+   */
+  verify(entry: RegistryEntry): void {
+    const trusted = this.trust.trusted ?? null;
+    if (trusted === null) return;
+    let problem: string | null;
+    try {
+      problem = trusted().problem(entry.metadata);
+    } catch (err) {
+      problem = `the trusted keys cannot be read: ${(err as Error).message}`;
+    }
+    if (problem !== null) throw new RegistryError(`model ${entry.metadata.version} is refused: ${problem}`);
+  }
+
+  /** Appends an event to the registry's audit trail (history.ndjson). */
+  record(event: RegistryEvent): void {
+    appendRegistryEvent(this.root, event);
+  }
 
   /** Parses and checks `<dir>/model.json`. Throws a RegistryError naming the problem. */
   static readMetadata(dir: string): ModelMetadata {
@@ -115,6 +164,8 @@ export class ModelRegistry {
     const onnx = files[metadata.onnx.file];
     if (onnx === undefined) throw new RegistryError(`entry ${metadata.version} has no ${metadata.onnx.file}`);
     if (sha256Hex(onnx) !== metadata.sha256) throw new RegistryError(`entry ${metadata.version}: sha256 does not match ${metadata.onnx.file}`);
+    const signer = this.trust.signer ?? null;
+    if (signer !== null) metadata = signer.sign(metadata);
     const problem = metadataProblem(metadata);
     if (problem !== null) throw new RegistryError(`entry ${metadata.version}: ${problem}`);
     const dir = join(this.root, metadata.version);
@@ -129,9 +180,14 @@ export class ModelRegistry {
     return { dir, metadata };
   }
 
-  /** Makes `version` the champion (the previous one goes to the pointer's history). */
-  promote(version: string, now: Date = new Date()): ChampionPointer {
+  /**
+   * Makes `version` the champion (the previous one goes to the pointer's history) and records who
+   * and why in the audit trail. Throws a RegistryError when it is absent or (signatures checked)
+   * not signed by a trusted key.
+   */
+  promote(version: string, now: Date = new Date(), audit: Audit = { actor: 'unknown', reason: '' }): ChampionPointer {
     const entry = this.get(version);
+    this.verify(entry);
     const prev = this.pointer();
     if (prev?.version === version) return prev;
     const pointer: ChampionPointer = {
@@ -142,19 +198,21 @@ export class ModelRegistry {
     this.writePointer(pointer);
     if (prev !== null) this.setStatus(prev.version, 'retired');
     this.setStatus(entry.metadata.version, 'champion');
+    this.record({ at: now.toISOString(), action: 'promote', actor: audit.actor, from: prev?.version ?? null, to: version, reason: audit.reason });
     return pointer;
   }
 
-  /** Restores the previous champion. Throws a RegistryError when there is none. */
-  rollback(now: Date = new Date()): ChampionPointer {
+  /** Restores the previous champion, recording who and why. Throws a RegistryError when there is none, or it is not trusted. */
+  rollback(now: Date = new Date(), audit: Audit = { actor: 'unknown', reason: '' }): ChampionPointer {
     const prev = this.pointer();
     if (prev === null || prev.history.length === 0) throw new RegistryError('nothing to roll back to: the champion has no predecessor');
     const [version, ...history] = prev.history as [string, ...string[]];
-    this.get(version);
+    this.verify(this.get(version));
     const pointer: ChampionPointer = { version, updatedAt: now.toISOString(), history };
     this.writePointer(pointer);
     this.setStatus(prev.version, 'retired');
     this.setStatus(version, 'champion');
+    this.record({ at: now.toISOString(), action: 'rollback', actor: audit.actor, from: prev.version, to: version, reason: audit.reason });
     return pointer;
   }
 

@@ -42,6 +42,8 @@ export interface RetrainOptions {
   /** Profiles the store started from (its PROFILE_SNAPSHOT), for the parity replay. */
   readonly seedProfiles?: Readonly<Record<EntityRole, ReadonlyMap<string, StoredProfile>>>;
   readonly now: Date;
+  /** Who runs it, for the registry's audit trail (see defaultActor). */
+  readonly actor?: string;
   /** Records decided less than this long before `now` are left out of the parity check (they may still be committing), ms. */
   readonly settleMs?: number;
 }
@@ -230,7 +232,19 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     featureImportance: [...importance].map(([k, gain]) => ({ name: FEATURE_NAMES[Number(k.replace(/^f/, ''))] ?? k, gain })),
   });
   opts.registry.add(metadata, { 'model.onnx': onnx, 'report.html': report });
-  if (promoted) opts.registry.promote(version, opts.now);
+  const actor = opts.actor ?? 'retrain';
+  const previous = championEntry?.metadata.version ?? null;
+  opts.registry.record({
+    at: opts.now.toISOString(),
+    action: 'retrain',
+    actor,
+    from: previous,
+    to: promoted ? version : previous,
+    reason,
+    challenger: version,
+    gate: { promoted, apMargin: opts.apMargin, challenger: c, champion, parity: { checked: parity.checked, mismatches: parity.mismatches } },
+  });
+  if (promoted) opts.registry.promote(version, opts.now, { actor, reason: `retrain: ${reason}` });
   return {
     promoted,
     reason,

@@ -29,7 +29,8 @@ describe('model swaps', () => {
   let svc: TestService;
   let original: string;
   beforeAll(async () => {
-    svc = await startTestService({ MODEL_POLL_INTERVAL_MS: '100' });
+    // These clones are unsigned: the swap mechanics are tested here, signatures in model-signing.test.ts.
+    svc = await startTestService({ MODEL_POLL_INTERVAL_MS: '100', MODEL_SIGNATURES: 'off' });
     original = svc.models.champion()?.version as string;
   });
   afterAll(async () => {
@@ -92,7 +93,7 @@ describe('shadow challenger', () => {
     const { copyRegistry } = await import('../../support/service');
     const registryDir = copyRegistry();
     cloneModel(registryDir, 'v-shadow');
-    const svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, CHALLENGER_VERSION: 'v-shadow', DECISION_EVENTS: 'off' });
+    const svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, CHALLENGER_VERSION: 'v-shadow', DECISION_EVENTS: 'off', MODEL_SIGNATURES: 'off' });
     try {
       const r = await postJson(`${svc.url}/v1/score`, txn(20_000));
       expect(Object.keys(r.body).sort()).toEqual(['decision', 'degraded', 'degradedReasons', 'modelVersion', 'score', 'transactionId']);

@@ -21,11 +21,11 @@ function meta(version: string, createdAt: string, onnx: Uint8Array): ModelMetada
   };
 }
 
-function io() {
+function io(env: Record<string, string> = { MODEL_SIGNATURES: 'off', MODEL_ACTOR: 'tester' }) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env: {} } as never,
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env } as never,
     out,
     err,
   };
@@ -50,7 +50,7 @@ describe('ModelRegistry', () => {
     expect(reg.get('v1').metadata.status).toBe('champion');
     expect(() => reg.rollback()).toThrow('nothing to roll back to: the champion has no predecessor');
     // No temporary files or directories are left behind.
-    expect(readdirSync(reg.root).sort()).toEqual(['champion.json', 'v1', 'v2']);
+    expect(readdirSync(reg.root).sort()).toEqual(['champion.json', 'history.ndjson', 'v1', 'v2']);
   });
 
   it('accepts NEVER as a threshold (an outcome the trainer disabled) but nothing else above 1', () => {
