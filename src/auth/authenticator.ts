@@ -17,6 +17,8 @@ export interface Authenticator {
 }
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
+/** Valid API keys remembered by the authenticator, at most (clients seldom hold more than a few). */
+const KNOWN_KEYS = 256;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const OPEN: AuthOutcome = Object.freeze({ kind: 'ok', client: ANONYMOUS });
@@ -35,6 +37,28 @@ export const AUTH_OFF: Authenticator = Object.freeze({ enabled: false, authentic
  */
 export function createAuthenticator(sources: { readonly apiKeys: ReloadingFile<ClientsByKeyHash> | null; readonly jwt: JwtClients | null }): Authenticator {
   const { apiKeys, jwt } = sources;
+  /**
+   * Keys that were valid under `knownFor` (the clients map they were checked against), by the key
+   * itself: a caller sends the same key on every request, and hashing it was 3-4 % of the scoring
+   * thread's time at saturation (docs/performance.md). Contract: holds valid keys only (an
+   * invalid one is hashed every time, so guessing cannot fill it), at most KNOWN_KEYS of them, and
+   * is emptied whenever the clients file is reloaded, so a removed key stops working at once.
+   */
+  let known = new Map<string, Client>();
+  let knownFor: ClientsByKeyHash | null = null;
+  const byKey = (key: string): Client | undefined => {
+    const clients = apiKeys?.value();
+    if (clients === undefined) return undefined;
+    if (clients !== knownFor) {
+      known = new Map();
+      knownFor = clients;
+    }
+    const cached = known.get(key);
+    if (cached !== undefined) return cached;
+    const client = clients.get(hashApiKey(key));
+    if (client !== undefined && known.size < KNOWN_KEYS) known.set(key, client);
+    return client;
+  };
   return {
     enabled: true,
     authenticate(authorization) {
@@ -46,7 +70,7 @@ export function createAuthenticator(sources: { readonly apiKeys: ReloadingFile<C
         if (jwt === null) return NO_JWT;
         return jwt.verify(token).then((r): AuthOutcome => ('client' in r ? { kind: 'ok', client: r.client } : { kind: 'unauthenticated', message: r.refused }));
       }
-      const client = apiKeys?.value().get(hashApiKey(token));
+      const client = byKey(token);
       return client === undefined ? UNKNOWN_KEY : { kind: 'ok', client };
     },
     close() {

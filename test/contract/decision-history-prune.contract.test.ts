@@ -19,6 +19,7 @@ import { rebuildProfiles } from '../../src/training/history/rebuild-profiles';
 import { checkParity } from '../../src/training/retrain/parity-check';
 import { decisionRecord } from './support/decision-records';
 import { HELD_WRITES } from './support/decision-log-contract';
+import { seededRandom } from '../support/seeded-random';
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from './support/postgres-test-database';
 
 interface Stores {
@@ -64,18 +65,6 @@ async function postgresStores(url: string): Promise<Stores> {
   };
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const T0 = Date.UTC(2026, 0, 5) / 1000;
 const W0 = Date.UTC(2026, 2, 1);
 const N = 400;
@@ -89,7 +78,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * not in the same order near any cut.
  */
 async function serve(s: Stores): Promise<{ decidedAt: string[]; eventTime: number[]; pendingId: string }> {
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const state: Record<EntityRole, Map<string, { p: ProfileState; v: number }>> = { user: new Map(), merchant: new Map() };
   const entity = (role: EntityRole, id: string) => {
     let e = state[role].get(id);

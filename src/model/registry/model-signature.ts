@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { canonicalJson } from '../../../features';
 import type { ModelMetadata } from './model-metadata';
 
 /** The `signature` of a model.json: Ed25519 over its manifest (see {@link manifestBytes}). */
@@ -20,18 +21,6 @@ export interface ModelSignature {
  * change a decision.
  */
 export const SIGNED_FIELDS = ['version', 'createdAt', 'parent', 'featureSpecHash', 'featureNames', 'onnx', 'sha256', 'thresholds', 'trainer', 'windows', 'datasetHash', 'protocol'] as const;
-
-/** JSON with object keys sorted at every level: one text per value, whatever order it was built in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The signed manifest of a model.json: the canonical JSON of its {@link SIGNED_FIELDS}, prefixed with a purpose string. */
 export function manifestBytes(m: ModelMetadata): Buffer {
