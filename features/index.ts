@@ -8,6 +8,7 @@ export * from './formats';
 export * from './label-event';
 export * from './profile-buckets';
 export * from './profile-state';
+export * from './reasons';
 export * from './spec';
 export * from './time';
 export * from './transaction';

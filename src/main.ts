@@ -41,6 +41,7 @@ export interface RunningService {
   readonly store: ProfileStore;
   readonly events: EventStores;
   readonly models: ModelManager;
+  readonly scoring: ScoringService;
   readonly reconciler: Reconciler;
   readonly logger: Logger;
   /**
@@ -281,7 +282,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
     })();
     return closing;
   };
-  return { server, url, metrics, store, events, models, reconciler, logger, close };
+  return { server, url, metrics, store, events, models, scoring, reconciler, logger, close };
 }
 
 /**

@@ -25,6 +25,11 @@ export interface ServerTimings {
    * spill file instead (fraud_decision_log_commit_timeouts_total over the step).
    */
   readonly commitTimeouts: number;
+  /**
+   * Fresh decisions by outcome over the step (fraud_decisions_total): challenges and declines are
+   * the answers explained with reason codes while the request waits.
+   */
+  readonly decisions: Readonly<Record<Decision, number>>;
 }
 
 /** A scrape of the histograms the benchmark reads. */
@@ -33,13 +38,21 @@ export interface MetricsScrape {
   readonly scoring: Map<string, HistogramSeries>;
   readonly http: Map<string, HistogramSeries>;
   readonly commitTimeouts: number;
+  readonly decisions: Readonly<Record<Decision, number>>;
 }
+
+type Decision = 'approve' | 'challenge' | 'decline';
+const DECISIONS: readonly Decision[] = ['approve', 'challenge', 'decline'];
 
 const STAGE_METRIC = 'fraud_scoring_stage_duration_seconds';
 const SCORING_METRIC = 'fraud_scoring_duration_seconds';
 const HTTP_METRIC = 'fraud_http_request_duration_seconds';
 const HTTP_SERIES = 'method=POST,route=/v1/score,status=200';
 const COMMIT_TIMEOUTS = /^fraud_decision_log_commit_timeouts_total(?:\{\})? (\S+)$/m;
+const decisionCount = (text: string, d: Decision): number => {
+  const m = new RegExp(`^fraud_decisions_total\\{decision="${d}"\\} (\\S+)$`, 'm').exec(text);
+  return m === null ? 0 : Number(m[1]);
+};
 
 /** GETs `<url>/metrics` and keeps the histograms the benchmark reads. Rejects on a non-200. */
 export async function scrapeMetrics(url: string): Promise<MetricsScrape> {
@@ -56,6 +69,7 @@ export function parseScrape(text: string): MetricsScrape {
     scoring: parseHistogram(text, SCORING_METRIC),
     http: parseHistogram(text, HTTP_METRIC),
     commitTimeouts: timeouts === null ? 0 : Number(timeouts[1]),
+    decisions: { approve: decisionCount(text, 'approve'), challenge: decisionCount(text, 'challenge'), decline: decisionCount(text, 'decline') },
   };
 }
 
@@ -92,5 +106,6 @@ export function serverTimings(before: MetricsScrape, after: MetricsScrape): Serv
     scoring: { ...strip(scoring), atOrBelow1Ms: scoring.delta === null ? Number.NaN : Math.round(fractionAtOrBelow(scoring.delta, 0.001) * 1e5) / 1e5 },
     http: strip(summarize(after.http.get(HTTP_SERIES), before.http.get(HTTP_SERIES))),
     commitTimeouts: after.commitTimeouts - before.commitTimeouts,
+    decisions: Object.fromEntries(DECISIONS.map((d) => [d, after.decisions[d] - before.decisions[d]])) as Record<Decision, number>,
   };
 }

@@ -64,6 +64,7 @@ export function createTopologyBaselineServer(deps: TopologyBaselineDeps): Server
             transaction: txn,
             eventTime: transactionTime(txn),
             features,
+            contributions: null,
             featureSpecHash: 'baseline',
             score: 0,
             decision: 'approve',

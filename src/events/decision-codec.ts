@@ -14,10 +14,19 @@ export function featuresFromBytes(bytes: Uint8Array): Float32Array {
 
 /** One-line JSON encoding of decision records for spill files. */
 export const decisionCodec: SpillCodec<DecisionRecord> = {
-  encode: (r) => JSON.stringify({ ...r, features: featureBytes(r.features).toString('base64') }),
+  encode: (r) => JSON.stringify({
+    ...r,
+    features: featureBytes(r.features).toString('base64'),
+    contributions: r.contributions === null ? null : featureBytes(r.contributions).toString('base64'),
+  }),
   decode: (line) => {
-    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client'> & { features: string; client?: string | null };
-    // Lines spilled by a build that did not record clients have none.
-    return { ...o, client: o.client ?? null, features: featuresFromBytes(Buffer.from(o.features, 'base64')) };
+    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client' | 'contributions'> & { features: string; client?: string | null; contributions?: string | null };
+    // Lines spilled by builds that recorded neither clients nor contributions have none.
+    return {
+      ...o,
+      client: o.client ?? null,
+      features: featuresFromBytes(Buffer.from(o.features, 'base64')),
+      contributions: typeof o.contributions === 'string' ? featuresFromBytes(Buffer.from(o.contributions, 'base64')) : null,
+    };
   },
 };

@@ -25,6 +25,12 @@ export interface DecisionRecord {
   /** The served feature vector (float32, spec order). */
   readonly features: Float32Array;
   readonly featureSpecHash: string;
+  /**
+   * Each feature's exact TreeSHAP contribution to the model's margin (log-odds), spec order, then
+   * the bias as the last value: `sigmoid(Σ) = score`. Computed when the decision is a challenge or
+   * a decline by a tree-ensemble model; null otherwise (an approval's are computed when it is read).
+   */
+  readonly contributions: Float32Array | null;
   /** P(fraud) from the model; null when no model scored. */
   readonly score: number | null;
   readonly decision: Decision;

@@ -6,7 +6,8 @@ import { WireReader, WireWriter, type WireValue } from './wire-bytes';
 /**
  * A batch of decision records as sent to the writer thread: one ArrayBuffer (see wire-bytes.ts),
  * transferred with the message. Per record, in order: the transaction's fields (contract order,
- * an absent optional one as undefined), then the record's own fields, the vector last.
+ * an absent optional one as undefined), then the record's own fields, the vector, then the
+ * contributions (a vector or null).
  */
 export type PackedDecisions = ArrayBuffer;
 
@@ -52,12 +53,13 @@ export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions
     w.value(r.userVersion);
     w.value(r.merchantVersion);
     w.floats(r.features);
+    w.optionalFloats(r.contributions);
   }
   return w.finish();
 }
 
 /** A packed record's own fields, read after its transaction and before its vector. */
-type RecordFields = Omit<DecisionRecord, 'transaction' | 'features'>;
+type RecordFields = Omit<DecisionRecord, 'transaction' | 'features' | 'contributions'>;
 
 /** Reads what {@link packDecisions} wrote between a record's transaction fields and its vector. */
 function readRecordFields(r: WireReader): RecordFields {
@@ -90,7 +92,7 @@ export function unpackDecisions(packed: PackedDecisions): DecisionRecord[] {
       if (v !== undefined) transaction[f] = v;
     }
     const fields = readRecordFields(r);
-    out.push({ ...fields, transaction: transaction as unknown as Transaction, features: r.floats() });
+    out.push({ ...fields, transaction: transaction as unknown as Transaction, features: r.floats(), contributions: r.optionalFloats() });
   }
   return out;
 }
@@ -102,7 +104,7 @@ const MERCHANT_ID = FIELDS.indexOf('merchantId');
  * One packed record as the decision log stores it. `transactionJson` is the transaction's JSON
  * with its fields in contract order, which is sorted: exactly `JSON.stringify` of the unpacked
  * transaction, and exactly its canonical JSON (the text `requestHash` hashes). `features` is the
- * vector's float32 little-endian bytes, a view into the packed buffer.
+ * vector's float32 little-endian bytes, a view into the packed buffer; `contributions` likewise.
  */
 export interface StoredDecision {
   /** The record's own fields (nested, not spread: copying them into one object per record doubled the writer's cost). */
@@ -111,6 +113,7 @@ export interface StoredDecision {
   readonly userId: string;
   readonly merchantId: string;
   readonly features: Buffer;
+  readonly contributions: Buffer | null;
 }
 
 /**
@@ -133,6 +136,7 @@ export function forEachStoredDecision(packed: PackedDecisions, fn: (d: StoredDec
       json += (JSON_PREFIXES[i] as string) + JSON.stringify(v);
     }
     const fields = readRecordFields(r);
-    fn({ fields, transactionJson: `${json}}`, userId, merchantId, features: r.floatBytes() });
+    const features = r.floatBytes();
+    fn({ fields, transactionJson: `${json}}`, userId, merchantId, features, contributions: r.optionalFloatBytes() });
   }
 }

@@ -28,6 +28,7 @@ export interface DecisionRow {
   merchant_read_version: string | null;
   user_version: string | null;
   merchant_version: string | null;
+  contributions: Buffer | null;
 }
 
 const nullableNumber = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -54,6 +55,7 @@ export function decisionFromRow(r: DecisionRow): LoggedDecision {
     merchantReadVersion: nullableNumber(r.merchant_read_version),
     userVersion: nullableNumber(r.user_version),
     merchantVersion: nullableNumber(r.merchant_version),
+    contributions: r.contributions === null ? null : featuresFromBytes(r.contributions),
   };
 }
 
@@ -64,6 +66,7 @@ const COLUMNS: readonly (readonly [name: string, arrayType: string])[] = [
   ['model_version', 'text'], ['shadow_version', 'text'], ['shadow_score', 'float8'], ['degraded', 'boolean'],
   ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'], ['client', 'text'],
   ['user_read_version', 'bigint'], ['merchant_read_version', 'bigint'], ['user_version', 'bigint'], ['merchant_version', 'bigint'],
+  ['contributions', 'bytea'],
 ];
 
 /**
@@ -94,6 +97,7 @@ export function insertDecisionsParams(batch: readonly DecisionRecord[]): unknown
       featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
       r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
       r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+      r.contributions === null ? null : featureBytes(r.contributions),
     ];
     row.forEach((v, i) => cols[i]?.push(v));
   }

@@ -95,6 +95,7 @@ ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_version BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
 ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS client TEXT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS client TEXT;
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS contributions BYTEA;
 CREATE INDEX IF NOT EXISTS labels_unapplied ON ${s}.labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
 CREATE INDEX IF NOT EXISTS decisions_decided_at ON ${s}.decisions (decided_at);
 CREATE INDEX IF NOT EXISTS labels_received_at ON ${s}.labels (received_at);

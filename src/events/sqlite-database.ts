@@ -51,6 +51,7 @@ const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['labels', 'merchant_version', 'INTEGER'],
   ['decisions', 'client', 'TEXT'],
   ['labels', 'client', 'TEXT'],
+  ['decisions', 'contributions', 'BLOB'],
 ];
 
 /** Indexes over the added columns (created after them), and tables added since. */

@@ -35,6 +35,7 @@ interface Row {
   merchant_read_version: number | null;
   user_version: number | null;
   merchant_version: number | null;
+  contributions: Buffer | null;
 }
 
 function fromRow(r: Row): LoggedDecision {
@@ -58,6 +59,7 @@ function fromRow(r: Row): LoggedDecision {
     merchantReadVersion: r.merchant_read_version,
     userVersion: r.user_version,
     merchantVersion: r.merchant_version,
+    contributions: r.contributions === null ? null : featuresFromBytes(r.contributions),
   };
 }
 
@@ -65,8 +67,8 @@ export type WriterOptions = DecisionWriterOptions;
 
 const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
     feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at,
-    client, user_read_version, merchant_read_version, user_version, merchant_version)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    client, user_read_version, merchant_read_version, user_version, merchant_version, contributions)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
@@ -83,6 +85,7 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
         featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
         r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+        r.contributions === null ? null : featureBytes(r.contributions),
       );
     }
   });
@@ -96,12 +99,12 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
 export function preparePackedDecisionInsert(db: Database.Database): (batch: PackedDecisions) => void {
   const insert = db.prepare(INSERT_DECISION);
   return db.transaction((batch: PackedDecisions) => {
-    forEachStoredDecision(batch, ({ fields: r, transactionJson, userId, merchantId, features }) => {
+    forEachStoredDecision(batch, ({ fields: r, transactionJson, userId, merchantId, features, contributions }) => {
       insert.run(
         r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
         features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
+        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion, contributions,
       );
     });
   });

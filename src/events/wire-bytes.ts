@@ -75,6 +75,12 @@ export class WireWriter {
     this.at += 5 + n;
   }
 
+  /** Appends a vector or null. */
+  optionalFloats(a: Float32Array | null): void {
+    if (a === null) this.value(null);
+    else this.floats(a);
+  }
+
   /** The bytes written, in an ArrayBuffer of their own (to transfer); the writer starts over empty. */
   finish(): ArrayBuffer {
     const out = this.bytes.buffer.slice(0, this.at);
@@ -190,6 +196,23 @@ export class WireReader {
   floatBytes(): Buffer {
     const start = this.vector();
     return Buffer.from(this.bytes.buffer, start, this.at - start);
+  }
+
+  /** The next value, which must be a vector or null, as {@link floats} reads it. */
+  optionalFloats(): Float32Array | null {
+    return this.nextIsNull() ? null : this.floats();
+  }
+
+  /** The next value, which must be a vector or null, as {@link floatBytes} reads it. */
+  optionalFloatBytes(): Buffer | null {
+    return this.nextIsNull() ? null : this.floatBytes();
+  }
+
+  /** True (and steps over it) when the next value is null. */
+  private nextIsNull(): boolean {
+    if (this.bytes[this.at] !== Tag.Null) return false;
+    this.at++;
+    return true;
   }
 
   /** Steps over the next value, which must be a vector; returns where its bytes start (they end at `at`). */

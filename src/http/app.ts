@@ -269,6 +269,7 @@ export function createApp(deps: AppDeps): express.Express {
         transaction: record.transaction,
         featureSpecHash: record.featureSpecHash,
         features: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number.isNaN(record.features[i]) ? null : record.features[i]])),
+        explanation: deps.scoring.explanation(record),
         challenger: record.shadow,
         labels: labels.map((l) => ({ label: l.label, source: l.source, reportedAt: l.reportedAt, receivedAt: l.receivedAt, client: l.client })),
       });

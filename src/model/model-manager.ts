@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { TreeShap } from './explain/tree-shap';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import { OnnxModel } from './onnx-model';
 import { ModelRegistry } from './registry/model-registry';
@@ -15,6 +18,9 @@ export interface ModelManagerOptions {
   readonly retireAfterMs?: number;
 }
 
+/** Explainers of versions no longer served kept in memory, at most. */
+const PAST_EXPLAINERS = 4;
+
 /**
  * Holds the champion (and an optional shadow challenger) and follows the registry's champion
  * pointer. A model that fails its checks (signature when the registry verifies them, checksum,
@@ -28,6 +34,8 @@ export class ModelManager {
   private timer: NodeJS.Timeout | null = null;
   private refusedVersion: string | null = null;
   private checking: Promise<void> | null = null;
+  /** Explainers of earlier versions read for audit (see {@link explainerFor}), most recent last. */
+  private readonly pastExplainers = new Map<string, TreeShap | null>();
 
   private constructor(private readonly opts: ModelManagerOptions) {}
 
@@ -47,6 +55,29 @@ export class ModelManager {
   /** The shadow model, or null. */
   challenger(): OnnxModel | null {
     return this.shadow;
+  }
+
+  /**
+   * The explainer of registry version `version`, for explaining a logged decision: the champion's
+   * or challenger's own, else read (signature and checksums verified) from the registry and kept
+   * for the next look-up (the last {@link PAST_EXPLAINERS}). Null when that version is gone, has
+   * no explainer or is refused (logged once per look-up).
+   */
+  explainerFor(version: string): TreeShap | null {
+    for (const m of [this.current, this.shadow]) if (m?.version === version) return m.explainer;
+    if (this.pastExplainers.has(version)) return this.pastExplainers.get(version) ?? null;
+    let shap: TreeShap | null = null;
+    try {
+      const entry = this.opts.registry.get(version);
+      this.opts.registry.verify(entry);
+      const spec = entry.metadata.explainer;
+      if (spec !== undefined) shap = OnnxModel.explainerOf(entry.metadata, readFileSync(join(entry.dir, spec.file)));
+    } catch (err) {
+      this.opts.logger.warn(`cannot explain decisions of model ${version}: ${(err as Error).message}`);
+    }
+    this.pastExplainers.set(version, shap);
+    if (this.pastExplainers.size > PAST_EXPLAINERS) this.pastExplainers.delete(this.pastExplainers.keys().next().value as string);
+    return shap;
   }
 
   /** Starts polling the champion pointer. */

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { binding, initOrt } from 'onnxruntime-node/dist/binding';
+import { compileExplainerCheck, type ExplainerCheck } from './explain/explainer-document';
+import { TreeShap } from './explain/tree-shap';
 import type { ModelMetadata } from './registry/model-metadata';
 import { sha256Hex } from './registry/model-registry';
 
@@ -18,6 +20,13 @@ export interface OnnxModelOptions {
 }
 
 const BATCH_ROWS = 8_192;
+/** Rows scored both by onnxruntime and through the explainer's trees when a model loads. */
+const EXPLAINER_PROBE_ROWS = 256;
+/** Largest |P(onnxruntime) - sigmoid(explainer margin)| accepted on those rows (float32 scores). */
+const EXPLAINER_TOLERANCE = 1e-5;
+
+/** The explainer document check, compiled on first use (a process loads few models). */
+let explainerCheck: ExplainerCheck | null = null;
 
 /** Scores `rows` rows of a row-major matrix on the calling thread, one value per row; the matrix is not kept after the call. */
 export type ScoreRowsNow = (matrix: Float32Array, rows: number) => Float32Array;
@@ -82,6 +91,11 @@ export class OnnxModel {
     readonly metadata: ModelMetadata,
     private readonly session: InferenceSession,
     private readonly native: { run: ScoreRowsNow; dispose(): void } | null = null,
+    /**
+     * Exact TreeSHAP over this model's trees (checked at load to give its scores), or null for a
+     * model without an explainer (a foreign classifier), which answers without reasons.
+     */
+    readonly explainer: TreeShap | null = null,
   ) {
     this.scoreNow = native === null ? null : native.run;
     this.input = metadata.onnx.input;
@@ -95,19 +109,48 @@ export class OnnxModel {
     return this.metadata.version;
   }
 
-  /** Loads `<dir>/<metadata.onnx.file>`. Throws a {@link ModelLoadError} naming the problem. */
+  /**
+   * Loads `<dir>/<metadata.onnx.file>` and, when model.json names one, its explainer. Throws a
+   * {@link ModelLoadError} naming the problem.
+   */
   static async load(dir: string, metadata: ModelMetadata, options: OnnxModelOptions): Promise<OnnxModel> {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(join(dir, metadata.onnx.file));
-    } catch (err) {
-      throw new ModelLoadError(`model ${metadata.version}: cannot read ${metadata.onnx.file}: ${(err as Error).message}`);
-    }
-    return OnnxModel.fromBytes(bytes, metadata, options);
+    const read = (file: string): Buffer => {
+      try {
+        return readFileSync(join(dir, file));
+      } catch (err) {
+        throw new ModelLoadError(`model ${metadata.version}: cannot read ${file}: ${(err as Error).message}`);
+      }
+    };
+    const bytes = read(metadata.onnx.file);
+    const explainer = metadata.explainer === undefined ? null : read(metadata.explainer.file);
+    return OnnxModel.fromBytes(bytes, metadata, options, explainer);
   }
 
-  /** Verifies and opens a model from its bytes. Throws a {@link ModelLoadError}. */
-  static async fromBytes(bytes: Uint8Array, metadata: ModelMetadata, options: OnnxModelOptions): Promise<OnnxModel> {
+  /**
+   * The explainer of `metadata` from its file's bytes: checksum, document, feature count.
+   * Throws a {@link ModelLoadError}.
+   */
+  static explainerOf(metadata: ModelMetadata, bytes: Uint8Array): TreeShap {
+    const v = metadata.version;
+    const spec = metadata.explainer;
+    if (spec === undefined) throw new ModelLoadError(`model ${v} has no explainer`);
+    const actual = sha256Hex(bytes);
+    if (actual !== spec.sha256) throw new ModelLoadError(`model ${v}: sha256 of ${spec.file} is ${actual}, model.json says ${spec.sha256}`);
+    try {
+      explainerCheck ??= compileExplainerCheck();
+      const shap = new TreeShap(explainerCheck(Buffer.from(bytes).toString('utf8')));
+      if (shap.featureCount !== metadata.featureNames.length) throw new Error(`it has ${shap.featureCount} features, the model ${metadata.featureNames.length}`);
+      return shap;
+    } catch (err) {
+      throw new ModelLoadError(`model ${v}: ${spec.file} is unusable: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Verifies and opens a model from its bytes (and its explainer's, when model.json names one:
+   * its trees must give the model's scores on probe rows). Throws a {@link ModelLoadError}.
+   */
+  static async fromBytes(bytes: Uint8Array, metadata: ModelMetadata, options: OnnxModelOptions, explainerBytes: Uint8Array | null = null): Promise<OnnxModel> {
     const v = metadata.version;
     const actual = sha256Hex(bytes);
     if (actual !== metadata.sha256) throw new ModelLoadError(`model ${v}: sha256 of ${metadata.onnx.file} is ${actual}, model.json says ${metadata.sha256}`);
@@ -156,7 +199,23 @@ export class OnnxModel {
         native = null;
       }
     }
-    return new OnnxModel(metadata, session, native);
+    if (explainerBytes === null) return new OnnxModel(metadata, session, native);
+    try {
+      const shap = OnnxModel.explainerOf(metadata, explainerBytes);
+      const rows = shap.probeRows(EXPLAINER_PROBE_ROWS);
+      const scores = await new OnnxModel(metadata, session).scoreBatch(rows, EXPLAINER_PROBE_ROWS);
+      let worst = 0;
+      for (let r = 0; r < EXPLAINER_PROBE_ROWS; r++) {
+        const margin = shap.margin(rows.subarray(r * width, (r + 1) * width));
+        worst = Math.max(worst, Math.abs(1 / (1 + Math.exp(-margin)) - (scores[r] as number)));
+      }
+      if (!(worst <= EXPLAINER_TOLERANCE)) throw new ModelLoadError(`model ${v}: its explainer does not describe model.onnx (scores differ by up to ${worst.toExponential(2)})`);
+      return new OnnxModel(metadata, session, native, shap);
+    } catch (err) {
+      await session.release();
+      native?.dispose();
+      throw err instanceof ModelLoadError ? err : new ModelLoadError(`model ${v}: explainer check failed: ${(err as Error).message}`);
+    }
   }
 
   /** P(fraud) of one feature vector (length = the model's feature count). */

@@ -1,6 +1,6 @@
 import { settleWithin } from '../time/settle-within';
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
-import { computeFeatures, FEATURE_COUNT, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Transaction } from '../../features';
+import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, topReasons, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
@@ -24,7 +24,26 @@ export interface ScoreResponse {
   /** True when the answer was produced with less than full information (see degradedReasons). */
   readonly degraded: boolean;
   readonly degradedReasons: readonly DegradedReason[];
+  /**
+   * Why a challenge or decline: the largest contributions towards fraud (one per reason code, at
+   * most {@link REASON_LIMIT}); empty for an approval or when the model has no explainer.
+   */
+  readonly reasons: readonly Reason[];
 }
+
+/** A logged decision's contributions, as `GET /v1/decisions/:id` shows them. */
+export interface Explanation {
+  /** Stored with the decision, or computed when read (approvals). */
+  readonly source: 'recorded' | 'computed';
+  /** The margin every contribution adds to; `sigmoid(bias + Σ contributions)` is the score. */
+  readonly bias: number;
+  /** Log-odds contribution of every feature, by name. */
+  readonly contributions: Readonly<Record<string, number>>;
+  readonly reasons: readonly Reason[];
+}
+
+/** Reasons named in an answer, at most. */
+export const REASON_LIMIT = 3;
 
 /** Outcome of one scoring request. */
 export type ScoreOutcome =
@@ -128,8 +147,17 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
 }
 const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
+
+/** The reasons of a record with these contributions (a missing value means nothing when a profile was not read). */
+function reasonsOf(r: DecisionRecord, contributions: ArrayLike<number>): Reason[] {
+  const profilesRead = r.userReadVersion !== null && r.merchantReadVersion !== null;
+  return topReasons(FEATURE_NAMES, r.features, contributions, REASON_LIMIT, profilesRead);
+}
+
 function responseOf(r: DecisionRecord): ScoreResponse {
-  return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons };
+  const reasons = r.contributions === null ? NO_REASONS : reasonsOf(r, r.contributions);
+  return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons, reasons };
 }
 
 function settledOf(r: DecisionRecord): Settled {
@@ -220,6 +248,31 @@ export class ScoringService {
   /** The stored decision for audit, or null. */
   decision(transactionId: string): Promise<DecisionRecord | null> {
     return this.deps.decisionLog.get(transactionId);
+  }
+
+  /**
+   * Every feature's contribution to a logged decision's score: the recorded ones (challenges and
+   * declines), else computed now from its logged vector with its model version's explainer (the
+   * same figures: TreeSHAP is a function of the vector and the trees). Null when no model scored
+   * it or that version cannot explain (no explainer, or gone from the registry).
+   */
+  explanation(record: DecisionRecord): Explanation | null {
+    let values = record.contributions;
+    let source: Explanation['source'] = 'recorded';
+    if (values === null) {
+      if (record.score === null || record.modelVersion === null) return null;
+      const shap = this.deps.models.explainerFor(record.modelVersion);
+      if (shap === null || shap.featureCount !== record.features.length) return null;
+      values = shap.explain(record.features);
+      source = 'computed';
+    }
+    const n = FEATURE_NAMES.length;
+    return {
+      source,
+      bias: values[n] as number,
+      contributions: Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, values[i] as number])),
+      reasons: reasonsOf(record, values),
+    };
   }
 
   private replay(settled: Settled, txn: Transaction): ScoreOutcome {
@@ -425,6 +478,9 @@ export class ScoringService {
       decision = decide(score, model.metadata.thresholds);
       if (unread && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
     }
+    // Only challenges and declines are explained now (a few percent of answers); an approval's
+    // contributions are computed from its logged vector when someone reads it.
+    const contributions = decision !== 'approve' && score !== null && model?.explainer ? model.explainer.explain(ctx.features) : null;
     const t4 = now();
     metrics.stage.decision.observe((t4 - t3) / 1000);
     if (t4 - ctx.startedAt > policy.budgetMs) reasons.push('budget_exceeded');
@@ -447,6 +503,7 @@ export class ScoringService {
       transaction: txn,
       eventTime: transactionTime(txn),
       features: ctx.features,
+      contributions,
       featureSpecHash: deps.featureSpecHash,
       score,
       decision,

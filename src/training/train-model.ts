@@ -1,9 +1,8 @@
 import { FEATURE_NAMES } from '../../features';
 import { featureSpecHash } from '../model/feature-spec-hash';
 import { OnnxModel } from '../model/onnx-model';
-import { exportXGBoostToOnnx } from '../model/onnx-export';
+import { exportServedModel, type ServedModel } from './served-model';
 import type { ModelMetadata } from '../model/registry/model-metadata';
-import { sha256Hex } from '../model/registry/model-registry';
 import type { Dataset } from './dataset/load-dataset';
 import { evaluateScores, summarizeFolds, type Evaluation, type FoldSummary, type MetricSet } from './metrics';
 import { gatherRows, isoDay, labelsKnownAt, prequentialOptions, timeSplit, trueLabels, type SplitOptions, type TimeSplit, type TimeWindow } from './protocol/time-split';
@@ -31,6 +30,8 @@ export interface TrainModelOptions {
 export interface TrainedModel {
   readonly metadata: ModelMetadata;
   readonly onnx: Uint8Array;
+  /** The registry files that serve it (model.onnx, explainer.json). */
+  readonly files: Readonly<Record<string, Uint8Array | string>>;
   readonly reportHtml: string;
   readonly test: Evaluation;
   readonly prequential: FoldSummary | null;
@@ -96,16 +97,17 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
   opts.onStage?.('train');
   const started = process.hrtime.bigint();
   const main = fit(opts, split);
-  let onnx: Uint8Array;
+  let served: ServedModel;
   let importance: ReadonlyMap<string, number>;
   try {
-    onnx = exportXGBoostToOnnx(main.booster.saveJson(), { featureCount: cols, metadata: { featureSpecHash: specHash } });
+    served = exportServedModel(main.booster.saveJson(), cols, specHash);
     importance = main.booster.featureScore('total_gain');
   } finally {
     main.booster.free();
   }
   const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sha256 = sha256Hex(onnx);
+  const { onnx, manifest } = served;
+  const sha256 = manifest.sha256;
   const version = modelVersion(opts.now, sha256);
 
   opts.onStage?.('evaluate');
@@ -115,12 +117,11 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
     parent: opts.parent,
     featureSpecHash: specHash,
     featureNames: [...FEATURE_NAMES],
-    onnx: { file: 'model.onnx', input: 'features', output: 'probability' },
-    sha256,
+    ...manifest,
     thresholds: { challenge: 1, decline: 1 },
     status: 'candidate',
   };
-  const model = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: specHash, threads: 2 });
+  const model = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: specHash, threads: 2 }, Buffer.from(served.explainer));
   let testScores: Float32Array;
   let validScores: Float32Array;
   try {
@@ -194,5 +195,5 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
     thresholds,
     featureImportance: gains,
   });
-  return { metadata, onnx, reportHtml, test, prequential, split };
+  return { metadata, onnx, files: served.files, reportHtml, test, prequential, split };
 }

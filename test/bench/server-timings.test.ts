@@ -14,3 +14,16 @@ describe('serverTimings', () => {
     expect(parseScrape('').commitTimeouts).toBe(0);
   });
 });
+
+describe('decisions over a step', () => {
+  const decisions = (approve: number, challenge: number, decline: number) => `# TYPE fraud_decisions_total counter
+fraud_decisions_total{decision="approve"} ${approve}
+fraud_decisions_total{decision="challenge"} ${challenge}
+fraud_decisions_total{decision="decline"} ${decline}
+`;
+
+  test('counts fresh decisions by outcome (the challenges and declines are the explained answers)', () => {
+    expect(serverTimings(parseScrape(decisions(100, 3, 1)), parseScrape(decisions(1_080, 13, 11))).decisions).toEqual({ approve: 980, challenge: 10, decline: 10 });
+    expect(parseScrape('').decisions).toEqual({ approve: 0, challenge: 0, decline: 0 });
+  });
+});

@@ -113,7 +113,7 @@ describe('feedback loop and retraining on a new fraud pattern', () => {
     // Signed with the development key of the service's DATA_DIR, as `fraudctl train` would (the service checks signatures).
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
     const registry = openRegistry(registryDir, { signatures: 'required', dataDir }, { sign: true });
-    registry.add(trained.metadata, { 'model.onnx': trained.onnx });
+    registry.add(trained.metadata, trained.files);
     registry.promote(trained.metadata.version, new Date(), { actor: 'e2e', reason: 'first champion' });
     const oldChampion = trained.metadata.version;
 

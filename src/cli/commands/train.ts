@@ -81,7 +81,7 @@ export const trainCommand: Command = {
       now: new Date(),
       onStage: stage,
     });
-    const entry = registry.add(trained.metadata, { 'model.onnx': trained.onnx, 'report.html': trained.reportHtml });
+    const entry = registry.add(trained.metadata, { ...trained.files, 'report.html': trained.reportHtml });
     if (values.promote === true) registry.promote(entry.metadata.version, new Date(), { actor: defaultActor(io.env), reason: 'fraudctl train --promote' });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const m = trained.test.metrics;

@@ -109,7 +109,7 @@ function treeEnsembleAttributes(model: XGBoostBinaryModel, featureCount: number)
 }
 
 /** logit(base_score), computed in float32 the way XGBoost's logistic objective does. */
-function baseMargin(baseScore: number): number {
+export function baseMargin(baseScore: number): number {
   const p = Math.fround(baseScore);
   return Math.fround(-Math.log(Math.fround(Math.fround(1 / p) - 1)));
 }

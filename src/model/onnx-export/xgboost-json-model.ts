@@ -9,6 +9,8 @@ export interface XGBoostTree {
   readonly splitConditions: readonly number[];
   /** Where a missing value goes at an internal node. */
   readonly defaultLeft: readonly boolean[];
+  /** Each node's training cover (`sum_hessian`), or null when the document has none (absent or empty). */
+  readonly covers: readonly number[] | null;
 }
 
 /** What the exporter needs from a binary:logistic gbtree model. */
@@ -82,13 +84,16 @@ function readTree(value: Json, index: number): XGBoostTree {
   const splitIndices = numbers(tree.split_indices, `${where}.split_indices`);
   const splitConditions = numbers(tree.split_conditions, `${where}.split_conditions`);
   const defaultLeft = array(tree.default_left, `${where}.default_left`).map((d) => d === 1 || d === true);
+  // Absent or empty: a hand-written document without statistics (the ONNX export does not need them).
+  const hessians = tree.sum_hessian === undefined ? [] : numbers(tree.sum_hessian, `${where}.sum_hessian`);
+  const covers = hessians.length === 0 ? null : hessians;
   const n = leftChildren.length;
   if (n === 0) throw invalid(`${where} has no nodes`);
   for (const [name, list] of [['right_children', rightChildren], ['split_indices', splitIndices],
-    ['split_conditions', splitConditions], ['default_left', defaultLeft]] as const) {
+    ['split_conditions', splitConditions], ['default_left', defaultLeft], ['sum_hessian', covers ?? leftChildren]] as const) {
     if (list.length !== n) throw invalid(`${where}.${name} has ${list.length} entries, left_children has ${n}`);
   }
-  return { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft };
+  return { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft, covers };
 }
 
 /** base_score is a decimal string ("5E-1"); newer writers wrap it in brackets ("[5E-1]"). */

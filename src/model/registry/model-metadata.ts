@@ -59,6 +59,19 @@ export const modelMetadataSchema = {
     },
     /** SHA-256 (hex) of the ONNX file. */
     sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    /**
+     * The tree ensemble with its training covers, for exact TreeSHAP reason codes (see
+     * src/model/explain); absent for a model without one, which then answers without reasons.
+     */
+    explainer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file', 'sha256'],
+      properties: {
+        file: { type: 'string' },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      },
+    },
     thresholds: {
       type: 'object',
       additionalProperties: false,

@@ -156,14 +156,18 @@ export class ModelRegistry {
   }
 
   /**
-   * Adds a new entry. `files` maps file names to contents and must include `model.onnx`; model.json
-   * is written from `metadata` (its `sha256` must match model.onnx). Throws a RegistryError if the
-   * version exists or the checksum disagrees.
+   * Adds a new entry. `files` maps file names to contents and must include `model.onnx` and the
+   * explainer when model.json names one; model.json is written from `metadata` (its checksums must
+   * match those files). Throws a RegistryError if the version exists, a file is missing or a
+   * checksum disagrees.
    */
   add(metadata: ModelMetadata, files: Readonly<Record<string, Uint8Array | string>>): RegistryEntry {
-    const onnx = files[metadata.onnx.file];
-    if (onnx === undefined) throw new RegistryError(`entry ${metadata.version} has no ${metadata.onnx.file}`);
-    if (sha256Hex(onnx) !== metadata.sha256) throw new RegistryError(`entry ${metadata.version}: sha256 does not match ${metadata.onnx.file}`);
+    const checked = [[metadata.onnx.file, metadata.sha256], ...(metadata.explainer === undefined ? [] : [[metadata.explainer.file, metadata.explainer.sha256]])];
+    for (const [file, sha256] of checked as [string, string][]) {
+      const content = files[file];
+      if (content === undefined) throw new RegistryError(`entry ${metadata.version} has no ${file}`);
+      if (sha256Hex(content) !== sha256) throw new RegistryError(`entry ${metadata.version}: sha256 does not match ${file}`);
+    }
     const signer = this.trust.signer ?? null;
     if (signer !== null) metadata = signer.sign(metadata);
     const problem = metadataProblem(metadata);

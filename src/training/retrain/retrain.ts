@@ -1,6 +1,6 @@
 import { FEATURE_COUNT, FEATURE_NAMES, type EntityRole } from '../../../features';
 import type { DecisionHistory } from '../../events/decision-history';
-import { exportXGBoostToOnnx } from '../../model/onnx-export';
+import { exportServedModel, type ServedModel } from '../served-model';
 import { OnnxModel } from '../../model/onnx-model';
 import type { ModelMetadata } from '../../model/registry/model-metadata';
 import { sha256Hex, type ModelRegistry } from '../../model/registry/model-registry';
@@ -142,15 +142,16 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
       trainBinary(xgb, { train: dtrain, valid: dvalid, params: opts.params, rounds: opts.rounds, earlyStoppingRounds: opts.earlyStoppingRounds, evalMetric: 'aucpr' }),
     ),
   );
-  let onnx: Uint8Array;
+  let served: ServedModel;
   let importance: ReadonlyMap<string, number>;
   try {
-    onnx = exportXGBoostToOnnx(fitted.booster.saveJson(), { featureCount: cols, metadata: { featureSpecHash: opts.specHash } });
+    served = exportServedModel(fitted.booster.saveJson(), cols, opts.specHash);
     importance = fitted.booster.featureScore('total_gain');
   } finally {
     fitted.booster.free();
   }
-  const sha256 = sha256Hex(onnx);
+  const { onnx, manifest } = served;
+  const sha256 = manifest.sha256;
   const version = modelVersion(opts.now, sha256);
   const championEntry = opts.registry.champion();
   const draft: ModelMetadata = {
@@ -159,12 +160,11 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     parent: championEntry?.metadata.version ?? null,
     featureSpecHash: opts.specHash,
     featureNames: [...FEATURE_NAMES],
-    onnx: { file: 'model.onnx', input: 'features', output: 'probability' },
-    sha256,
+    ...manifest,
     thresholds: { challenge: 1, decline: 1 },
     status: 'candidate',
   };
-  const challengerModel = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: opts.specHash, threads: 2 });
+  const challengerModel = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: opts.specHash, threads: 2 }, Buffer.from(served.explainer));
   const challengerHoldout = await challengerModel.scoreBatch(holdoutPart.data, holdoutPart.rows);
   const challengerValid = await challengerModel.scoreBatch(validPart.data, validPart.rows);
   await challengerModel.close();
@@ -231,7 +231,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     thresholds,
     featureImportance: [...importance].map(([k, gain]) => ({ name: FEATURE_NAMES[Number(k.replace(/^f/, ''))] ?? k, gain })),
   });
-  opts.registry.add(metadata, { 'model.onnx': onnx, 'report.html': report });
+  opts.registry.add(metadata, { ...served.files, 'report.html': report });
   const actor = opts.actor ?? 'retrain';
   const previous = championEntry?.metadata.version ?? null;
   opts.registry.record({

@@ -16,6 +16,11 @@ export interface PredictOptions {
   readonly iterationEnd?: number;
   /** Return raw margins (log-odds for binary:logistic) instead of transformed predictions. */
   readonly outputMargin?: boolean;
+  /**
+   * Return XGBoost's exact TreeSHAP contributions instead: per row, one value per feature then
+   * the bias (rows × (features + 1)), in margin units, summing to the row's margin.
+   */
+  readonly contributions?: boolean;
 }
 
 /** Feature importance measures XGBoost computes. */
@@ -77,14 +82,15 @@ export class Booster implements Disposable {
   }
 
   /**
-   * Predicts every row of `data`: probabilities for binary:logistic, margins with `outputMargin`.
+   * Predicts every row of `data`: probabilities for binary:logistic, margins with `outputMargin`,
+   * feature contributions with `contributions`.
    * Returns a JS-owned copy (XGBoost reuses its buffer on the next call), length rows × outputs.
    */
   predict(data: DMatrix, options: PredictOptions = {}): Float32Array {
     const pointer = this.#handle.use('predict');
     const matrix = data.nativePointer('predict with a booster');
     const config = JSON.stringify({
-      type: options.outputMargin ? 1 : 0,
+      type: options.contributions ? 2 : options.outputMargin ? 1 : 0,
       training: false,
       iteration_begin: options.iterationBegin ?? 0,
       iteration_end: options.iterationEnd ?? 0,

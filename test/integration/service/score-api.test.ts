@@ -36,6 +36,7 @@ describe('POST /v1/score', () => {
       modelVersion: svc.models.champion()?.version,
       degraded: false,
       degradedReasons: [],
+      reasons: expect.any(Array),
     });
     expect(r.body.score as number).toBeGreaterThanOrEqual(0);
     expect(r.body.score as number).toBeLessThanOrEqual(1);

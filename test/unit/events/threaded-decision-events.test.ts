@@ -16,6 +16,7 @@ function record(i: number): DecisionRecord {
     transaction: { transactionId: `tx-${i}`, timestamp: '2018-09-01T10:00:00Z', userId: `c${i % 13}`, merchantId: `m${i % 17}`, amountMinor: 100 + i, currency: 'EUR', ...(i % 2 === 0 ? { channel: 'ecommerce', merchantCountry: 'BE' } : {}) },
     eventTime: 0,
     features: new Float32Array(36),
+    contributions: null,
     featureSpecHash: 'x',
     score: i / 1000,
     decision,

@@ -14,6 +14,7 @@ describe('ECS logging', () => {
       transaction: { transactionId: 't1', timestamp: '2018-09-01T10:00:00Z', userId: 'u', merchantId: 'm', amountMinor: 100, currency: 'EUR' },
       eventTime: 0,
       features: new Float32Array(1),
+      contributions: null,
       featureSpecHash: 'x',
       score: 0.9,
       decision: 'decline',

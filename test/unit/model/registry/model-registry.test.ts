@@ -70,6 +70,14 @@ describe('ModelRegistry', () => {
     expect(() => reg.add(meta('v1', '2026-01-01T00:00:00Z', bytes('one')), { 'model.onnx': bytes('one') })).toThrow('model v1 already exists');
   });
 
+  it('refuses an entry naming an explainer it does not carry, or one whose checksum differs', () => {
+    const reg = new ModelRegistry(mkdtempSync(join(tmpdir(), 'reg-')));
+    const withExplainer = { ...meta('v2', '2026-01-02T00:00:00Z', bytes('two')), explainer: { file: 'explainer.json', sha256: sha256Hex('{"trees":1}') } };
+    expect(() => reg.add(withExplainer, { 'model.onnx': bytes('two') })).toThrow('entry v2 has no explainer.json');
+    expect(() => reg.add(withExplainer, { 'model.onnx': bytes('two'), 'explainer.json': '{"trees":2}' })).toThrow('entry v2: sha256 does not match explainer.json');
+    expect(reg.add(withExplainer, { 'model.onnx': bytes('two'), 'explainer.json': '{"trees":1}' }).metadata.explainer).toEqual(withExplainer.explainer);
+  });
+
   it('reports an invalid model.json by field', () => {
     const reg = new ModelRegistry(mkdtempSync(join(tmpdir(), 'reg-')));
     const e = reg.add(meta('v1', '2026-01-01T00:00:00Z', bytes('one')), { 'model.onnx': bytes('one') });
