@@ -5,9 +5,10 @@ import { exportServedModel, type ServedModel } from './served-model';
 import type { ModelMetadata } from '../model/registry/model-metadata';
 import type { Dataset } from './dataset/load-dataset';
 import { evaluateScores, summarizeFolds, type Evaluation, type FoldSummary, type MetricSet } from './metrics';
-import { gatherRows, isoDay, labelsKnownAt, prequentialOptions, timeSplit, trueLabels, type SplitOptions, type TimeSplit, type TimeWindow } from './protocol/time-split';
+import { gatherRows, isoDay, labelsKnownAt, prequentialOptions, timeSplit, trueLabels, type SplitOptions, type TimeSplit } from './protocol/time-split';
+import { evaluateServed, rowDays, windowDays, type ServedEvaluation } from './evaluate-served';
 import { renderReport } from './report';
-import { selectThresholds, type ThresholdSelection, type ThresholdTargets } from './thresholds';
+import type { ThresholdTargets } from './thresholds';
 import { trainBinary, withDMatrix, type BinaryParams, type Booster, type XGBoost } from './xgboost';
 
 export interface TrainModelOptions {
@@ -44,14 +45,6 @@ interface FoldResult {
   readonly params: ReadonlyArray<readonly [string, string]>;
 }
 
-function window(w: TimeWindow): { from: string; to: string } {
-  return { from: isoDay(w.from), to: isoDay(w.to - 1) };
-}
-
-/** Days since the epoch of each row (the Card Precision grouping). */
-function days(dataset: Dataset, rows: Uint32Array): Float64Array {
-  return Float64Array.from(rows, (r) => Math.floor((dataset.sidecar.columns.timestamp[r] as number) / 86_400));
-}
 
 function fit(opts: TrainModelOptions, split: TimeSplit): FoldResult {
   const { dataset, xgb } = opts;
@@ -122,19 +115,14 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
     status: 'candidate',
   };
   const model = await OnnxModel.fromBytes(onnx, draft, { expectedSpecHash: specHash, threads: 2 }, Buffer.from(served.explainer));
-  let testScores: Float32Array;
-  let validScores: Float32Array;
+  let evaluation: ServedEvaluation;
   try {
-    testScores = await model.scoreBatch(gatherRows(dataset.matrix, cols, split.testRows), split.testRows.length);
-    validScores = await model.scoreBatch(gatherRows(dataset.matrix, cols, split.validationRows), split.validationRows.length);
+    evaluation = await evaluateServed(model, dataset, split, opts.thresholdTargets);
   } finally {
     await model.close();
   }
+  const { test, validation, thresholds } = evaluation;
   const userIds = dataset.sidecar.columns.userId;
-  const test = evaluateScores({ scores: testScores, labels: trueLabels(dataset.sidecar, split.testRows), cardIds: Array.from(split.testRows, (r) => userIds[r] as string), days: days(dataset, split.testRows) });
-  const validLabels = Uint8Array.from(labelsKnownAt(dataset.sidecar, split.validationRows, split.labelCutoff));
-  const validation = evaluateScores({ scores: validScores, labels: validLabels, cardIds: Array.from(split.validationRows, (r) => userIds[r] as string), days: days(dataset, split.validationRows) });
-  const thresholds: ThresholdSelection = selectThresholds(validScores, validLabels, opts.thresholdTargets);
 
   let prequential: FoldSummary | null = null;
   if (opts.prequentialFolds > 1) {
@@ -145,7 +133,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
       const fold = fit(opts, s);
       try {
         const scores = predict(opts, fold.booster, s.testRows);
-        folds.push(evaluateScores({ scores, labels: trueLabels(dataset.sidecar, s.testRows), cardIds: Array.from(s.testRows, (r) => userIds[r] as string), days: days(dataset, s.testRows) }).metrics);
+        folds.push(evaluateScores({ scores, labels: trueLabels(dataset.sidecar, s.testRows), cardIds: Array.from(s.testRows, (r) => userIds[r] as string), days: rowDays(dataset, s.testRows) }).metrics);
       } finally {
         fold.booster.free();
       }
@@ -163,7 +151,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
       bestIteration: main.bestIteration,
       seconds: Math.round(trainSeconds * 100) / 100,
     },
-    windows: { train: window(split.train), validation: window(split.validation), delay: window(split.delay), test: window(split.test) },
+    windows: { train: windowDays(split.train), validation: windowDays(split.validation), delay: windowDays(split.delay), test: windowDays(split.test) },
     datasetHash: opts.datasetHash,
     protocol: opts.protocol,
     metrics: {

@@ -2,6 +2,7 @@ import { RegistryError } from '../../model/registry/model-registry';
 import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
 import { defaultActor, readRegistryEvents } from '../../model/registry/registry-history';
 import { parseOptions } from '../args';
+import { MODELS_IMPORT_USAGE, runModelsImport } from './models-import';
 import { CommandExit, printJson, UsageError, type Command } from '../command';
 
 /** Default registry directory: the repository's `models/`, or MODEL_REGISTRY_DIR. */
@@ -13,12 +14,14 @@ const OPTIONS = { registry: { type: 'string' }, actor: { type: 'string' }, reaso
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'list the registry, promote a model, roll back the champion (signatures checked), show the audit trail',
+  summary: 'list the registry, promote a model, roll back the champion (signatures checked), show the audit trail, import a foreign ONNX classifier',
   usage:
     'models list | promote VERSION | rollback | history [--registry DIR] [--actor NAME] [--reason TEXT] [--json]   ' +
+    `| ${MODELS_IMPORT_USAGE}   ` +
     '(promote and rollback accept only models signed by a key of MODEL_TRUSTED_KEYS, default <registry>/trusted-keys, unless MODEL_SIGNATURES=off; ' +
     'the actor defaults to MODEL_ACTOR, else user@host)',
   async run(args, io) {
+    if (args[0] === 'import') return runModelsImport(args.slice(1), io);
     const { values, positionals } = parseOptions(args, OPTIONS, true);
     const registry = openRegistry(registryDir(values.registry, io.env), trustSettingsFromEnv(io.env), { sign: false });
     const json = values.json === true;
