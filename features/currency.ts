@@ -24,16 +24,3 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freez
 
 /** The accepted currency codes, sorted. */
 export const CURRENCY_CODES: readonly string[] = Object.keys(CURRENCY_EXPONENTS).sort();
-
-/**
- * Converts an amount in minor units of `currency` to hundredths of its major unit, the common scale
- * profile sums are kept in (no FX conversion: an entity's sums add amounts of whatever currencies
- * it saw). Rounds half away from zero for 3- and 4-decimal currencies. Throws on an unknown code.
- */
-export function toCentiUnits(amountMinor: number, currency: string): number {
-  const exponent = CURRENCY_EXPONENTS[currency];
-  if (exponent === undefined) throw new RangeError(`unknown currency ${currency}`);
-  if (exponent === 2) return amountMinor;
-  if (exponent < 2) return amountMinor * 10 ** (2 - exponent);
-  return Math.round(amountMinor / 10 ** (exponent - 2));
-}

@@ -52,7 +52,7 @@ export type FeatureDefinition = { readonly name: string; readonly version: numbe
 );
 
 /** Version of the feature set as a whole; bump it with any change below. */
-export const FEATURE_SPEC_VERSION = 2;
+export const FEATURE_SPEC_VERSION = 3;
 
 const h1 = (buckets: number): WindowSpec => ({ tier: 'h1', buckets, delay: 0 });
 const d1 = (buckets: number, delay = 0): WindowSpec => ({ tier: 'd1', buckets, delay });
@@ -63,7 +63,7 @@ function win(name: string, entity: EntityRole, aggregate: WindowAggregate, windo
 }
 
 export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
-  { name: 'amount', version: 1, kind: 'amount', description: 'amount in major units of its currency' },
+  { name: 'amount', version: 2, kind: 'amount', description: 'amount in major units of the reference currency (EUR), converted at the rate of the event\'s day (features/currency-rates.ts); window sums likewise' },
   { name: 'tx_local_hour', version: 1, kind: 'local_hour', description: 'hour of day (0-23) in the timestamp\'s own UTC offset' },
   { name: 'tx_is_weekend', version: 1, kind: 'is_weekend', description: '1 on Saturday or Sunday (local), else 0' },
   { name: 'tx_is_night', version: 1, kind: 'is_night', description: '1 when the local hour is 0-6, else 0' },

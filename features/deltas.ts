@@ -1,4 +1,4 @@
-import { toCentiUnits } from './currency';
+import { referenceCents } from './currency-rates';
 import type { Label } from './label-event';
 import {
   addMember,
@@ -37,12 +37,12 @@ export function transactionTime(txn: Pick<Transaction, 'timestamp'>): number {
 
 /**
  * The delta a transaction applies to its user's or its merchant's profile: in every tier, count +1
- * and amount (centi-units) into the transaction's bucket; `lastSeen`; and for the user the
+ * and amount (reference-currency cents, see currency-rates.ts) into the transaction's bucket; `lastSeen`; and for the user the
  * merchant, channel and merchant country it used.
  */
 export function transactionDelta(role: EntityRole, txn: Transaction): ProfileDelta {
   const t = transactionTime(txn);
-  const amount = toCentiUnits(txn.amountMinor, txn.currency);
+  const amount = referenceCents(txn.amountMinor, txn.currency, t);
   const counters: CounterIncrement[] = [];
   for (let i = 0; i < TIERS.length; i++) {
     const bucket = Math.floor(t / (TIERS[i] as (typeof TIERS)[number]).bucketSeconds);
@@ -85,7 +85,7 @@ export function labelDelta(txn: LabeledTransaction, change: number): ProfileDelt
  * epoch seconds as `t` (it must be `transactionTime(txn)`).
  */
 export function applyTransaction(state: ProfileState, role: EntityRole, txn: Transaction, t: number = transactionTime(txn)): void {
-  const amount = toCentiUnits(txn.amountMinor, txn.currency);
+  const amount = referenceCents(txn.amountMinor, txn.currency, t);
   for (let i = 0; i < TIERS.length; i++) {
     const bucket = Math.floor(t / (TIERS[i] as (typeof TIERS)[number]).bucketSeconds);
     addTransactionToTier(state, i, bucket, amount);

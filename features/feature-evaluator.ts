@@ -1,4 +1,4 @@
-import { CURRENCY_EXPONENTS } from './currency';
+import { referenceCents } from './currency-rates';
 import { isWindow, Op, type Instruction } from './feature-plan';
 import { hasMemberAt, PROFILE_HORIZON_SECONDS, SET_NAMES, type ProfileState, type SetName } from './profile-state';
 import type { EventTime } from './time';
@@ -16,8 +16,9 @@ function localSeconds(time: EventTime): number {
 
 /** The scalar (non-window) feature functions the generated code calls. */
 const SCALARS = {
-  majorAmount(txn: Transaction): number {
-    return txn.amountMinor / 10 ** (CURRENCY_EXPONENTS[txn.currency] ?? 2);
+  /** The amount in the reference currency's major units, at the rate of the event's day. */
+  majorAmount(txn: Transaction, epochSeconds: number): number {
+    return referenceCents(txn.amountMinor, txn.currency, epochSeconds) / 100;
   },
   localHour(time: EventTime): number {
     const s = localSeconds(time);
@@ -90,7 +91,7 @@ function scalarSource(i: Instruction, k: string): string {
  * a straightforward evaluation gives (tests compare with `windowSum`).
  */
 export function compileEvaluator(plan: readonly Instruction[]): Evaluator {
-  const body: string[] = ['const es = time.epochSeconds;', 'const amount = h.majorAmount(txn);', 'const hour = h.localHour(time);'];
+  const body: string[] = ['const es = time.epochSeconds;', 'const amount = h.majorAmount(txn, es);', 'const hour = h.localHour(time);'];
   plan.forEach((i, k) => {
     if (!isWindow(i)) body.push(scalarSource(i, int(k)));
   });

@@ -1,6 +1,7 @@
 export * from './compute-features';
 export * from './country';
 export * from './currency';
+export * from './currency-rates';
 export * from './definitions';
 export * from './deltas';
 export * from './feature-entities';

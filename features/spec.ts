@@ -1,4 +1,5 @@
 import { FEATURE_DEFINITIONS, FEATURE_SPEC_VERSION, type FeatureDefinition } from './definitions';
+import { CURRENCY_RATES } from './currency-rates';
 import { SET_HORIZON_SECONDS, TIERS, type TierSpec } from './profile-state';
 
 /** Everything that determines a feature vector's meaning; its canonical JSON is what gets hashed. */
@@ -8,6 +9,12 @@ export interface FeatureSpec {
   readonly definitions: readonly FeatureDefinition[];
   readonly tiers: readonly TierSpec[];
   readonly setHorizonSeconds: number;
+  /**
+   * How amounts are made comparable: the reference currency, the rounding, and the rate table's
+   * version. The rates themselves are not hashed: entries are only appended (see
+   * currency-rates.ts), which changes no earlier event's features.
+   */
+  readonly amounts: { readonly reference: string; readonly rounding: string; readonly rateTableVersion: number };
 }
 
 /** The running feature spec. */
@@ -18,6 +25,7 @@ export function featureSpec(): FeatureSpec {
     definitions: FEATURE_DEFINITIONS,
     tiers: TIERS,
     setHorizonSeconds: SET_HORIZON_SECONDS,
+    amounts: { reference: CURRENCY_RATES.reference, rounding: 'cents, half away from zero, at the rate of the event day', rateTableVersion: CURRENCY_RATES.version },
   };
 }
 

@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import { FORMAT_CHECKERS, labelEventSchema, transactionSchema, type LabelEvent, type Transaction } from '../../features';
+import { FORMAT_CHECKERS, hasReferenceRate, labelEventSchema, rateTableDate, REFERENCE_CURRENCY, transactionSchema, transactionTime, type LabelEvent, type Transaction } from '../../features';
 
 /** One schema violation, addressed by JSON Pointer (`/amountMinor`; `` for the whole document). */
 export interface FieldError {
@@ -98,17 +98,35 @@ function wrap<T>(fn: CompiledSchema): Validator<T> {
 }
 
 /**
+ * `v`, also refusing a transaction whose currency has no rate in the reference-rate table on its
+ * event date (its amount could not be made comparable with the customer's others).
+ */
+function withReferenceRate<T extends Transaction>(v: Validator<T>): Validator<T> {
+  let rateError: FieldError | null = null;
+  const checked = ((value: unknown): value is T => {
+    rateError = null;
+    if (!v(value)) return false;
+    const t = transactionTime(value);
+    if (hasReferenceRate(value.currency, t)) return true;
+    rateError = { path: '/currency', message: `has no rate to ${REFERENCE_CURRENCY} in the reference-rate table in force on that date (from ${rateTableDate(t)}); see features/currency-rates.ts` };
+    return false;
+  }) as Validator<T>;
+  checked.errors = () => (rateError === null ? v.errors() : [rateError]);
+  return checked;
+}
+
+/**
  * Compiles the transaction and label-event validators (call once at start-up). Both reject unknown
  * fields (including `__proto__`), wrong types, out-of-range values and non-RFC 3339 times, and
- * report every offending field.
+ * report every offending field; a transaction's currency must have a reference rate on its date.
  */
 export function createValidators(): Validators {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false, verbose: true });
   for (const [name, validate] of Object.entries(FORMAT_CHECKERS)) ajv.addFormat(name, { type: 'string', validate });
   return {
-    transaction: wrap<Transaction>(ajv.compile(transactionSchema)),
+    transaction: withReferenceRate(wrap<Transaction>(ajv.compile(transactionSchema))),
     labelEvent: wrap<LabelEvent>(ajv.compile(labelEventSchema)),
-    streamTransaction: wrap<StreamTransaction>(ajv.compile(tagged(transactionSchema, 'transaction'))),
+    streamTransaction: withReferenceRate(wrap<StreamTransaction>(ajv.compile(tagged(transactionSchema, 'transaction')))),
     streamLabelEvent: wrap<StreamLabelEvent>(ajv.compile(tagged(labelEventSchema, 'label'))),
   };
 }

@@ -1,4 +1,4 @@
-import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, FORMAT_CHECKERS, LABEL_SOURCES, labelEventSchema, MAX_AMOUNT_MINOR } from '../../../features';
+import { CHANNELS, COUNTRY_CODES, CURRENCY_CODES, FORMAT_CHECKERS, hasReferenceRate, LABEL_SOURCES, labelEventSchema, MAX_AMOUNT_MINOR, REFERENCE_CURRENCY, transactionTime } from '../../../features';
 import { FNV_OFFSET, FNV_PRIME } from '../../hashing/string-hash';
 import type { StreamLabelEvent, StreamTransaction } from '../../validation/validators';
 
@@ -187,6 +187,8 @@ export class EventLineDecoder {
     if (transactionId === undefined || timestamp === undefined || userId === undefined || merchantId === undefined || amountMinor > MAX_AMOUNT_MINOR || currency === undefined) {
       return undefined;
     }
+    // A currency without a reference rate on that day is the validators' to refuse (with its message).
+    if (currency !== REFERENCE_CURRENCY && !hasReferenceRate(currency, transactionTime({ timestamp }))) return undefined;
     let channel: StreamTransaction['channel'];
     let mcc: string | undefined;
     let merchantCountry: string | undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURE_COUNT } from '../../../features';
+import { CURRENCY_EXPONENTS, CURRENCY_RATES, FEATURE_COUNT } from '../../../features';
 import { featureSpecHash } from '../../../src/model/feature-spec-hash';
 import { OnnxModel } from '../../../src/model/onnx-model';
 import { ModelRegistry } from '../../../src/model/registry/model-registry';
@@ -23,9 +23,22 @@ describe('online/offline parity', () => {
     await svc?.close();
   });
 
-  it('logs byte-identical feature vectors and returns the offline ONNX scores', async () => {
+  it('logs byte-identical feature vectors and returns the offline ONNX scores, over a stream in several currencies', async () => {
     const sim = simulate({ customers: 100, terminals: 300, days: 45, seed: 11 });
-    const events = [...simEvents(sim)];
+    // Customers pay in five currencies (the simulator's EUR amounts at the table's rate, in each
+    // currency's own minor units): amounts are converted back to EUR the same way online and offline.
+    const currencies = ['EUR', 'USD', 'JPY', 'GBP', 'CHF'] as const;
+    const rates = CURRENCY_RATES.entries[0].perReference as Readonly<Record<string, number>>;
+    const byCurrency = new Map<string, number>();
+    const events = [...simEvents(sim)].map((e) => {
+      if (e.type !== 'transaction') return e;
+      const currency = currencies[Number(e.userId.replace(/\D/g, '')) % currencies.length] as string;
+      byCurrency.set(currency, (byCurrency.get(currency) ?? 0) + 1);
+      if (currency === 'EUR') return e;
+      const amountMinor = Math.max(1, Math.round((e.amountMinor / 100) * (rates[currency] as number) * 10 ** (CURRENCY_EXPONENTS[currency] as number)));
+      return { ...e, currency, amountMinor };
+    });
+    for (const c of currencies) expect(byCurrency.get(c) ?? 0).toBeGreaterThan(100);
     const dir = mkdtempSync(join(tmpdir(), 'parity-'));
     const input = join(dir, 'events.ndjson');
     writeFileSync(input, events.map((e) => JSON.stringify(e)).join('\n') + '\n');

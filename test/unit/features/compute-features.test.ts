@@ -32,9 +32,10 @@ describe('computeFeatures', () => {
     // 23:30 UTC on Friday 2018-04-06 is 01:30 on Saturday at +02:00.
     const t: Transaction = { ...txn('a', 0), timestamp: '2018-04-07T01:30:00+02:00', amountMinor: 12345, currency: 'JPY', channel: 'atm', mcc: '6011', merchantCountry: 'DE', userCountry: 'FR' };
     const f = byName(computeFeatures(t, emptyProfile(), emptyProfile()));
-    expect(f).toMatchObject({ amount: 12345, tx_local_hour: 1, tx_is_weekend: 1, tx_is_night: 1, tx_channel: 3, tx_mcc: 6011, tx_country_mismatch: 1 });
-    const utc = byName(computeFeatures({ ...t, timestamp: '2018-04-06T23:30:00Z', currency: 'BHD' }, emptyProfile(), emptyProfile()));
-    expect(utc).toMatchObject({ amount: Math.fround(12.345), tx_local_hour: 23, tx_is_weekend: 0, tx_is_night: 0 });
+    // 12,345 JPY in euros at the 2018 table rate (135.35 yen to the euro), to the cent.
+    expect(f).toMatchObject({ amount: Math.fround(91.21), tx_local_hour: 1, tx_is_weekend: 1, tx_is_night: 1, tx_channel: 3, tx_mcc: 6011, tx_country_mismatch: 1 });
+    const utc = byName(computeFeatures({ ...t, timestamp: '2018-04-06T23:30:00Z', currency: 'EUR' }, emptyProfile(), emptyProfile()));
+    expect(utc).toMatchObject({ amount: Math.fround(123.45), tx_local_hour: 23, tx_is_weekend: 0, tx_is_night: 0 });
   });
 
   it('gives NaN, not a made-up value, for absent optional inputs', () => {

@@ -11,7 +11,7 @@ describe('generated feature spec', () => {
 
   it('hash changes with any definition change', () => {
     const spec = featureSpec();
-    const changed = { ...spec, definitions: spec.definitions.map((d, i) => (i === 0 ? { ...d, version: 2 } : d)) };
+    const changed = { ...spec, definitions: spec.definitions.map((d, i) => (i === 0 ? { ...d, version: d.version + 1 } : d)) };
     expect(featureSpecHash(changed)).not.toBe(featureSpecHash(spec));
     const reordered = { ...spec, names: [...spec.names].reverse() };
     expect(featureSpecHash(reordered)).not.toBe(featureSpecHash(spec));
