@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { stringHash32 } from '../hashing/string-hash';
 import type { DecisionRecord } from './decision-record';
+import { reasonCodesOf } from './decision-reasons';
 import { userIdFields, type UserIdPolicy } from './user-id-field';
 
 /** Writes one ECS decision event per decision (for Filebeat → Elasticsearch → Kibana). */
@@ -49,11 +50,13 @@ export type DecisionEventRow = readonly [
   challenger: DecisionRecord['shadow'],
   latencyMs: number,
   client: string | null,
+  /** The codes of the reasons the answer named (challenges and declines; empty for approvals). */
+  reasonCodes: readonly string[],
 ];
 
 export function decisionEventRow(r: DecisionRecord): DecisionEventRow {
   const t = r.transaction;
-  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs, r.client];
+  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs, r.client, reasonCodesOf(r)];
 }
 
 /**
@@ -61,7 +64,7 @@ export function decisionEventRow(r: DecisionRecord): DecisionEventRow {
  * the user as `userFields` gives it (see user-id-field.ts: a pseudonym by default).
  */
 export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFields: (userId: string) => Readonly<Record<string, string>>): void {
-  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client] = row;
+  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes] = row;
   logger.info(
     {
       event: {
@@ -88,6 +91,7 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFi
         degraded_reasons: degradedReasons,
         challenger,
         client,
+        reason_codes: reasonCodes,
       },
     },
     `${decision} ${transactionId}`,

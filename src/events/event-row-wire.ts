@@ -1,5 +1,6 @@
 import type { DecisionRecord } from './decision-record';
 import type { DecisionEventRow } from './decision-events';
+import { reasonCodesOf } from './decision-reasons';
 import { readShadowAndReasons, writeShadowAndReasons } from './decision-wire';
 import { WireReader, type WireWriter } from './wire-bytes';
 
@@ -25,6 +26,9 @@ export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
   writeShadowAndReasons(w, r);
   w.value(r.latencyMs);
   w.value(r.client);
+  const codes = reasonCodesOf(r);
+  w.value(codes.length);
+  for (const code of codes) w.value(code);
 }
 
 /** The rows {@link writeEventRow} appended, in order; each equals `decisionEventRow` of its record. */
@@ -48,7 +52,10 @@ export function readEventRows(bytes: ArrayBuffer): DecisionEventRow[] {
     const { shadow: challenger, degradedReasons } = readShadowAndReasons(r);
     const latencyMs = r.value() as Row[14];
     const client = r.value() as Row[15];
-    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client]);
+    const count = r.value() as number;
+    const reasonCodes: string[] = [];
+    for (let i = 0; i < count; i++) reasonCodes.push(r.value() as string);
+    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes]);
   }
   return rows;
 }

@@ -1,6 +1,7 @@
 import { settleWithin } from '../time/settle-within';
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
-import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, topReasons, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
+import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
+import { reasonsOf } from '../events/decision-reasons';
 import type { DecisionEvents } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
@@ -26,7 +27,7 @@ export interface ScoreResponse {
   readonly degradedReasons: readonly DegradedReason[];
   /**
    * Why a challenge or decline: the largest contributions towards fraud (one per reason code, at
-   * most {@link REASON_LIMIT}); empty for an approval or when the model has no explainer.
+   * most REASON_LIMIT of events/decision-reasons.ts); empty for an approval or when the model has no explainer.
    */
   readonly reasons: readonly Reason[];
 }
@@ -41,9 +42,6 @@ export interface Explanation {
   readonly contributions: Readonly<Record<string, number>>;
   readonly reasons: readonly Reason[];
 }
-
-/** Reasons named in an answer, at most. */
-export const REASON_LIMIT = 3;
 
 /** Outcome of one scoring request. */
 export type ScoreOutcome =
@@ -148,12 +146,6 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
 const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
 const NO_REASONS: readonly Reason[] = Object.freeze([]);
-
-/** The reasons of a record with these contributions (a missing value means nothing when a profile was not read). */
-function reasonsOf(r: DecisionRecord, contributions: ArrayLike<number>): Reason[] {
-  const profilesRead = r.userReadVersion !== null && r.merchantReadVersion !== null;
-  return topReasons(FEATURE_NAMES, r.features, contributions, REASON_LIMIT, profilesRead);
-}
 
 function responseOf(r: DecisionRecord): ScoreResponse {
   const reasons = r.contributions === null ? NO_REASONS : reasonsOf(r, r.contributions);

@@ -46,6 +46,10 @@ describe('reason codes in answers and records', () => {
     }
     expect(reasons.map((x) => x.contribution)).toEqual([...reasons.map((x) => x.contribution)].sort((a, b) => b - a));
 
+    // The decision event for Kibana carries the codes the answer named.
+    const event = svc.logs.find((l) => (l.fraud as { transaction_id?: string } | undefined)?.transaction_id === 'big');
+    expect((event?.fraud as { reason_codes?: unknown }).reason_codes).toEqual(reasons.map((x) => x.code));
+
     const got = await fetch(`${url}/v1/decisions/big`).then((res) => res.json() as Promise<Record<string, unknown>>);
     const explanation = got.explanation as { source: string; bias: number; contributions: Record<string, number>; reasons: unknown[] };
     expect(explanation.source).toBe('recorded');
