@@ -19,8 +19,8 @@ export interface ReasonEntry {
 const FIRST_PAYMENT = { code: 'NEW_CUSTOMER', text: 'first payment we have seen from you' } as const;
 const MERCHANT_FRAUD = { code: 'MERCHANT_RECENT_FRAUD', text: 'merchant with recent confirmed fraud' } as const;
 const ABOVE_USUAL = { code: 'AMOUNT_ABOVE_USUAL', text: 'much larger than your usual payments' } as const;
-const ACTIVITY = { code: 'UNUSUAL_ACCOUNT_ACTIVITY', text: 'unusual number of payments on your card lately' } as const;
-const SPENDING = { code: 'UNUSUAL_SPENDING', text: 'unusual amounts spent on your card lately' } as const;
+const ACTIVITY = { code: 'UNUSUAL_ACCOUNT_ACTIVITY', text: 'unusual activity on your card lately' } as const;
+const SPENDING = { code: 'UNUSUAL_SPENDING', text: 'unusual spending on your card lately' } as const;
 const MERCHANT_ACTIVITY = { code: 'MERCHANT_UNUSUAL_ACTIVITY', text: 'unusual activity at this merchant' } as const;
 
 /**

@@ -246,8 +246,12 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${tls === null ? 'http' : 'https'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
-  logger.info({ url, model: models.champion()?.version ?? null, store: store.kind, decisionLog: events.decisionLog.kind }, `fraud-scoring listening on ${url}`);
+  const scheme = tls === null ? 'http' : 'https';
+  const everyInterface = host === '0.0.0.0' || host === '[::]';
+  const url = `${scheme}://${everyInterface ? '127.0.0.1' : host}:${address.port}`;
+  // Say where it is bound: an address of every interface is reachable from outside this host.
+  const where = everyInterface ? `${scheme}://${host}:${address.port} (every interface; from this host ${url})` : url;
+  logger.info({ url, address: address.address, port: address.port, model: models.champion()?.version ?? null, store: store.kind, decisionLog: events.decisionLog.kind }, `fraud-scoring listening on ${where}`);
 
   let closing: Promise<void> | null = null;
   const close = () => {

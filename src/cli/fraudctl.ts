@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { CliIO, Command } from './command';
-import { CommandExit, UsageError } from './command';
+import { CommandExit, printJson, UsageError } from './command';
 import { commands } from './commands';
 
 function help(io: CliIO): void {
@@ -28,19 +28,31 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr.write(`usage: fraudctl ${command.usage}\n`);
     return 0;
   }
+  // With --json, a command that fails without having printed its JSON still prints one object on
+  // stdout ({"error": {...}}), so a script reading stdout always gets JSON.
+  let printed = false;
+  const stdout = Object.create(io.stdout) as NodeJS.WritableStream;
+  stdout.write = ((...args: Parameters<NodeJS.WritableStream['write']>) => {
+    printed = true;
+    return (io.stdout.write as (...a: unknown[]) => boolean)(...args);
+  }) as NodeJS.WritableStream['write'];
+  const fail = (code: number, message: string): number => {
+    if (rest.includes('--json') && !printed) printJson(io, { error: { exitCode: code, message } });
+    return code;
+  };
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, { ...io, stdout });
   } catch (err) {
     if (err instanceof CommandExit) {
       io.stderr.write(`${err.message}\n`);
-      return err.code;
+      return fail(err.code, err.message);
     }
     if (err instanceof UsageError) {
       io.stderr.write(`fraudctl ${name}: ${err.message}\nusage: fraudctl ${command.usage}\n`);
-      return 2;
+      return fail(2, err.message);
     }
     io.stderr.write(`fraudctl ${name}: ${(err as Error).message}\n`);
-    return 1;
+    return fail(1, (err as Error).message);
   }
 }
 

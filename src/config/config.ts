@@ -205,7 +205,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     const problems = (validate.errors ?? []).map((e) => {
       const name = e.instancePath.replace(/^\//, '') || String((e.params as { missingProperty?: string }).missingProperty ?? '');
       const value = env[name];
-      return `${name} ${e.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`;
+      // ajv says "must be equal to one of the allowed values" without them: name them.
+      const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ') : null;
+      const message = allowed === null ? (e.message ?? 'is invalid') : `must be one of ${allowed}`;
+      return `${name} ${message}${value === undefined ? '' : ` (got "${value}")`}`;
     });
     throw new ConfigError(problems);
   }

@@ -77,8 +77,10 @@ export const benchRetrainCommand: Command = {
         ['--as-of', asOf, '--maturity-days', '7', '--holdout-days', '7', '--validation-days', '7', '--lookback-days', '60'],
       );
       const retrainSeconds = (Date.now() - retrainStarted) / 1000;
-      if (r.code !== 0 && r.out === '') throw new CommandExit(`retrain failed (exit ${r.code}): ${r.err.trim()}`, 1);
-      const result = JSON.parse(r.out) as { peakRssMiB: number; parity: { checked: number; mismatches: number }; rows?: Record<string, number>; promoted: boolean; reason: string };
+      // A refusal prints {"error"} on stdout (with --json); a gate refusal its full result.
+      const parsed = r.out === '' ? null : (JSON.parse(r.out) as { error?: unknown });
+      if (r.code !== 0 && (parsed === null || parsed.error !== undefined)) throw new CommandExit(`retrain failed (exit ${r.code}): ${r.err.trim()}`, 1);
+      const result = parsed as { peakRssMiB: number; parity: { checked: number; mismatches: number }; rows?: Record<string, number>; promoted: boolean; reason: string };
       const report = { decisions: history.decisions, labels: history.labels, writeSeconds: writtenSeconds, retrainSeconds, exitCode: r.code, peakRssMiB: result.peakRssMiB, parity: result.parity, rows: result.rows ?? null, promoted: result.promoted, reason: result.reason };
       if (json) printJson(io, report);
       else {

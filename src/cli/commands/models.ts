@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { RegistryError } from '../../model/registry/model-registry';
 import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
 import { defaultActor, readRegistryEvents } from '../../model/registry/registry-history';
@@ -23,7 +24,10 @@ export const modelsCommand: Command = {
   async run(args, io) {
     if (args[0] === 'import') return runModelsImport(args.slice(1), io);
     const { values, positionals } = parseOptions(args, OPTIONS, true);
-    const registry = openRegistry(registryDir(values.registry, io.env), trustSettingsFromEnv(io.env), { sign: false });
+    const root = registryDir(values.registry, io.env);
+    // A mistyped path is not an empty registry.
+    if (!existsSync(root)) throw new CommandExit(`no model registry at ${root} (--registry or MODEL_REGISTRY_DIR)`, 2);
+    const registry = openRegistry(root, trustSettingsFromEnv(io.env), { sign: false });
     const json = values.json === true;
     const audit = { actor: values.actor ?? defaultActor(io.env), reason: values.reason ?? '' };
     const [action, version, ...extra] = positionals;

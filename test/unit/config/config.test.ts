@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
     expect(message).toContain('PORT must be integer (got "eighty")');
-    expect(message).toContain('PROFILE_STORE must be equal to one of the allowed values (got "mongo")');
+    expect(message).toContain('PROFILE_STORE must be one of memory, redis, couchbase (got "mongo")');
     expect(message).toContain('DECISION_EVENT_SAMPLE_RATE must be <= 1 (got "2")');
   });
 
