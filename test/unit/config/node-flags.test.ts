@@ -14,7 +14,8 @@ describe('SERVICE_NODE_FLAGS', () => {
 
   it('are what `npm start` runs the service with', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-    expect(pkg.scripts.start).toBe(`node ${SERVICE_NODE_FLAGS.join(' ')} dist/src/cli/fraudctl.js serve`);
+    // `exec`: the shell npm runs the script in becomes node, so npm's SIGTERM reaches the service.
+    expect(pkg.scripts.start).toBe(`exec node ${SERVICE_NODE_FLAGS.join(' ')} dist/src/cli/fraudctl.js serve`);
   });
 
   it("are the image's NODE_OPTIONS", () => {
