@@ -1,3 +1,5 @@
+import { defaultTextMapGetter, ROOT_CONTEXT } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FEATURE_NAMES, parseRfc3339, transactionTime, type EventTime, type Transaction } from '../../features';
 import { AUTH_OFF, type AuthOutcome, type Authenticator } from '../auth/authenticator';
@@ -12,6 +14,9 @@ import type { EventTimeCheck } from '../validation/event-time-check';
 import type { Validators } from '../validation/validators';
 import { HttpError } from './errors';
 import { isJson, jsonBody, keepRawBody, MAX_BODY, requireJson, sendJson } from './json-body';
+
+/** Reads `traceparent` / `tracestate` (W3C Trace Context); stateless, shared. */
+const W3C_TRACE_CONTEXT = new W3CTraceContextPropagator();
 
 export { MAX_BODY } from './json-body';
 export { expressServerOptions } from './express-server-options';
@@ -153,7 +158,9 @@ export function createApp(deps: AppDeps): express.Express {
     metrics.stage.validate.observe((deps.now() - started) / 1000);
     let scored: Promise<ScoreOutcome>;
     try {
-      scored = deps.scoring.score(body as Transaction, started, client.name);
+      // The caller's W3C trace context, when it sent one: the scoring's span joins its trace.
+      const trace = req.headers.traceparent === undefined ? undefined : W3C_TRACE_CONTEXT.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+      scored = deps.scoring.score(body as Transaction, started, client.name, trace);
     } catch (err) {
       fail(err);
       return;

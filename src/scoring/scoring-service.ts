@@ -1,5 +1,5 @@
 import { settleWithin } from '../time/settle-within';
-import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
 import { reasonsOf } from '../events/decision-reasons';
 import type { DecisionEvents } from '../events/decision-events';
@@ -203,16 +203,17 @@ export class ScoringService {
 
   /**
    * Answers one validated transaction for `client` (its name goes into the record) (see the class
-   * comment). Rejects only on internal faults.
+   * comment). `trace`: the caller's trace context (W3C traceparent), which the scoring's span
+   * continues; undefined starts a trace of its own. Rejects only on internal faults.
    */
-  score(txn: Transaction, startedAt: number, client: string): Promise<ScoreOutcome> {
+  score(txn: Transaction, startedAt: number, client: string, trace?: Context): Promise<ScoreOutcome> {
     const id = txn.transactionId;
     const existing = this.inFlight.get(id);
     if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
     let run: Promise<Delivered>;
     try {
       const stored = this.stored === null ? null : this.stored(id);
-      run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt, client);
+      run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt, client, trace);
     } catch (err) {
       run = Promise.reject(err);
     }
@@ -277,8 +278,8 @@ export class ScoringService {
   }
 
   /** Scores a transaction not seen before: the steps, the features, the model in its batch, the decision, the record. */
-  private scoreFresh(txn: Transaction, startedAt: number, client: string): Promise<Delivered> {
-    const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } });
+  private scoreFresh(txn: Transaction, startedAt: number, client: string, trace: Context | undefined): Promise<Delivered> {
+    const span = this.deps.tracer.startSpan('fraud.score', { attributes: { 'fraud.transaction_id': txn.transactionId } }, trace);
     const t0 = this.deps.now();
     const out = this.vectors.next();
     const read = this.read(txn, out);
