@@ -12,8 +12,10 @@ import { createAuth } from './auth/create-auth';
 import type { Config } from './config/config';
 import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './events/decision-events';
 import { createEventStores, type EventStores } from './events/create-event-stores';
+import { createLabelEvents, LABEL_EVENTS_OFF } from './events/label-events';
 import { userIdPolicy } from './events/pseudonym-key';
 import { createThreadedDecisionEvents } from './events/threaded-decision-events';
+import type { UserIdPolicy } from './events/user-id-field';
 import { createApp, expressServerOptions } from './http/app';
 import { answerClientErrors } from './http/client-errors';
 import { tlsServerOptions, watchTlsFiles, type TlsFiles } from './http/tls';
@@ -22,6 +24,8 @@ import { ModelManager } from './model/model-manager';
 import { openRegistry } from './model/registry/open-registry';
 import { FeedbackService } from './scoring/feedback-service';
 import { Reconciler } from './scoring/reconciler';
+import { createGuardRails } from './rules/create-guard-rails';
+import { ListService } from './rules/list-service';
 import { ScoringService } from './scoring/scoring-service';
 import { createProfileStore } from './store/create-profile-store';
 import { checkProfileStore, type StoreCheck } from './store/check-profile-store';
@@ -29,6 +33,7 @@ import type { ProfileStore } from './store/profile-store';
 import { createLogger } from './telemetry/logger';
 import { createServiceMetrics, initializeSeries, type ServiceMetrics } from './telemetry/metrics';
 import { createTracing, type Tracing } from './telemetry/tracing';
+import { DriftMonitor } from './telemetry/drift-monitor';
 import { createEventTimeCheck } from './validation/event-time-check';
 import { createValidators } from './validation/validators';
 
@@ -69,7 +74,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createServiceMetrics();
   initializeSeries(metrics);
-  const tracing: Tracing = options.tracing ?? createTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
+  const tracing: Tracing = options.tracing ?? createTracing({
+      endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: config.OTEL_SERVICE_NAME,
+      sampleRatio: config.TRACE_SAMPLE_RATIO,
+      stageSpans: config.TRACE_STAGE_SPANS === 'on',
+    });
   // Errors are logged once per kind and interval, their repeats counted: an outage never floods the log.
   const errorLog = createThrottledErrorLog(logger, { intervalMs: ERROR_LOG_INTERVAL_MS });
   const onError = errorLog.report;
@@ -107,6 +117,8 @@ interface Parts {
 async function wire(config: Config, { logger, metrics, tracing, onError, errorLog, store, events, clock }: Parts): Promise<RunningService> {
   // First: a client or JWKS file that cannot be read stops the start before anything runs.
   const auth = createAuth(config, logger, onError);
+  // So does a rule file that cannot be read or compiled: never serve without the intended guard rails.
+  const guardRails = await createGuardRails(config, events.lists, metrics, logger, onError, () => performance.now());
   const specHash = featureSpecHash();
   if (config.MODEL_SIGNATURES === 'off') logger.warn('MODEL_SIGNATURES=off: models are served without checking their signature (a changed model.json, thresholds included, would be served)');
   const registry = openRegistry(config.MODEL_REGISTRY_DIR, { signatures: config.MODEL_SIGNATURES, trustedKeys: config.MODEL_TRUSTED_KEYS, dataDir: config.DATA_DIR }, { sign: false });
@@ -134,15 +146,20 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
     onError,
   });
   reconciler.start();
-  const decisionEvents = createServiceDecisionEvents(config, logger, metrics, onError);
+  // The ECS events (decisions and labels) carry the user the same way; none are written when off.
+  const eventUserId = config.DECISION_EVENTS === 'off' ? null : eventUserIdPolicy(config, logger);
+  const decisionEvents = eventUserId === null ? DECISION_EVENTS_OFF : createServiceDecisionEvents(config, eventUserId, logger, metrics, onError);
   const scoring = new ScoringService({
     store,
     reconciler,
+    rules: guardRails.rails,
+    drift: config.DRIFT_MONITORING === 'on' ? new DriftMonitor(metrics.registry) : NO_DRIFT,
     models,
     decisionLog: events.decisionLog,
     events: decisionEvents,
     metrics,
     tracer: tracing.tracer,
+    stageSpans: tracing.stageSpans,
     policy: {
       degradedPolicy: config.DEGRADED_POLICY,
       noModelDecision: config.NO_MODEL_DECISION,
@@ -162,6 +179,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
     store,
     reconciler,
     metrics,
+    events: eventUserId === null ? LABEL_EVENTS_OFF : createLabelEvents(logger, { userId: eventUserId }),
     wallClock,
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     onBackgroundError: onError,
@@ -179,6 +197,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
     scoring,
     feedback,
     labels: events.labels,
+    lists: new ListService(guardRails.rails, events.lists, wallClock),
     metrics,
     storageTimeoutMs: config.STORAGE_REQUEST_TIMEOUT_MS,
     now,
@@ -273,6 +292,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       server.closeAllConnections();
       auth.authenticator.close();
       tls?.close();
+      guardRails.close();
       await reconciler.drain().catch(() => undefined);
       await reconciler.stop();
       await decisionEvents.close();
@@ -289,17 +309,21 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   return { server, url, metrics, store, events, models, scoring, reconciler, logger, close };
 }
 
-/**
- * The ECS decision events of the config: off, or written by their own thread to stdout (decided
- * once, here). Where the writer thread is not built beside this module (sources run by ts-jest)
- * they are written on this thread to `logger`, which is also how tests capture them.
- */
-function createServiceDecisionEvents(config: Config, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
-  if (config.DECISION_EVENTS === 'off') return DECISION_EVENTS_OFF;
-  const { policy: userId, generated } = userIdPolicy(config.DECISION_EVENT_USER_ID, config.PSEUDONYM_KEY_FILE, config.DATA_DIR);
+/** The user-id policy of the ECS events (decided once, here), warning when its key was generated. */
+function eventUserIdPolicy(config: Config, logger: Logger): UserIdPolicy {
+  const { policy, generated } = userIdPolicy(config.DECISION_EVENT_USER_ID, config.PSEUDONYM_KEY_FILE, config.DATA_DIR);
   if (generated !== null) {
     logger.warn({ keyFile: generated }, 'no PSEUDONYM_KEY_FILE: decision events pseudonymise user ids with a key generated for this DATA_DIR; give every replica one shared key file so their pseudonyms match');
   }
+  return policy;
+}
+
+/**
+ * The ECS decision events, written by their own thread to stdout (decided once, here). Where the
+ * writer thread is not built beside this module (sources run by ts-jest) they are written on this
+ * thread to `logger`, which is also how tests capture them.
+ */
+function createServiceDecisionEvents(config: Config, userId: UserIdPolicy, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
   const script = join(__dirname, 'events', 'decision-event-writer.js');
   if (!existsSync(script)) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE, userId });
   return createThreadedDecisionEvents({
@@ -313,6 +337,9 @@ function createServiceDecisionEvents(config: Config, logger: Logger, metrics: Se
     onError: (err) => onError('decision event writer failed', err),
   });
 }
+
+/** DRIFT_MONITORING=off: nothing counted, no PSI exported. */
+const NO_DRIFT = { observe: () => undefined };
 
 /** Interval of the error log: each kind of error is logged in full once per interval, its repeats as a count. */
 const ERROR_LOG_INTERVAL_MS = 10_000;

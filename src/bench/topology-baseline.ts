@@ -65,6 +65,7 @@ export function createTopologyBaselineServer(deps: TopologyBaselineDeps): Server
             eventTime: transactionTime(txn),
             features,
             contributions: null,
+            rules: null,
             featureSpecHash: 'baseline',
             score: 0,
             decision: 'approve',

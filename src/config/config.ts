@@ -48,6 +48,14 @@ export const configSchema = {
     MODEL_SIGNING_KEY_FILE: { type: 'string', minLength: 1, description: '`fraudctl train` and `retrain`: the PEM (PKCS#8) Ed25519 private key new models are signed with; unset, a development key is generated into DATA_DIR/model-signing.key and its public key added to MODEL_REGISTRY_DIR/trusted-keys' },
     MODEL_ACTOR: { type: 'string', minLength: 1, description: 'who `fraudctl` promotions, rollbacks and retrains are recorded as in the registry\'s audit trail (default user@host; `--actor` overrides)' },
     CHALLENGER_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,80}$', description: 'registry version scored in shadow (logged, never returned)' },
+    RULES_FILE: {
+      type: 'string',
+      minLength: 1,
+      default: 'models/rules.json',
+      description: 'guard-rail rule set (JSON: version, lists, rules; see docs/rules.md), reloaded when it changes; a change that is invalid is refused and the last good set keeps serving. `none`: no rules and no lists',
+    },
+    RULES_RELOAD_INTERVAL_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 2_000, description: 'how often RULES_FILE is checked for a change' },
+    LIST_SYNC_INTERVAL_MS: { type: 'integer', minimum: 50, maximum: 60_000, default: 250, description: 'how often a replica reads list changes made through any replica from the shared store (a change is in force everywhere within about this long)' },
     SCORE_BUDGET_MS: { type: 'number', exclusiveMinimum: 0, maximum: 10_000, default: 50, description: 'per-request scoring budget' },
     STORE_TIMEOUT_MS: { type: 'number', exclusiveMinimum: 0, maximum: 10_000, default: 20, description: 'deadline of the profile fetch (within the budget)' },
     DEGRADED_POLICY: {
@@ -157,7 +165,7 @@ export const configSchema = {
       description: 'records held in memory before spilling to disk; as many of the most recently spilled stay readable by id (as encoded lines, about 1 KB each), older ones are on disk only until written',
     },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-    DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction to stdout' },
+    DECISION_EVENTS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'write one ECS decision event per scored transaction, and one label event per recorded label, to stdout' },
     DECISION_EVENT_USER_ID: {
       type: 'string',
       enum: ['pseudonym', 'raw', 'omit'],
@@ -172,6 +180,9 @@ export const configSchema = {
     DECISION_EVENT_SAMPLE_RATE: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'fraction of approve events written (challenge/decline always are)' },
     OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', minLength: 1, description: 'OTLP/HTTP collector for traces; tracing is a no-op without it' },
     OTEL_SERVICE_NAME: { type: 'string', minLength: 1, default: 'fraud-scoring' },
+    DRIFT_MONITORING: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'on: every fully-informed scoring is binned against the champion\'s reference distributions, and fraud_feature_psi / fraud_score_psi are exported for 1h and 24h event-time windows (docs/drift.md)' },
+    TRACE_SAMPLE_RATIO: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'share of traces exported where the service starts the trace; a caller\'s traceparent decides for its own trace (parent-based sampling)' },
+    TRACE_STAGE_SPANS: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'on: a sampled scoring span has a child span per stage (profile store, features, model, decision, decision log)' },
     SHUTDOWN_TIMEOUT_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 10_000, description: 'longest a graceful shutdown waits for in-flight work' },
   },
 } as const;

@@ -4,6 +4,8 @@ import type { ServiceMetrics } from '../telemetry/metrics';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import type { DecisionLog } from './decision-log';
 import type { LabelStore } from './label-store';
+import type { ListStore } from '../rules/list-store';
+import { SqliteListStore } from '../rules/sqlite-list-store';
 import { openSqlite } from './sqlite-database';
 import { SqliteDecisionLog } from './sqlite-decision-log';
 import { SqliteLabelStore } from './sqlite-label-store';
@@ -11,6 +13,8 @@ import { SqliteLabelStore } from './sqlite-label-store';
 export interface EventStores {
   readonly decisionLog: DecisionLog;
   readonly labels: LabelStore;
+  /** The allow and block lists' entries (see src/rules). */
+  readonly lists: ListStore;
   /** Flushes the decision log and releases the connection(s) and the DATA_DIR lock. */
   close(): Promise<void>;
 }
@@ -26,7 +30,7 @@ export interface EventStoreOptions {
 }
 
 /**
- * Builds the decision log and label store from config: SQLite in `DATA_DIR` by default
+ * Builds the decision log, label store and list store from config: SQLite in `DATA_DIR` by default
  * (`DECISION_LOG=sqlite`), PostgreSQL with `DECISION_LOG=postgres` and `DATABASE_URL`. Throws
  * DataDirInUseError when serving and another service holds DATA_DIR.
  */
@@ -38,6 +42,7 @@ export async function createEventStores(config: Config, metrics: ServiceMetrics,
     return {
       decisionLog: stores.decisionLog,
       labels: stores.labels,
+      lists: stores.lists,
       async close() {
         try {
           await stores.close();
@@ -68,12 +73,15 @@ async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: b
   const db = openSqlite(join(config.DATA_DIR, 'fraud.db'));
   const decisionLog = new SqliteDecisionLog(db, writer, { soleWriter });
   const labels = new SqliteLabelStore(db);
+  const lists = new SqliteListStore(db);
   return {
     decisionLog,
     labels,
+    lists,
     async close() {
       await decisionLog.close();
       await labels.close();
+      await lists.close();
       db.close();
     },
   };

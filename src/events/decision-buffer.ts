@@ -18,7 +18,8 @@ export type DecisionWriterOptions = Omit<BufferedWriterOptions<DecisionRecord>, 
  * label does not miss a decision that is still buffered or spilled during an outage. Memory stays
  * bounded however long the outage: beyond those, spilled records are on disk only (a retry of one
  * is treated as new by this replica until the log holds it; the profile store's claims still merge
- * its change once).
+ * its change once). Records a previous process left in the spill file are indexed the same way at
+ * start (see `indexPreviousSpill`).
  */
 export class DecisionBuffer {
   /** Records in memory (queued or in flight), the first per id. */
@@ -66,6 +67,24 @@ export class DecisionBuffer {
         options.onPersisted?.(items);
       },
     });
+    this.indexPreviousSpill();
+  }
+
+  /**
+   * Records a previous process persisted to the spill file (answered, so acknowledged) and did not
+   * write: `find` answers for them like for this process's own, until the replay writes them, so
+   * a retry after a crash gets the answer it was given, not a new scoring. Read once, at start,
+   * before the replay begins; bounded by `maxSpilledReadable` like the rest (the most recent kept).
+   */
+  private indexPreviousSpill(): void {
+    if (this.maxSpilledReadable === 0 || this.writer.pending() === 0) return;
+    this.writer.forEachSpilled((r) => {
+      if (!this.spilledLines.has(r.transactionId)) this.spilledLines.set(r.transactionId, decisionCodec.encode(r));
+    });
+    for (const id of this.spilledLines.keys()) {
+      if (this.spilledLines.size <= this.maxSpilledReadable) break;
+      this.spilledLines.delete(id);
+    }
   }
 
   append(record: DecisionRecord): void {

@@ -20,11 +20,12 @@ export const decisionCodec: SpillCodec<DecisionRecord> = {
     contributions: r.contributions === null ? null : featureBytes(r.contributions).toString('base64'),
   }),
   decode: (line) => {
-    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client' | 'contributions'> & { features: string; client?: string | null; contributions?: string | null };
-    // Lines spilled by builds that recorded neither clients nor contributions have none.
+    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client' | 'contributions' | 'rules'> & { features: string; client?: string | null; contributions?: string | null; rules?: DecisionRecord['rules'] };
+    // Lines spilled by builds that recorded no clients, contributions or rules have none.
     return {
       ...o,
       client: o.client ?? null,
+      rules: o.rules ?? null,
       features: featuresFromBytes(Buffer.from(o.features, 'base64')),
       contributions: typeof o.contributions === 'string' ? featuresFromBytes(Buffer.from(o.contributions, 'base64')) : null,
     };

@@ -4,9 +4,16 @@ import type { DecisionRecord } from './decision-record';
 import { reasonCodesOf } from './decision-reasons';
 import { userIdFields, type UserIdPolicy } from './user-id-field';
 
+/** The trace a decision was made in (W3C ids, lower-case hex), as ECS `trace.id` and `span.id`. */
+export interface TraceIds {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
 /** Writes one ECS decision event per decision (for Filebeat → Elasticsearch → Kibana). */
 export interface DecisionEvents {
-  emit(record: DecisionRecord): void;
+  /** `trace`: the scoring span's ids (its trace is the caller's when it sent a traceparent), or none. */
+  emit(record: DecisionRecord, trace?: TraceIds | null): void;
   /** Writes out every event emitted so far; call once, after the last emit. */
   close(): Promise<void>;
 }
@@ -52,11 +59,20 @@ export type DecisionEventRow = readonly [
   client: string | null,
   /** The codes of the reasons the answer named (challenges and declines; empty for approvals). */
   reasonCodes: readonly string[],
+  /** The guard-rail rules that hit (empty when none did or no rule set is configured). */
+  ruleHits: readonly string[],
+  /** The rule set in force, or null. */
+  ruleSetVersion: string | null,
+  /** The scoring span's trace and span ids, or null. */
+  traceId: string | null,
+  spanId: string | null,
 ];
 
-export function decisionEventRow(r: DecisionRecord): DecisionEventRow {
+const NO_HITS: readonly string[] = Object.freeze([]);
+
+export function decisionEventRow(r: DecisionRecord, trace: TraceIds | null = null): DecisionEventRow {
   const t = r.transaction;
-  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs, r.client, reasonCodesOf(r)];
+  return [r.transactionId, t.userId, t.merchantId, t.amountMinor, t.currency, t.channel, t.merchantCountry, t.timestamp, r.decision, r.score, r.modelVersion, r.degraded, r.degradedReasons, r.shadow, r.latencyMs, r.client, reasonCodesOf(r), r.rules?.hits ?? NO_HITS, r.rules?.version ?? null, trace?.traceId ?? null, trace?.spanId ?? null];
 }
 
 /**
@@ -64,9 +80,11 @@ export function decisionEventRow(r: DecisionRecord): DecisionEventRow {
  * the user as `userFields` gives it (see user-id-field.ts: a pseudonym by default).
  */
 export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFields: (userId: string) => Readonly<Record<string, string>>): void {
-  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes] = row;
+  const [transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes, ruleHits, ruleSetVersion, traceId, spanId] = row;
   logger.info(
     {
+      ...(traceId === null ? {} : { trace: { id: traceId } }),
+      ...(spanId === null ? {} : { span: { id: spanId } }),
       event: {
         dataset: 'fraud.decision',
         module: 'fraud-scoring',
@@ -83,7 +101,8 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFi
         currency,
         channel,
         merchant_country: merchantCountry,
-        event_time: eventTime,
+        // RFC 3339 allows a lower-case t and z; Elasticsearch's date parser does not.
+        event_time: eventTime.toUpperCase(),
         decision,
         score,
         model_version: modelVersion,
@@ -92,6 +111,8 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFi
         challenger,
         client,
         reason_codes: reasonCodes,
+        rule_hits: ruleHits,
+        rule_set_version: ruleSetVersion,
       },
     },
     `${decision} ${transactionId}`,
@@ -107,8 +128,8 @@ export function writeDecisionEvent(logger: Logger, row: DecisionEventRow, userFi
 export function createDecisionEvents(logger: Logger, opts: { sampleRate: number; userId: UserIdPolicy }): DecisionEvents {
   const userFields = userIdFields(opts.userId);
   return {
-    emit(r) {
-      if (isSampled(r, opts.sampleRate)) writeDecisionEvent(logger, decisionEventRow(r), userFields);
+    emit(r, trace = null) {
+      if (isSampled(r, opts.sampleRate)) writeDecisionEvent(logger, decisionEventRow(r, trace), userFields);
     },
     close: () => Promise.resolve(),
   };

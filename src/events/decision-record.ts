@@ -1,4 +1,5 @@
 import type { Transaction } from '../../features';
+import type { AppliedRules } from '../rules/guard-rails';
 
 /** The closed set of answers. */
 export type Decision = 'approve' | 'challenge' | 'decline';
@@ -33,8 +34,14 @@ export interface DecisionRecord {
   readonly contributions: Float32Array | null;
   /** P(fraud) from the model; null when no model scored. */
   readonly score: number | null;
+  /** The answer: the model's decision after the degraded policy and the guard-rail rules. */
   readonly decision: Decision;
   readonly modelVersion: string | null;
+  /**
+   * The guard-rail rule set in force (version, hash) and the rules that hit; null when no rule
+   * set was configured (or in records written before rules existed).
+   */
+  readonly rules: AppliedRules | null;
   /** The challenger's shadow score (logged, never returned). */
   readonly shadow: { readonly version: string; readonly score: number } | null;
   readonly degraded: boolean;

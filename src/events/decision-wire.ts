@@ -31,6 +31,25 @@ export function readShadowAndReasons(r: WireReader): Pick<DecisionRecord, 'shado
   return { shadow, degradedReasons };
 }
 
+/** Appends a record's rules: null, or the set's version and hash and the ids of the rules that hit. */
+function writeRules(w: WireWriter, rules: DecisionRecord['rules']): void {
+  w.value(rules === null ? null : rules.version);
+  if (rules === null) return;
+  w.value(rules.hash);
+  w.value(rules.hits.length);
+  for (const id of rules.hits) w.value(id);
+}
+
+/** Reads back what {@link writeRules} appended. */
+function readRules(r: WireReader): DecisionRecord['rules'] {
+  const version = r.value() as string | null;
+  if (version === null) return null;
+  const hash = r.value() as string;
+  const hits: string[] = [];
+  for (let i = r.value() as number; i > 0; i--) hits.push(r.value() as string);
+  return { version, hash, hits };
+}
+
 /** Packs records for the writer thread. */
 export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions {
   const w = new WireWriter(batch.length * 512);
@@ -52,6 +71,7 @@ export function packDecisions(batch: readonly DecisionRecord[]): PackedDecisions
     w.value(r.merchantReadVersion);
     w.value(r.userVersion);
     w.value(r.merchantVersion);
+    writeRules(w, r.rules);
     w.floats(r.features);
     w.optionalFloats(r.contributions);
   }
@@ -78,7 +98,8 @@ function readRecordFields(r: WireReader): RecordFields {
   const merchantReadVersion = r.value() as number | null;
   const userVersion = r.value() as number | null;
   const merchantVersion = r.value() as number | null;
-  return { transactionId, eventTime, featureSpecHash, score, decision, modelVersion, shadow, degraded, degradedReasons, latencyMs, decidedAt, client, userReadVersion, merchantReadVersion, userVersion, merchantVersion };
+  const rules = readRules(r);
+  return { transactionId, eventTime, featureSpecHash, score, decision, modelVersion, rules, shadow, degraded, degradedReasons, latencyMs, decidedAt, client, userReadVersion, merchantReadVersion, userVersion, merchantVersion };
 }
 
 /** The records {@link packDecisions} packed, equal field for field (absent optional fields stay absent). */

@@ -1,5 +1,5 @@
 import type { DecisionRecord } from './decision-record';
-import type { DecisionEventRow } from './decision-events';
+import type { DecisionEventRow, TraceIds } from './decision-events';
 import { reasonCodesOf } from './decision-reasons';
 import { readShadowAndReasons, writeShadowAndReasons } from './decision-wire';
 import { WireReader, type WireWriter } from './wire-bytes';
@@ -9,7 +9,7 @@ import { WireReader, type WireWriter } from './wire-bytes';
  * done when the event is emitted, while the record is still in the cache, so that a batch leaves
  * for the writer thread as one transferred buffer (see wire-bytes.ts).
  */
-export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
+export function writeEventRow(w: WireWriter, r: DecisionRecord, trace: TraceIds | null = null): void {
   const t = r.transaction;
   w.value(r.transactionId);
   w.value(t.userId);
@@ -29,6 +29,12 @@ export function writeEventRow(w: WireWriter, r: DecisionRecord): void {
   const codes = reasonCodesOf(r);
   w.value(codes.length);
   for (const code of codes) w.value(code);
+  const hits = r.rules?.hits ?? [];
+  w.value(hits.length);
+  for (const id of hits) w.value(id);
+  w.value(r.rules?.version ?? null);
+  w.value(trace?.traceId ?? null);
+  w.value(trace?.spanId ?? null);
 }
 
 /** The rows {@link writeEventRow} appended, in order; each equals `decisionEventRow` of its record. */
@@ -55,7 +61,12 @@ export function readEventRows(bytes: ArrayBuffer): DecisionEventRow[] {
     const count = r.value() as number;
     const reasonCodes: string[] = [];
     for (let i = 0; i < count; i++) reasonCodes.push(r.value() as string);
-    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes]);
+    const ruleHits: string[] = [];
+    for (let i = r.value() as number; i > 0; i--) ruleHits.push(r.value() as string);
+    const ruleSetVersion = r.value() as Row[18];
+    const traceId = r.value() as Row[19];
+    const spanId = r.value() as Row[20];
+    rows.push([transactionId, userId, merchantId, amountMinor, currency, channel, merchantCountry, eventTime, decision, score, modelVersion, degraded, degradedReasons, challenger, latencyMs, client, reasonCodes, ruleHits, ruleSetVersion, traceId, spanId]);
   }
   return rows;
 }

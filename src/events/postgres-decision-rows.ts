@@ -29,6 +29,7 @@ export interface DecisionRow {
   user_version: string | null;
   merchant_version: string | null;
   contributions: Buffer | null;
+  rules: DecisionRecord['rules'];
 }
 
 const nullableNumber = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -56,6 +57,7 @@ export function decisionFromRow(r: DecisionRow): LoggedDecision {
     userVersion: nullableNumber(r.user_version),
     merchantVersion: nullableNumber(r.merchant_version),
     contributions: r.contributions === null ? null : featuresFromBytes(r.contributions),
+    rules: r.rules,
   };
 }
 
@@ -66,7 +68,7 @@ const COLUMNS: readonly (readonly [name: string, arrayType: string])[] = [
   ['model_version', 'text'], ['shadow_version', 'text'], ['shadow_score', 'float8'], ['degraded', 'boolean'],
   ['degraded_reasons', 'json'], ['latency_ms', 'float8'], ['decided_at', 'text'], ['client', 'text'],
   ['user_read_version', 'bigint'], ['merchant_read_version', 'bigint'], ['user_version', 'bigint'], ['merchant_version', 'bigint'],
-  ['contributions', 'bytea'],
+  ['contributions', 'bytea'], ['rules', 'jsonb'],
 ];
 
 /**
@@ -97,7 +99,7 @@ export function insertDecisionsParams(batch: readonly DecisionRecord[]): unknown
       featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
       r.shadow?.score ?? null, r.degraded, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
       r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
-      r.contributions === null ? null : featureBytes(r.contributions),
+      r.contributions === null ? null : featureBytes(r.contributions), r.rules === null ? null : JSON.stringify(r.rules),
     ];
     row.forEach((v, i) => cols[i]?.push(v));
   }

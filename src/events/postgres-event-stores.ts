@@ -1,6 +1,7 @@
 import type { EventStores } from './create-event-stores';
 import { createPostgresDecisionLog, type PostgresWriterOptions } from './postgres-decision-log';
 import { createPostgresLabelStore } from './postgres-label-store';
+import { createPostgresListStore } from '../rules/postgres-list-store';
 import { resolvePool, type PostgresConnectionOptions } from './postgres-pool';
 import { quoteSchema } from './postgres-schema';
 
@@ -27,13 +28,20 @@ export async function openPostgresEventStores(
       await decisionLog.close();
       throw err;
     });
+    const lists = await createPostgresListStore(shared).catch(async (err: unknown) => {
+      await decisionLog.close();
+      await labels.close();
+      throw err;
+    });
     return {
       decisionLog,
       labels,
+      lists,
       async close() {
         try {
           await decisionLog.close();
           await labels.close();
+          await lists.close();
         } finally {
           await writerPool?.pool.end();
           if (owned) await pool.end();

@@ -107,6 +107,18 @@ CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
   cut_at    TEXT NOT NULL,
   PRIMARY KEY (role, entity_id)
 );
+ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS rules JSONB;
+CREATE TABLE IF NOT EXISTS ${s}.list_entries (
+  list       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  present    BOOLEAN NOT NULL,
+  revision   BIGINT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  reason     TEXT,
+  PRIMARY KEY (list, value)
+);
+CREATE INDEX IF NOT EXISTS list_entries_revision ON ${s}.list_entries (revision);
 `;
 }
 

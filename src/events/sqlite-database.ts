@@ -52,6 +52,7 @@ const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['decisions', 'client', 'TEXT'],
   ['labels', 'client', 'TEXT'],
   ['decisions', 'contributions', 'BLOB'],
+  ['decisions', 'rules', 'TEXT'],
 ];
 
 /** Indexes over the added columns (created after them), and tables added since. */
@@ -68,6 +69,17 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   cut_at    TEXT NOT NULL,
   PRIMARY KEY (role, entity_id)
 );
+CREATE TABLE IF NOT EXISTS list_entries (
+  list       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  present    INTEGER NOT NULL,
+  revision   INTEGER NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  reason     TEXT,
+  PRIMARY KEY (list, value)
+);
+CREATE INDEX IF NOT EXISTS list_entries_revision ON list_entries (revision);
 `;
 
 /**

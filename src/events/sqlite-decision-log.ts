@@ -36,6 +36,7 @@ interface Row {
   user_version: number | null;
   merchant_version: number | null;
   contributions: Buffer | null;
+  rules: string | null;
 }
 
 function fromRow(r: Row): LoggedDecision {
@@ -60,15 +61,19 @@ function fromRow(r: Row): LoggedDecision {
     userVersion: r.user_version,
     merchantVersion: r.merchant_version,
     contributions: r.contributions === null ? null : featuresFromBytes(r.contributions),
+    rules: r.rules === null ? null : (JSON.parse(r.rules) as DecisionRecord['rules']),
   };
 }
 
 export type WriterOptions = DecisionWriterOptions;
 
+/** The `rules` column: the record's rules as JSON, or NULL. */
+const rulesJson = (rules: DecisionRecord['rules']): string | null => (rules === null ? null : JSON.stringify(rules));
+
 const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
     feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at,
-    client, user_read_version, merchant_read_version, user_version, merchant_version, contributions)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    client, user_read_version, merchant_read_version, user_version, merchant_version, contributions, rules)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
@@ -85,7 +90,7 @@ export function prepareDecisionInsert(db: Database.Database): (batch: readonly D
         featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
         r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
-        r.contributions === null ? null : featureBytes(r.contributions),
+        r.contributions === null ? null : featureBytes(r.contributions), rulesJson(r.rules),
       );
     }
   });
@@ -104,7 +109,7 @@ export function preparePackedDecisionInsert(db: Database.Database): (batch: Pack
         r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
         features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
         r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion, contributions,
+        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion, contributions, rulesJson(r.rules),
       );
     });
   });

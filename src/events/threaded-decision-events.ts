@@ -119,13 +119,13 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
   };
 
   return {
-    emit(r) {
+    emit(r, trace = null) {
       if (closing !== null || !isSampled(r, opts.sampleRate)) return;
       if (posted - Atomics.load(counters, Progress.Handled) + pendingRows >= opts.maxBacklog) {
         opts.onDropped(1);
         return;
       }
-      writeEventRow(pending, r);
+      writeEventRow(pending, r, trace);
       if (++pendingRows >= MAX_BATCH) flush();
       else if (timer === null) {
         timer = setTimeout(flush, FLUSH_MS);

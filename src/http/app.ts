@@ -6,6 +6,8 @@ import { AUTH_OFF, type AuthOutcome, type Authenticator } from '../auth/authenti
 import type { RateLimiter } from '../auth/rate-limiter';
 import type { Client, Scope } from '../auth/scopes';
 import type { LabelStore } from '../events/label-store';
+import type { ListOutcome, ListService } from '../rules/list-service';
+import type { ListEntry } from '../rules/list-store';
 import type { FeedbackService } from '../scoring/feedback-service';
 import type { ScoreOutcome, ScoringService } from '../scoring/scoring-service';
 import type { ServiceMetrics } from '../telemetry/metrics';
@@ -32,6 +34,8 @@ export interface AppDeps {
   readonly scoring: ScoringService;
   readonly feedback: FeedbackService;
   readonly labels: LabelStore;
+  /** The allow and block lists (`/v1/lists`). */
+  readonly lists: ListService;
   readonly metrics: ServiceMetrics;
   /**
    * Readiness: resolves with a status document when the service can answer (a champion is
@@ -277,9 +281,68 @@ export function createApp(deps: AppDeps): express.Express {
         featureSpecHash: record.featureSpecHash,
         features: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number.isNaN(record.features[i]) ? null : record.features[i]])),
         explanation: deps.scoring.explanation(record),
+        rules: record.rules,
         challenger: record.shadow,
         labels: labels.map((l) => ({ label: l.label, source: l.source, reportedAt: l.reportedAt, receivedAt: l.receivedAt, client: l.client })),
       });
+    }),
+  );
+
+  /** A list entry as the lists API shows it. */
+  const entryBody = (e: ListEntry) => ({ list: e.list, value: e.value, listed: e.present, revision: e.revision, changedAt: e.changedAt, changedBy: e.changedBy, reason: e.reason });
+  /** The entry of a list outcome, or the error to answer (404 unknown list or value, 400 a value no transaction could hold). */
+  const listEntry = (outcome: ListOutcome, list: string, value: string): ListEntry => {
+    switch (outcome.kind) {
+      case 'unknown_list':
+        throw new HttpError('not_found', `no list "${list}" in the rule set in force (lists: ${outcome.declared.join(', ') || 'none'})`);
+      case 'invalid_value':
+        throw new HttpError('validation_failed', `"${value}" cannot be an entry of ${list}`, [{ path: '/value', message: outcome.message }]);
+      case 'not_listed':
+        throw new HttpError('not_found', `"${value}" is not in ${list}`);
+      case 'ok':
+        return outcome.entry;
+    }
+  };
+  /** Middleware: a list change's body is optional; when one is sent it must be JSON, read like any other. */
+  const optionalJson = (req: Request, res: Response, next: NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody) {
+      req.body = {};
+      next();
+    } else if (!isJson(req)) next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+    else json(req, res, next);
+  };
+  const changeList = (present: boolean) =>
+    route(async (req, res) => {
+      const client = clientOf(res);
+      requireScope(client, 'lists:write');
+      const body: unknown = req.body;
+      if (!validators.listChange(body)) throw new HttpError('validation_failed', 'the list change is invalid', validators.listChange.errors());
+      const list = req.params.list as string;
+      const value = req.params.value as string;
+      const outcome = await storage(deps.lists.change(list, value, present, client.name, body.reason ?? null), 'the list store is unavailable');
+      const entry = listEntry(outcome, list, value);
+      res.status(outcome.kind === 'ok' && outcome.changed && present ? 201 : 200).json(entryBody(entry));
+    });
+  app.put('/v1/lists/:list/:value', authenticated, optionalJson, changeList(true));
+  app.delete('/v1/lists/:list/:value', authenticated, optionalJson, changeList(false));
+  app.get(
+    '/v1/lists/:list/:value',
+    authenticated,
+    route(async (req, res) => {
+      requireScope(clientOf(res), 'decisions:read');
+      const list = req.params.list as string;
+      const value = req.params.value as string;
+      const entry = listEntry(await storage(deps.lists.get(list, value), 'the list store is unavailable'), list, value);
+      res.status(200).json(entryBody(entry));
+    }),
+  );
+  app.get(
+    '/v1/lists',
+    authenticated,
+    route((_req, res) => {
+      requireScope(clientOf(res), 'decisions:read');
+      res.status(200).json({ lists: deps.lists.summaries() });
     }),
   );
 

@@ -1,6 +1,7 @@
 import { labelDelta, parseRfc3339, resolveLabel, type EntityRole, type Label, type LabelEvent } from '../../features';
 import type { DecisionLog } from '../events/decision-log';
 import type { DecisionRecord } from '../events/decision-record';
+import type { LabelEvents } from '../events/label-events';
 import type { LabelRecord, LabelStore } from '../events/label-store';
 import { labelClaim, type EntityOutcome, type ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
@@ -18,6 +19,8 @@ export interface FeedbackDeps {
   readonly store: ProfileStore;
   readonly reconciler: Reconciler;
   readonly metrics: ServiceMetrics;
+  /** Where each newly recorded label is logged as an ECS event (`LABEL_EVENTS_OFF` for none). */
+  readonly events: LabelEvents;
   readonly wallClock: () => Date;
   /** Deadline of the label's profile steps, ms (its change is reconciled when they miss it). */
   readonly storeTimeoutMs: number;
@@ -36,7 +39,8 @@ const UNKNOWN_GRACE_MS = 1_000;
  * that change goes into both profiles through the same `labelDelta` the offline replay uses, one
  * step per profile claimed by the label's key, and the versions it got are recorded with the label
  * (or reconciliation merges it later). A retry of the same (transaction, source, label) is a
- * duplicate (no second change); the same source with another label is a conflict. A label waits
+ * duplicate (no second change, no second label event); the same source with another label is a
+ * conflict. Each new label is logged as an ECS label event once committed. A label waits
  * for its decision's record to be durable, so none is ever left pointing at a lost decision.
  * Rejects when the decision log or label store fails (the caller bounds the wait).
  */
@@ -68,7 +72,9 @@ export class FeedbackService {
     }
     await this.applyChange(result.record);
     deps.metrics.labels.inc({ label: event.label, source: event.source, outcome: 'recorded' });
-    return { kind: 'recorded', resolvedLabel: resolveLabel([...result.previous, result.record]) as Label, duplicate: false };
+    const resolvedLabel = resolveLabel([...result.previous, result.record]) as Label;
+    deps.events.emit(result.record, resolvedLabel);
+    return { kind: 'recorded', resolvedLabel, duplicate: false };
   }
 
   /**

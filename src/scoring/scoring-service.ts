@@ -1,8 +1,8 @@
 import { settleWithin } from '../time/settle-within';
-import { SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, isSpanContextValid, SpanStatusCode, trace as otelTrace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
 import { reasonsOf } from '../events/decision-reasons';
-import type { DecisionEvents } from '../events/decision-events';
+import type { DecisionEvents, TraceIds } from '../events/decision-events';
 import type { DecisionLog } from '../events/decision-log';
 import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
 import type { ModelManager } from '../model/model-manager';
@@ -12,6 +12,8 @@ import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
 import { decide, stricter } from './decide';
 import { ModelRuns } from './model-runs';
 import type { Reconciler } from './reconciler';
+import type { GuardRails } from '../rules/guard-rails';
+import type { DriftModel } from '../telemetry/drift-monitor';
 import { sameTransaction } from './request-hash';
 import { VectorSlab } from './vector-slab';
 
@@ -30,6 +32,8 @@ export interface ScoreResponse {
    * most REASON_LIMIT of events/decision-reasons.ts); empty for an approval or when the model has no explainer.
    */
   readonly reasons: readonly Reason[];
+  /** Ids of the guard-rail rules that hit (see docs/rules.md), in the rule set's order; empty when none did. */
+  readonly rules: readonly string[];
 }
 
 /** A logged decision's contributions, as `GET /v1/decisions/:id` shows them. */
@@ -73,8 +77,14 @@ export interface ScoringDeps {
   readonly events: DecisionEvents;
   /** Where changes whose outcome is unknown go to be merged later, exactly once. */
   readonly reconciler: Reconciler;
+  /** The rules and lists every fresh decision passes after the model. */
+  readonly rules: GuardRails;
+  /** Where fresh, fully-informed scorings are counted for drift (see telemetry/drift-monitor.ts). */
+  readonly drift: { observe(model: DriftModel, features: ArrayLike<number>, score: number, eventTime: number): void };
   readonly metrics: ServiceMetrics;
   readonly tracer: Tracer;
+  /** Sampled scorings get a child span per stage (decided at start; see telemetry/tracing.ts). */
+  readonly stageSpans: boolean;
   readonly policy: ScoringPolicy;
   readonly featureSpecHash: string;
   /** Monotonic clock in ms (performance.now in production). */
@@ -146,14 +156,21 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
 const NOTHING_TO_RECONCILE: readonly EntityRole[] = [];
 
 const NO_REASONS: readonly Reason[] = Object.freeze([]);
+const NO_RULES: readonly string[] = Object.freeze([]);
 
 function responseOf(r: DecisionRecord): ScoreResponse {
   const reasons = r.contributions === null ? NO_REASONS : reasonsOf(r, r.contributions);
-  return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons, reasons };
+  return { transactionId: r.transactionId, decision: r.decision, score: r.score, modelVersion: r.modelVersion, degraded: r.degraded, degradedReasons: r.degradedReasons, reasons, rules: r.rules?.hits ?? NO_RULES };
 }
 
 function settledOf(r: DecisionRecord): Settled {
   return { txn: r.transaction, response: responseOf(r) };
+}
+
+/** The ids of `span`'s trace for the decision event; null when it has none (no tracing, no caller context). */
+function traceIdsOf(span: Span): TraceIds | null {
+  const c = span.spanContext();
+  return isSpanContextValid(c) ? { traceId: c.traceId, spanId: c.spanId } : null;
 }
 
 const NOT_READ = (reason: DegradedReason): EntityRead => ({ state: null, readVersion: null, appliedVersion: null, reason, reconcile: true, claimed: false });
@@ -471,6 +488,11 @@ export class ScoringService {
       decision = decide(score, model.metadata.thresholds);
       if (unread && policy.degradedPolicy !== 'score') decision = stricter(decision, policy.degradedPolicy);
     }
+    // Drift is measured on what the model saw with full information: a degraded vector's NaNs are an outage, not a shift.
+    const eventTime = transactionTime(txn);
+    if (score !== null && model !== null && reasons.length === 0) deps.drift.observe(model, ctx.features, score, eventTime);
+    const guarded = deps.rules.check({ txn, features: ctx.features, score: model === null ? null : score, decision, degraded: reasons.length > 0 });
+    decision = guarded.decision;
     // Only challenges and declines are explained now (a few percent of answers); an approval's
     // contributions are computed from its logged vector when someone reads it.
     const contributions = decision !== 'approve' && score !== null && model?.explainer ? model.explainer.explain(ctx.features) : null;
@@ -488,19 +510,28 @@ export class ScoringService {
         'fraud.stage.store_ms': t1 - t0,
         'fraud.stage.features_ms': t2 - t1,
         'fraud.stage.model_ms': t3 - t2,
+        'fraud.rule_hits': (guarded.rules?.hits ?? NO_RULES) as string[],
       });
     }
-    span.end();
+    // Stage spans are made after the fact from the times already taken (nothing extra on the way).
+    const stages = deps.stageSpans && span.isRecording() ? otelTrace.setSpan(otelContext.active(), span) : null;
+    if (stages !== null) {
+      this.stageSpan('fraud.profile_store', stages, t0, t1);
+      this.stageSpan('fraud.features', stages, t1, t2);
+      this.stageSpan('fraud.model', stages, t2, t3);
+      this.stageSpan('fraud.decision', stages, t3, t4);
+    }
     const record: DecisionRecord = {
       transactionId: txn.transactionId,
       transaction: txn,
-      eventTime: transactionTime(txn),
+      eventTime,
       features: ctx.features,
       contributions,
       featureSpecHash: deps.featureSpecHash,
       score,
       decision,
       modelVersion: model?.version ?? null,
+      rules: guarded.rules,
       shadow: null,
       degraded: reasons.length > 0,
       degradedReasons: reasons,
@@ -509,7 +540,14 @@ export class ScoringService {
       client: ctx.client,
       ...ctx.versions,
     };
-    return this.deliver(record, ctx.reconcile);
+    return this.deliver(record, ctx.reconcile, span, stages);
+  }
+
+  /** A finished child span of a scoring stage from `start` to `end` (the `now` clock, ms). */
+  private stageSpan(name: string, parent: Context, start: number, end: number): Span {
+    const s = this.deps.tracer.startSpan(name, { startTime: start }, parent);
+    s.end(end);
+    return s;
   }
 
   /**
@@ -520,7 +558,7 @@ export class ScoringService {
    * right away (or once the challenger's shadow score is in). Metrics, the event and
    * reconciliation follow for a record that was stored.
    */
-  private deliver(record: DecisionRecord, reconcile: readonly EntityRole[]): Promise<Delivered> {
+  private deliver(record: DecisionRecord, reconcile: readonly EntityRole[], span: Span, stages: Context | null): Promise<Delivered> {
     const { deps } = this;
     const challenger = deps.models.challenger();
     const withShadow: Promise<DecisionRecord> | DecisionRecord =
@@ -537,11 +575,21 @@ export class ScoringService {
             },
           );
     const commit = this.commit;
-    if (commit !== null) return Promise.resolve(withShadow).then((final) => this.durable(final, reconcile, commit));
+    const traceIds = traceIdsOf(span);
+    if (commit !== null) {
+      const logStart = deps.now();
+      return Promise.resolve(withShadow)
+        .then((final) => this.durable(final, reconcile, commit, traceIds))
+        .finally(() => {
+          if (stages !== null) this.stageSpan('fraud.decision_log', stages, logStart, deps.now());
+          span.end();
+        });
+    }
+    span.end();
     const settled: Settled = { txn: record.transaction, response: responseOf(record) };
     const append = (final: DecisionRecord): void => {
       deps.decisionLog.append(final);
-      this.afterLogged(final, reconcile);
+      this.afterLogged(final, reconcile, traceIds);
     };
     if (withShadow instanceof Promise) return Promise.resolve({ settled, logged: withShadow.then(append) });
     append(withShadow);
@@ -555,7 +603,7 @@ export class ScoringService {
    * or stopped log and no acknowledged record is lost. When even that fails (the local disk
    * refuses), the record stays buffered and is answered all the same: counted and reported.
    */
-  private async durable(record: DecisionRecord, reconcile: readonly EntityRole[], commit: (r: DecisionRecord) => Promise<DecisionRecord>): Promise<Delivered> {
+  private async durable(record: DecisionRecord, reconcile: readonly EntityRole[], commit: (r: DecisionRecord) => Promise<DecisionRecord>, traceIds: TraceIds | null): Promise<Delivered> {
     const { deps } = this;
     const log = deps.decisionLog;
     const { commitTimeoutMs } = deps.policy;
@@ -582,16 +630,16 @@ export class ScoringService {
       deps.metrics.idempotentReplays.inc({ outcome: 'committed_elsewhere' });
       return { settled: settledOf(stored), logged: null };
     }
-    this.afterLogged(record, reconcile);
+    this.afterLogged(record, reconcile, traceIds);
     return { settled: { txn: record.transaction, response: responseOf(record) }, logged: null };
   }
 
   /** What follows a fresh record this replica logged: reconciliation of its unknown changes, metrics and the event. */
-  private afterLogged(record: DecisionRecord, reconcile: readonly EntityRole[]): void {
+  private afterLogged(record: DecisionRecord, reconcile: readonly EntityRole[], traceIds: TraceIds | null): void {
     for (const role of reconcile) this.deps.reconciler.decision(record.transaction, role);
     this.deps.metrics.decisions[record.decision].inc();
     countDegraded(this.deps.metrics, record.degradedReasons);
-    this.deps.events.emit(record);
+    this.deps.events.emit(record, traceIds);
   }
 
   /** The wall clock as ISO 8601, formatted once per millisecond (many decisions share one under load). */

@@ -35,6 +35,20 @@ export interface ServiceMetrics {
   readonly authRefused: Counter<'reason'>;
   /** Requests refused by a client's rate limit (429), by client. */
   readonly rateLimited: Counter<'client'>;
+  /** Guard-rail rules whose condition held, by rule id (see src/rules). */
+  readonly ruleHits: Counter<'rule'>;
+  /** Guard-rail rules whose condition failed at run time (counted as not hit), by rule id. */
+  readonly ruleErrors: Counter<'rule'>;
+  /** The rule set in force (value 1), by version and hash. */
+  readonly ruleSetInfo: Gauge<'version' | 'hash'>;
+  /** Rule set files refused (the previous set keeps serving). */
+  readonly ruleSetLoadFailures: Counter;
+  /** Entries in each list as this replica holds them. */
+  readonly listEntries: Gauge<'list'>;
+  /** Seconds since this replica's lists last caught up with the shared store. */
+  readonly listSyncAge: Gauge;
+  /** Failed polls of the shared list store. */
+  readonly listSyncFailures: Counter;
 }
 
 /** A record with one bound metric child per key (decided once, at start). */
@@ -49,12 +63,14 @@ const HTTP_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0
 const STAGE_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05];
 
 /**
- * Creates the service metrics on a fresh registry (plus the process defaults, prefixed
- * `fraud_`), so each app instance and each test has its own.
+ * Creates the service metrics on a fresh registry, so each app instance and each test has its
+ * own. The service's own metrics are named `fraud_*`; prom-client's process and Node.js defaults
+ * keep their standard names (`process_cpu_seconds_total`, `nodejs_eventloop_lag_p99_seconds`, …)
+ * so stock Node.js dashboards find them.
  */
 export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'fraud_' });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const stageHistogram = new LeanHistogram('fraud_scoring_stage_duration_seconds', 'Server-side time per scoring stage', ['stage'], STAGE_BUCKETS, registry);
   // Counted in plain numbers and handed to prom-client when the registry is read (`collect`):
   // its labelled `inc` hashes and checks the label set on every call, once per scored request.
@@ -125,6 +141,13 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     }),
     authRefused: new Counter({ name: 'fraud_auth_refused_total', help: 'Requests refused: unauthenticated (401, no or bad credentials) or forbidden (403, a scope missing)', labelNames: ['reason'], registers: [registry] }),
     rateLimited: new Counter({ name: 'fraud_rate_limited_total', help: 'Requests refused with 429 by their client\'s token bucket', labelNames: ['client'], registers: [registry] }),
+    ruleHits: new Counter({ name: 'fraud_rule_hits_total', help: 'Guard-rail rules whose condition held, by rule', labelNames: ['rule'], registers: [registry] }),
+    ruleErrors: new Counter({ name: 'fraud_rule_errors_total', help: 'Guard-rail rules whose condition failed at run time (not hit), by rule', labelNames: ['rule'], registers: [registry] }),
+    ruleSetInfo: new Gauge({ name: 'fraud_rule_set_info', help: 'The guard-rail rule set in force (value 1)', labelNames: ['version', 'hash'], registers: [registry] }),
+    ruleSetLoadFailures: new Counter({ name: 'fraud_rule_set_load_failures_total', help: 'Rule set files refused (the previous set keeps serving)', registers: [registry] }),
+    listEntries: new Gauge({ name: 'fraud_list_entries', help: 'Entries of each allow or block list held by this replica', labelNames: ['list'], registers: [registry] }),
+    listSyncAge: new Gauge({ name: 'fraud_list_sync_age_seconds', help: 'Seconds since this replica\'s lists last caught up with the shared store', registers: [registry] }),
+    listSyncFailures: new Counter({ name: 'fraud_list_sync_failures_total', help: 'Failed polls of the shared list store', registers: [registry] }),
   };
 }
 

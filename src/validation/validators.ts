@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { FORMAT_CHECKERS, hasReferenceRate, labelEventSchema, rateTableDate, REFERENCE_CURRENCY, transactionSchema, transactionTime, type LabelEvent, type Transaction } from '../../features';
+import type { FromSchema } from 'json-schema-to-ts';
 
 /** One schema violation, addressed by JSON Pointer (`/amountMinor`; `` for the whole document). */
 export interface FieldError {
@@ -25,7 +26,19 @@ export interface Validators {
   /** The same contracts with the stream's `type` tag allowed (and required). */
   readonly streamTransaction: Validator<StreamTransaction>;
   readonly streamLabelEvent: Validator<StreamLabelEvent>;
+  /** The optional body of `PUT` / `DELETE /v1/lists/:list/:value`. */
+  readonly listChange: Validator<ListChangeBody>;
 }
+
+/** The body of a list change: why (kept with the entry for audit). */
+export const listChangeSchema = {
+  $id: 'urn:fraud-scoring:list-change:v1',
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+} as const;
+
+export type ListChangeBody = FromSchema<typeof listChangeSchema>;
 
 /** `schema` with a required `type` property whose value must be `tag`. */
 function tagged<S extends { $id: string; required: readonly string[]; properties: object }>(schema: S, tag: string) {
@@ -128,5 +141,6 @@ export function createValidators(): Validators {
     labelEvent: wrap<LabelEvent>(ajv.compile(labelEventSchema)),
     streamTransaction: withReferenceRate(wrap<StreamTransaction>(ajv.compile(tagged(transactionSchema, 'transaction')))),
     streamLabelEvent: wrap<StreamLabelEvent>(ajv.compile(tagged(labelEventSchema, 'label'))),
+    listChange: wrap<ListChangeBody>(ajv.compile(listChangeSchema)),
   };
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { configSchema, loadConfig } from '../../src/config/config';
 import { SERVICE_NODE_FLAGS } from '../../src/config/node-flags';
+import { compileRuleSet } from '../../src/rules/rule-set';
 import { createServiceMetrics } from '../../src/telemetry/metrics';
+import { DriftMonitor } from '../../src/telemetry/drift-monitor';
 import {
   BASE_DIR,
   baseObject,
@@ -335,6 +337,22 @@ describe('service configuration', () => {
     expect(baseObject<PersistentVolumeClaim>('PersistentVolumeClaim', 'fraud-models').spec.accessModes).toEqual(['ReadWriteMany']);
   });
 
+  it('mounts the guard-rail rule set from its ConfigMap at RULES_FILE; it compiles and is the committed default', () => {
+    const config = loadConfig({ ...configMapData('production'), ...exampleSecret() });
+    const pod = servicePod();
+    const mount = container(pod, 'fraud-scoring').volumeMounts?.find((m) => config.RULES_FILE.startsWith(`${m.mountPath}/`));
+    expect(mount?.readOnly).toBe(true);
+    const volume = pod.volumes?.find((v) => v.name === mount?.name) as { configMap?: { name: string } } | undefined;
+    expect(volume?.configMap?.name).toBe('fraud-scoring-rules');
+    const g = (readKustomization(BASE_DIR).configMapGenerator ?? []).find((x) => x.name === 'fraud-scoring-rules') as { files?: string[]; options?: { disableNameSuffixHash?: boolean } } | undefined;
+    const file = config.RULES_FILE.slice((mount?.mountPath.length ?? 0) + 1);
+    const source = g?.files?.find((f) => f.startsWith(`${file}=`))?.slice(file.length + 1) ?? '';
+    // A stable name: a hashed one would roll the pods instead of letting them reload the file.
+    expect(g?.options?.disableNameSuffixHash).toBe(true);
+    const text = readFileSync(join(BASE_DIR, source), 'utf8');
+    expect(compileRuleSet(text).hash).toBe(compileRuleSet(readFileSync(join(REPO_ROOT, 'models', 'rules.json'), 'utf8')).hash);
+  });
+
   it('seeds an empty registry volume from the image, writing only under the mounted volume', () => {
     const seed = servicePod().initContainers?.find((c) => c.name === 'seed-registry');
     const mount = seed?.volumeMounts?.find((m) => m.name === 'models');
@@ -594,9 +612,11 @@ describe('monitoring: ServiceMonitor, rules and dashboard', () => {
 
   it('has a dashboard panel for every metric of the service', () => {
     const used = new Set(dashboardExprs().flatMap(({ expr }) => selectorsIn(expr).map((s) => s.name.replace(/_(bucket|sum|count)$/, ''))));
-    const own = createServiceMetrics({ defaultMetrics: false }).registry.getMetricsAsArray().map((m) => m.name);
+    const { registry } = createServiceMetrics({ defaultMetrics: false });
+    new DriftMonitor(registry);
+    const own = registry.getMetricsAsArray().map((m) => m.name);
     expect(own.filter((m) => !used.has(m))).toEqual([]);
-    for (const m of ['fraud_process_cpu_seconds_total', 'fraud_process_resident_memory_bytes']) expect(used).toContain(m);
+    for (const m of ['process_cpu_seconds_total', 'process_resident_memory_bytes']) expect(used).toContain(m);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createServiceMetrics } from '../../src/telemetry/metrics';
+import { DriftMonitor } from '../../src/telemetry/drift-monitor';
 
 // Finds the metric names and label matchers a PromQL expression uses, and the catalogue of what the
 // service really exports, so the manifest tests can check alert rules and dashboard queries against
@@ -50,6 +51,8 @@ export const TARGET_LABELS: readonly string[] = ['job', 'instance', 'namespace',
  */
 export function serviceMetricCatalogue(): Map<string, Set<string>> {
   const { registry } = createServiceMetrics();
+  // Registered beside the service metrics by the composition root (DRIFT_MONITORING=on, the default).
+  new DriftMonitor(registry);
   const out = new Map<string, Set<string>>();
   const metrics = registry.getMetricsAsArray() as unknown as { name: string; type: string; labelNames?: readonly string[] }[];
   for (const m of metrics) {

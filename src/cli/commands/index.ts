@@ -10,6 +10,7 @@ import { modelsCommand } from './models';
 import { profilesCommand } from './profiles';
 import { pruneCommand } from './prune';
 import { retrainCommand } from './retrain';
+import { rulesCommand } from './rules';
 import { serveCommand } from './serve';
 import { specCommand } from './spec';
 import { trainCommand } from './train';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   trainCommand,
   evaluateCommand,
   modelsCommand,
+  rulesCommand,
   retrainCommand,
   profilesCommand,
   pruneCommand,

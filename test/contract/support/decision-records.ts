@@ -24,6 +24,7 @@ export function decisionRecord(id: string, eventTime: number, overrides: Partial
     eventTime,
     features: Float32Array.from([eventTime % 97, 0.1, -2.5, 1e-3]),
     contributions: null,
+    rules: null,
     featureSpecHash: 'spec-abc',
     score: 0.125,
     decision: 'approve',

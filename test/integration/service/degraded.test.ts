@@ -130,7 +130,7 @@ describe('degraded policy', () => {
     const svc = await startTestService({ MODEL_REGISTRY_DIR: '/nonexistent-registry', NO_MODEL_DECISION: 'approve' });
     try {
       const r = await postJson(`${svc.url}/v1/score`, txn('n-1'));
-      expect(r).toEqual({ status: 200, body: { transactionId: 'n-1', decision: 'approve', score: null, modelVersion: null, degraded: true, degradedReasons: ['no_model'], reasons: [] } });
+      expect(r).toEqual({ status: 200, body: { transactionId: 'n-1', decision: 'approve', score: null, modelVersion: null, degraded: true, degradedReasons: ['no_model'], reasons: [], rules: [] } });
       expect((await fetch(`${svc.url}/readyz`)).status).toBe(503);
     } finally {
       await svc.close();

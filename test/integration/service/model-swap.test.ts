@@ -96,7 +96,7 @@ describe('shadow challenger', () => {
     const svc = await startTestService({ MODEL_REGISTRY_DIR: registryDir, CHALLENGER_VERSION: 'v-shadow', DECISION_EVENTS: 'off', MODEL_SIGNATURES: 'off' });
     try {
       const r = await postJson(`${svc.url}/v1/score`, txn(20_000));
-      expect(Object.keys(r.body).sort()).toEqual(['decision', 'degraded', 'degradedReasons', 'modelVersion', 'reasons', 'score', 'transactionId']);
+      expect(Object.keys(r.body).sort()).toEqual(['decision', 'degraded', 'degradedReasons', 'modelVersion', 'reasons', 'rules', 'score', 'transactionId']);
       expect(r.body.modelVersion).not.toBe('v-shadow');
       await svc.events.decisionLog.flush();
       const record = (await (await fetch(`${svc.url}/v1/decisions/${txn(20_000).transactionId}`)).json()) as { challenger: { version: string; score: number } };

@@ -37,6 +37,7 @@ describe('POST /v1/score', () => {
       degraded: false,
       degradedReasons: [],
       reasons: expect.any(Array),
+      rules: [],
     });
     expect(r.body.score as number).toBeGreaterThanOrEqual(0);
     expect(r.body.score as number).toBeLessThanOrEqual(1);

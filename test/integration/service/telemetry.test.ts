@@ -5,7 +5,7 @@ describe('telemetry', () => {
   it('traces each scoring with its decision and stage timings, and writes one ECS decision event', async () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const svc = await startTestService({ DECISION_EVENT_SAMPLE_RATE: '1' }, undefined, { tracer: provider.getTracer('test'), shutdown: () => provider.shutdown() });
+    const svc = await startTestService({ DECISION_EVENT_SAMPLE_RATE: '1' }, undefined, { tracer: provider.getTracer('test'), stageSpans: false, shutdown: () => provider.shutdown() });
     try {
       const r = await postJson(`${svc.url}/v1/score`, { transactionId: 'tr-1', timestamp: '2018-09-01T10:00:00Z', userId: 'c1', merchantId: 'm1', amountMinor: 91_000, currency: 'EUR' });
       expect(r.status).toBe(200);

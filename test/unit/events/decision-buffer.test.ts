@@ -64,4 +64,38 @@ describe('DecisionBuffer', () => {
     b.append({ ...record(1), score: 0.7 });
     expect(b.find('d-1')?.score).toBe(0.125);
   });
+
+  test('records a previous process left in the spill file are found at start, until the replay writes them', async () => {
+    const down = new ControlledSink<DecisionRecord>();
+    down.down = true;
+    const crashed = buffer(down, 100);
+    for (let i = 0; i < 40; i++) crashed.append(record(i));
+    await crashed.persist();
+    // The process dies here: no close, the spill file is what is left.
+    buffers.splice(buffers.indexOf(crashed), 1);
+    const sink = new ControlledSink<DecisionRecord>();
+    sink.down = true;
+    const restarted = buffer(sink, 100);
+    for (const i of [0, 17, 39]) expect(comparable(restarted.find(`d-${i}`) as DecisionRecord)).toEqual(comparable(record(i)));
+    expect(restarted.readable().spilled).toBe(40);
+    sink.down = false;
+    await waitFor('the replay', () => restarted.pending() === 0, 10_000);
+    expect(restarted.find('d-17')).toBeUndefined();
+    expect(new Set(sink.written.map((r) => r.transactionId)).size).toBe(40);
+  });
+
+  test('at start, at most maxSpilledReadable of a previous spill are indexed, the most recent', async () => {
+    const down = new ControlledSink<DecisionRecord>();
+    down.down = true;
+    const crashed = buffer(down, 0);
+    for (let i = 0; i < 60; i++) crashed.append(record(i));
+    await crashed.persist();
+    buffers.splice(buffers.indexOf(crashed), 1);
+    const sink = new ControlledSink<DecisionRecord>();
+    sink.down = true;
+    const restarted = buffer(sink, 10);
+    expect(restarted.readable().spilled).toBe(10);
+    expect(restarted.find('d-59')).toBeDefined();
+    expect(restarted.find('d-0')).toBeUndefined();
+  });
 });

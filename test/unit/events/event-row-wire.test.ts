@@ -13,8 +13,9 @@ describe('decision-event rows on the wire', () => {
       { ...base, transactionId: 'rich', transaction: { ...base.transaction, transactionId: 'rich', channel: 'atm' as const, merchantCountry: 'FR' } },
     ];
     const w = new WireWriter(16);
-    for (const r of records) writeEventRow(w, r);
-    expect(readEventRows(w.finish())).toEqual(records.map(decisionEventRow));
+    const traces = records.map((_, i) => (i % 2 === 0 ? null : { traceId: `${i}`.repeat(32).slice(0, 32), spanId: 'ab'.repeat(8) }));
+    records.forEach((r, i) => writeEventRow(w, r, traces[i]));
+    expect(readEventRows(w.finish())).toEqual(records.map((r, i) => decisionEventRow(r, traces[i])));
     expect(readEventRows(new WireWriter().finish())).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ function record(i: number): DecisionRecord {
     eventTime: 0,
     features: new Float32Array(36),
     contributions: null,
+    rules: i % 3 === 0 ? { version: 'v1', hash: 'h', hits: ['block-listed-merchant'] } : null,
     featureSpecHash: 'x',
     score: i / 1000,
     decision,

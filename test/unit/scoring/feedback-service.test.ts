@@ -1,5 +1,6 @@
 import type { DecisionLog } from '../../../src/events/decision-log';
 import type { DecisionRecord } from '../../../src/events/decision-record';
+import { LABEL_EVENTS_OFF } from '../../../src/events/label-events';
 import { openSqlite } from '../../../src/events/sqlite-database';
 import { SqliteLabelStore } from '../../../src/events/sqlite-label-store';
 import type { Reconciler } from '../../../src/scoring/reconciler';
@@ -31,6 +32,7 @@ async function service(log: DecisionLog) {
     store: await MemoryProfileStore.create(),
     reconciler,
     metrics: createServiceMetrics(),
+    events: LABEL_EVENTS_OFF,
     wallClock: () => new Date('2018-04-10T00:00:00Z'),
     storeTimeoutMs: 20,
     onBackgroundError: () => undefined,

@@ -15,6 +15,7 @@ describe('ECS logging', () => {
       eventTime: 0,
       features: new Float32Array(1),
       contributions: null,
+      rules: { version: '2026-12-07', hash: 'ab', hits: ['blocked-merchant'] },
       featureSpecHash: 'x',
       score: 0.9,
       decision: 'decline',
