@@ -1,15 +1,22 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UsageError } from './command';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** What the parser needs of an option definition (an {@link OptionSpecs} entry has more: its help). */
+type ParserOptions = Readonly<Record<string, { readonly type: 'string' | 'boolean' }>>;
+
+/** The parsed values: a string per value option, `true` per flag given, absent when not given. */
+export type OptionValues<O extends ParserOptions> = { -readonly [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
 
 /**
- * Parses `args` strictly with node's `util.parseArgs`; unknown options and stray positionals become
- * a {@link UsageError}.
+ * Parses `args` strictly with node's `util.parseArgs`, accepting exactly the options of `options`
+ * (normally a command's {@link OptionSpecs}, whose help fields the parser ignores: defaults are
+ * applied by the command). Unknown options and stray positionals become a {@link UsageError}.
  */
-export function parseOptions<O extends Options>(args: readonly string[], options: O, allowPositionals = false) {
+export function parseOptions<O extends ParserOptions>(args: readonly string[], options: O, allowPositionals = false): { values: OptionValues<O>; positionals: string[] } {
+  const config = Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type }]));
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+    const { values, positionals } = parseArgs({ args: [...args], options: config, strict: true, allowPositionals });
+    return { values: values as OptionValues<O>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

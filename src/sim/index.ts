@@ -6,6 +6,7 @@ export * from './options';
 export * from './output/arrival-order';
 export * from './output/events';
 export * from './output/ids';
+export * from './output/scenario-file';
 export * from './output/write-events';
 export * from './population/population';
 export * from './random/stream';

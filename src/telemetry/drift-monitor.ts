@@ -1,5 +1,16 @@
 import { Gauge, type Registry } from 'prom-client';
+import { FEATURE_DEFINITIONS } from '../../features';
 import { binIndex, psi, type BinnedReference, type DriftReference } from '../model/drift/drift-reference';
+
+/**
+ * Features that are functions of the event time alone (hour, weekend, night): over a window of an
+ * hour or a day their distribution is set by the window itself (a Tuesday holds no weekend), so
+ * their PSI says nothing of the world; they are not monitored online. (Offline, over a week or
+ * more, `fraudctl drift` shows them.)
+ */
+export const CALENDAR_FEATURES: ReadonlySet<string> = new Set(
+  FEATURE_DEFINITIONS.filter((d) => d.kind === 'local_hour' || d.kind === 'is_weekend' || d.kind === 'is_night').map((d) => d.name),
+);
 
 /** What the monitor needs of a model: its version, feature order and reference (if any). */
 export interface DriftModel {
@@ -52,13 +63,16 @@ interface Tracked {
  * the score over each window is computed when Prometheus scrapes: `fraud_feature_psi{feature,
  * window}`, `fraud_score_psi{window}`, with `fraud_drift_window_rows{window}` (how many rows the
  * figures rest on). A new champion starts empty windows; a champion without a reference exports
- * nothing. Events older than a window's oldest slot are not counted in it.
+ * nothing. Events older than a window's oldest slot are not counted in it. Calendar features
+ * ({@link CALENDAR_FEATURES}) are counted but not exported.
  */
 export class DriftMonitor {
   private tracked: Tracked | null = null;
 
   constructor(registry: Registry) {
-    const self = this;
+    // prom-client calls `collect` with the gauge as `this`: the monitor is reached through these.
+    const figures = () => this.figures();
+    const windows = () => this.tracked?.windows ?? [];
     new Gauge({
       name: 'fraud_feature_psi',
       help: 'Population stability index of each served feature against the champion\'s training reference, by event-time window',
@@ -66,7 +80,7 @@ export class DriftMonitor {
       registers: [registry],
       collect() {
         this.reset();
-        for (const [window, feature, value] of self.figures()) if (feature !== null) this.set({ feature, window }, value);
+        for (const [window, feature, value] of figures()) if (feature !== null && !CALENDAR_FEATURES.has(feature)) this.set({ feature, window }, value);
       },
     });
     new Gauge({
@@ -76,7 +90,7 @@ export class DriftMonitor {
       registers: [registry],
       collect() {
         this.reset();
-        for (const [window, feature, value] of self.figures()) if (feature === null) this.set({ window }, value);
+        for (const [window, feature, value] of figures()) if (feature === null) this.set({ window }, value);
       },
     });
     new Gauge({
@@ -86,8 +100,7 @@ export class DriftMonitor {
       registers: [registry],
       collect() {
         this.reset();
-        const t = self.tracked;
-        if (t !== null) for (const w of t.windows) this.set({ window: w.spec.name }, rowsOf(w));
+        for (const w of windows()) this.set({ window: w.spec.name }, rowsOf(w));
       },
     });
   }

@@ -1,7 +1,12 @@
+import { FEATURE_NAMES } from '../../features';
+import { buildDriftReference } from '../model/drift/build-reference';
+import type { DriftReference } from '../model/drift/drift-reference';
 import type { OnnxModel } from '../model/onnx-model';
+import type { ModelMetadata } from '../model/registry/model-metadata';
 import type { Dataset } from './dataset/load-dataset';
 import { evaluateScores, type Evaluation } from './metrics';
 import { gatherRows, isoDay, labelsKnownAt, trueLabels, type TimeSplit, type TimeWindow } from './protocol/time-split';
+import { testBreakdown, type RowScenarios, type TestBreakdown } from './test-breakdown';
 import { selectThresholds, type ThresholdSelection, type ThresholdTargets } from './thresholds';
 
 /** What a served model scores on a split's windows, and the thresholds chosen from it. */
@@ -12,6 +17,8 @@ export interface ServedEvaluation {
   readonly validation: Evaluation;
   /** Challenge and decline thresholds chosen on the validation window for `targets`. */
   readonly thresholds: ThresholdSelection;
+  /** The served scores of the split's test and validation rows, in row order. */
+  readonly scores: { readonly test: Float32Array; readonly validation: Float32Array };
 }
 
 /** A window as model.json writes it: first and last day, inclusive. */
@@ -37,5 +44,41 @@ export async function evaluateServed(model: OnnxModel, dataset: Dataset, split: 
   const test = evaluateScores({ scores: testScores, labels: trueLabels(dataset.sidecar, split.testRows), cardIds: cards(split.testRows), days: rowDays(dataset, split.testRows) });
   const validLabels = Uint8Array.from(labelsKnownAt(dataset.sidecar, split.validationRows, split.labelCutoff));
   const validation = evaluateScores({ scores: validScores, labels: validLabels, cardIds: cards(split.validationRows), days: rowDays(dataset, split.validationRows) });
-  return { test, validation, thresholds: selectThresholds(validScores, validLabels, targets) };
+  return { test, validation, thresholds: selectThresholds(validScores, validLabels, targets), scores: { test: testScores, validation: validScores } };
+}
+
+/**
+ * The drift reference of a model evaluated on a dataset split: the features of the training
+ * window's rows (float32 as served) and the model's scores on the validation window, which it
+ * was not fitted on (early stopping looked at it, its trees did not learn from it): the score
+ * distribution to expect from traffic it has not seen.
+ */
+export function datasetDriftReference(dataset: Dataset, split: TimeSplit, evaluation: ServedEvaluation): DriftReference {
+  const cols = dataset.sidecar.featureNames.length;
+  return buildDriftReference({ featureNames: FEATURE_NAMES, vectors: gatherRows(dataset.matrix, cols, split.trainRows), scores: evaluation.scores.validation });
+}
+
+/** The simulator's scenario of `rows`, when the dataset carries it (built with the stream's scenario file). */
+export function rowScenarios(dataset: Dataset, rows: Uint32Array): RowScenarios | { readonly missing: string } {
+  const { scenarios } = dataset.sidecar;
+  const column = dataset.sidecar.columns.scenario;
+  if (scenarios === undefined || column === undefined) return { missing: 'the dataset carries no fraud scenarios (build-dataset was given no scenario file, e.g. a stream not written by fraudctl simulate)' };
+  return { ids: Uint8Array.from(rows, (r) => column[r] as number), names: scenarios };
+}
+
+/** Calibration, confusion and per-segment quality of the split's test rows at the chosen thresholds. */
+export function datasetTestBreakdown(dataset: Dataset, split: TimeSplit, evaluation: ServedEvaluation): TestBreakdown {
+  const cols = dataset.sidecar.featureNames.length;
+  return testBreakdown({
+    scores: evaluation.scores.test,
+    labels: trueLabels(dataset.sidecar, split.testRows),
+    thresholds: evaluation.thresholds.thresholds,
+    vectors: gatherRows(dataset.matrix, cols, split.testRows),
+    scenarios: rowScenarios(dataset, split.testRows),
+  });
+}
+
+/** A drift reference as model.json's `drift` (the schema's type has mutable arrays; the values are the same). */
+export function metadataDrift(d: DriftReference): NonNullable<ModelMetadata['drift']> {
+  return d as NonNullable<ModelMetadata['drift']>;
 }

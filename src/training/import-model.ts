@@ -5,7 +5,7 @@ import { OnnxModel } from '../model/onnx-model';
 import type { ModelMetadata } from '../model/registry/model-metadata';
 import { sha256Hex } from '../model/registry/model-registry';
 import type { Dataset } from './dataset/load-dataset';
-import { evaluateServed, windowDays } from './evaluate-served';
+import { datasetDriftReference, datasetTestBreakdown, evaluateServed, metadataDrift, windowDays } from './evaluate-served';
 import type { Evaluation } from './metrics';
 import { isoDay, timeSplit, type SplitOptions } from './protocol/time-split';
 import { renderReport } from './report';
@@ -75,7 +75,8 @@ function missingValueRows(width: number): Float32Array {
 /**
  * Validates a binary classifier trained elsewhere (sklearn, LightGBM, CatBoost converters, a
  * hand-built graph) for serving on the running feature spec, evaluates it through onnxruntime
- * on the dataset's handbook windows, chooses its thresholds on validation and writes its report.
+ * on the dataset's handbook windows, chooses its thresholds on validation, records its drift reference
+ * and writes its report.
  * Refused (ImportRefused, naming the problem) unless: its input is a float tensor [N, features]
  * (N any), its output a float tensor [N], [N, 1] or [N, 2] of probabilities, and it answers a
  * probability in [0, 1] for rows with missing values (NaN), which the service sends when a
@@ -140,6 +141,9 @@ export async function importModel(opts: ImportModelOptions): Promise<ImportedMod
     await model.close();
   }
   const { test, validation, thresholds } = evaluation;
+  // The model was trained elsewhere: the training window of this dataset stands for the traffic it
+  // is meant for, and its scores on the validation window for what it answers on it.
+  const drift = datasetDriftReference(opts.dataset, split, evaluation);
   const metadata: ModelMetadata = {
     ...metadata0,
     thresholds: { ...thresholds.thresholds, targets: { ...thresholds.targets }, validation: { ...thresholds.validation } },
@@ -149,6 +153,7 @@ export async function importModel(opts: ImportModelOptions): Promise<ImportedMod
     protocol: 'handbook',
     metrics: { test: { ...test.metrics, rows: test.rows, frauds: test.frauds }, validation: { ...validation.metrics, rows: validation.rows, frauds: validation.frauds } },
     notes: { importedFrom: opts.source, reasonCodes: 'none: a foreign model has no explainer' },
+    drift: metadataDrift(drift),
   };
   const reportHtml = renderReport({
     model: { version: metadata.version, createdAt: metadata.createdAt, parent: opts.parent, featureSpecHash: specHash, datasetHash: opts.datasetHash, trainer: `imported from ${opts.source}`, params: {} },
@@ -162,6 +167,8 @@ export async function importModel(opts: ImportModelOptions): Promise<ImportedMod
     testSet: test,
     thresholds,
     featureImportance: [],
+    breakdown: datasetTestBreakdown(opts.dataset, split, evaluation),
+    drift,
   });
   return { metadata, files: { 'model.onnx': opts.onnx }, reportHtml, test };
 }

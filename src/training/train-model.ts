@@ -6,7 +6,7 @@ import type { ModelMetadata } from '../model/registry/model-metadata';
 import type { Dataset } from './dataset/load-dataset';
 import { evaluateScores, summarizeFolds, type Evaluation, type FoldSummary, type MetricSet } from './metrics';
 import { gatherRows, isoDay, labelsKnownAt, prequentialOptions, timeSplit, trueLabels, type SplitOptions, type TimeSplit } from './protocol/time-split';
-import { evaluateServed, rowDays, windowDays, type ServedEvaluation } from './evaluate-served';
+import { datasetDriftReference, datasetTestBreakdown, evaluateServed, metadataDrift, rowDays, windowDays, type ServedEvaluation } from './evaluate-served';
 import { renderReport } from './report';
 import type { ThresholdTargets } from './thresholds';
 import { trainBinary, withDMatrix, type BinaryParams, type Booster, type XGBoost } from './xgboost';
@@ -78,7 +78,8 @@ export function modelVersion(now: Date, sha256: string): string {
  * Trains a challenger with the given time split: XGBoost on the training window (labels known at
  * the cutoff), early stopping and thresholds on the validation window, exported to ONNX and
  * evaluated *through onnxruntime* on the test window, so the reported numbers are those of the
- * served artifact. Optionally repeats the protocol on earlier folds (prequential estimate).
+ * served artifact. model.json gets its drift reference (see datasetDriftReference), the report its
+ * per-segment breakdown. Optionally repeats the protocol on earlier folds (prequential estimate).
  * Throws on an empty window or an XGBoost failure; every native handle is freed.
  */
 export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel> {
@@ -122,6 +123,8 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
     await model.close();
   }
   const { test, validation, thresholds } = evaluation;
+  const drift = datasetDriftReference(dataset, split, evaluation);
+  const breakdown = datasetTestBreakdown(dataset, split, evaluation);
   const userIds = dataset.sidecar.columns.userId;
 
   let prequential: FoldSummary | null = null;
@@ -160,6 +163,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
       ...(prequential === null ? {} : { prequential: { folds: prequential.folds, mean: prequential.mean, std: prequential.std } }),
     },
     notes: { removedKnownCompromisedTestRows: split.removedKnownCompromised, trainRows: split.trainRows.length, labelCutoff: new Date(split.labelCutoff * 1000).toISOString() },
+    drift: metadataDrift(drift),
   };
   const gains = [...importance].map(([key, gain]) => ({ name: FEATURE_NAMES[Number(key.replace(/^f/, ''))] ?? key, gain }));
   const reportHtml = renderReport({
@@ -182,6 +186,8 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainedModel>
     testSet: test,
     thresholds,
     featureImportance: gains,
+    breakdown,
+    drift,
   });
   return { metadata, onnx, files: served.files, reportHtml, test, prequential, split };
 }

@@ -98,6 +98,9 @@ describe('fraudctl models import', () => {
     const entry = new ModelRegistry(registry).get(summary.version);
     expect(entry.metadata).toMatchObject({ status: 'champion', protocol: 'handbook', trainer: { name: 'imported', params: { source: 'linear.onnx' } }, windows: { test: { from: '2018-08-08', to: '2018-08-14' } } });
     expect(entry.metadata.explainer).toBeUndefined();
+    // Its drift reference: the dataset's training window and its own scores on the validation window.
+    expect(entry.metadata.drift).toMatchObject({ version: 1, featureRows: expect.any(Number), scoreRows: entry.metadata.metrics?.validation?.rows });
+    expect(Object.keys(entry.metadata.drift!.features)).toEqual([...FEATURE_NAMES]);
     expect(readFileSync(join(entry.dir, 'report.html'), 'utf8')).toContain(summary.version);
     console.log(`models import: linear classifier ${summary.version} on the test week ${JSON.stringify(summary.metrics)}`);
     expect(entry.metadata.thresholds.challenge).toBeLessThan(1);

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
+import { FEATURE_NAMES } from '../../features';
 import { renderReport } from '../../src/training/report';
 import { syntheticReportInput } from '../unit/training/report/synthetic-report-input';
+import { CHROMIUM, openInChromium, pageNetworkAttempts, type BrowserRun } from '../support/headless-chromium';
 
 // Renders a report from synthetic data, opens it in Debian's headless Chromium, and checks what a
 // reader would see: a screenshot that is not blank, the charts in the DOM, and no network access.
 
-const CHROMIUM = '/usr/bin/chromium';
 const WIDTH = 1280;
 const HEIGHT = 2400;
 /** Kept after the run for a human to look at. */
@@ -21,64 +19,6 @@ const onCi = process.env.CI === 'true';
 
 if (!available) {
   console.warn(`\n*** report-browser: ${CHROMIUM} not found; SKIPPING the browser test (apt-get install chromium) ***\n`);
-}
-
-interface BrowserRun {
-  readonly dom: string;
-  readonly stderr: string;
-  readonly netLog: string;
-}
-
-/** Runs headless Chromium on one file with a fresh profile; returns the dumped DOM, its log and its NetLog. */
-async function openInChromium(htmlPath: string, screenshotPath: string | null): Promise<BrowserRun> {
-  const work = mkdtempSync(join(tmpdir(), 'report-chromium-'));
-  const netLogPath = join(work, 'netlog.json');
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${join(work, 'profile')}`,
-        `--window-size=${WIDTH},${HEIGHT}`,
-        '--enable-logging=stderr',
-        '--v=0',
-        `--log-net-log=${netLogPath}`,
-        '--dump-dom',
-        ...(screenshotPath === null ? [] : [`--screenshot=${screenshotPath}`]),
-        pathToFileURL(htmlPath).href,
-      ],
-      { timeout: 45_000, maxBuffer: 32 * 1024 * 1024 },
-    );
-    return { dom: stdout, stderr, netLog: readFileSync(netLogPath, 'utf8') };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/**
- * Network resources the page itself asked for: requests in the NetLog made on behalf of a
- * document (Chromium's own background requests have the initiator "not an origin"), plus loads
- * the page's Content-Security-Policy blocked, which Chromium reports as console messages.
- */
-function pageNetworkAttempts(run: BrowserRun): string[] {
-  const log = JSON.parse(run.netLog) as {
-    constants: { logEventTypes: Record<string, number> };
-    events: { type: number; params?: { url?: string; initiator?: string } }[];
-  };
-  const startJob = log.constants.logEventTypes.URL_REQUEST_START_JOB;
-  const requested = log.events
-    .filter((e) => e.type === startJob && e.params?.url !== undefined && e.params.initiator !== 'not an origin')
-    .map((e) => e.params?.url ?? '')
-    .filter((url) => !url.startsWith('file:') && !url.startsWith('data:'));
-  const blocked = run.stderr.split('\n').filter((line) => /:CONSOLE/.test(line) && /Content Security Policy/.test(line));
-  return [...requested, ...blocked];
 }
 
 interface Png {
@@ -165,7 +105,7 @@ describeBrowser('report.html in headless Chromium', () => {
   beforeAll(async () => {
     rmSync(pngPath, { force: true });
     writeFileSync(htmlPath, renderReport(syntheticReportInput()));
-    run = await openInChromium(htmlPath, pngPath);
+    run = await openInChromium(htmlPath, pngPath, { width: WIDTH, height: HEIGHT });
     writeFileSync(join(ARTIFACTS, 'dom.html'), run.dom);
   });
 
@@ -190,11 +130,27 @@ describeBrowser('report.html in headless Chromium', () => {
     expect(colours.size).toBeGreaterThan(200);
   });
 
-  it('puts the four charts and the metrics into the DOM', () => {
-    expect((run.dom.match(/<svg\b/g) ?? []).length).toBe(4);
+  it('puts the six charts, the drift reference bars and the metrics into the DOM', () => {
+    expect((run.dom.match(/<svg class="chart"/g) ?? []).length).toBe(6);
+    expect((run.dom.match(/<svg class="spark"/g) ?? []).length).toBe(FEATURE_NAMES.length);
     expect(run.dom).toContain('Handbook XGBoost');
     expect(run.dom).toContain('>0.869<');
     expect((run.dom.match(/<rect class="bar-gain"/g) ?? []).length).toBe(20);
+  });
+
+  it('renders the calibration diagram, the confusion table and the per-scenario table', () => {
+    const input = syntheticReportInput();
+    const calibration = (run.dom.match(/<section class="card" id="calibration">.*?<\/section>/s) ?? [''])[0];
+    expect(calibration).toMatch(/<svg class="chart"[^>]*aria-label="Reliability diagram \(test set\)"/);
+    expect((calibration.match(/<circle class="dot-model"/g) ?? []).length).toBe(input.breakdown!.calibration.bins.filter((b) => b.rows > 0).length);
+    const confusion = (run.dom.match(/<table id="confusion">.*?<\/table>/s) ?? [''])[0];
+    expect([...confusion.matchAll(/<tr[^>]*><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['approve', 'challenge', 'decline', 'all']);
+    expect(confusion).toContain(`<td class="num">${input.testSet.rows.toLocaleString('en-US')}</td>`);
+    const scenarios = (run.dom.match(/<section class="card" id="scenarios">.*?<\/section>/s) ?? [''])[0];
+    expect([...scenarios.matchAll(/<tr[^>]*><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['#1 amount-threshold', '#2 compromised-terminals', '#3 compromised-customers', 'legitimate']);
+    expect(run.dom).toContain('id="by-channel"');
+    expect(run.dom).toContain('id="by-amount"');
+    expect(run.dom).toMatch(/<svg class="chart"[^>]*aria-label="Score reference distribution"/);
   });
 
   it('loads nothing from the network', () => {

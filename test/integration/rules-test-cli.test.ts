@@ -156,7 +156,7 @@ describe('fraudctl rules test --dataset', () => {
     expect(reason).toMatch(/^rule set is invalid: rule "typo": /);
     const c = cli();
     expect(await c.run(['rules', 'test', bad, '--dataset', dataset, '--json'])).toBe(2);
-    expect(JSON.parse(c.out.join(''))).toEqual({ error: { exitCode: 2, message: `${bad}: ${reason}` } });
+    expect(JSON.parse(c.out.join(''))).toEqual({ error: { code: 'invalid_input', message: `${bad}: ${reason}`, exitCode: 2 } });
     expect(c.err.join('')).toBe(`${bad}: ${reason}\n`);
 
     const lists = cli();
@@ -167,7 +167,7 @@ describe('fraudctl rules test --dataset', () => {
     );
     const usage = cli();
     expect(await usage.run(['rules', 'test', RULES, '--json'])).toBe(2);
-    expect(JSON.parse(usage.out.join(''))).toEqual({ error: { exitCode: 2, message: 'give one of --dataset DIR and --decision-log' } });
+    expect(JSON.parse(usage.out.join(''))).toEqual({ error: { code: 'usage', message: 'give one of --dataset DIR and --decision-log', exitCode: 2 } });
   });
 });
 

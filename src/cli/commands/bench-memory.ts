@@ -3,9 +3,15 @@ import { join } from 'node:path';
 import type { MemoryRunResult, MemoryRunSpec } from '../../bench/memory-workload';
 import { intOption, parseOptions } from '../args';
 import { CommandExit, printJson, type CliIO, type Command } from '../command';
+import type { OptionSpecs } from '../options';
 import { createProgress } from '../progress';
 
-const USAGE = 'bench-memory [--users N] [--max-profiles N] [--merchants N] [--json]';
+const OPTIONS = {
+  users: { type: 'string', value: 'N', description: 'distinct users pushed through the store', default: 1_000_000 },
+  'max-profiles': { type: 'string', value: 'N', description: 'MAX_PROFILES of the bounded run', default: 100_000 },
+  merchants: { type: 'string', value: 'N', description: 'merchants the users pay', default: 10_000 },
+  json: { type: 'boolean', description: 'print {users, merchants, maxProfiles, unbounded, bounded, tombstones} on stdout' },
+} as const satisfies OptionSpecs;
 const MIB = 2 ** 20;
 
 /** Runs one spec in a fresh `node --expose-gc` process (its own heap and RSS); resolves with its result. */
@@ -24,7 +30,7 @@ function runChild(spec: MemoryRunSpec, io: CliIO, label: string, quiet: boolean)
     child.on('exit', (code) => {
       progress.stop();
       if (result !== null) resolve(result);
-      else reject(new CommandExit(`bench-memory: the ${label} run failed (exit ${String(code)}): ${stderr.trim()}`, 1));
+      else reject(new CommandExit(`bench-memory: the ${label} run failed (exit ${String(code)}): ${stderr.trim()}`, 'internal'));
     });
   });
 }
@@ -59,13 +65,14 @@ function row(name: string, r: MemoryRunResult): string {
 export const benchMemoryCommand: Command = {
   name: 'bench-memory',
   summary: 'memory the embedded profile store holds per profile and per tombstone, with and without MAX_PROFILES',
-  usage: USAGE,
+  usage: 'bench-memory [options]',
+  options: OPTIONS,
   async run(args, io) {
-    const { values } = parseOptions(args, { users: { type: 'string' }, 'max-profiles': { type: 'string' }, merchants: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseOptions(args, OPTIONS);
     const json = values.json === true;
-    const users = intOption('users', values.users, 1_000_000, 1);
-    const merchants = intOption('merchants', values.merchants, 10_000, 1);
-    const maxProfiles = intOption('max-profiles', values['max-profiles'], 100_000, 2);
+    const users = intOption('users', values.users, OPTIONS.users.default, 1);
+    const merchants = intOption('merchants', values.merchants, OPTIONS.merchants.default, 1);
+    const maxProfiles = intOption('max-profiles', values['max-profiles'], OPTIONS['max-profiles'].default, 2);
     const unbounded = await runChild({ kind: 'profiles', users, merchants, maxProfiles: null }, io, 'no bound   ', json);
     const bounded = await runChild({ kind: 'profiles', users, merchants, maxProfiles }, io, `cap ${maxProfiles}`, json);
     const tombstones = await runChild({ kind: 'tombstones', users, merchants, maxProfiles: null }, io, 'tombstones ', json);

@@ -12,8 +12,13 @@ import { featureSpecHash } from '../../model/feature-spec-hash';
 import { simulate } from '../../sim';
 import { intOption, parseOptions } from '../args';
 import { CommandExit, printJson, UsageError, type Command } from '../command';
+import type { OptionSpecs } from '../options';
 
-const USAGE = 'bench-retrain [--decisions N] [--seed N] [--json]   (DATABASE_URL: the PostgreSQL to fill and retrain from)';
+const OPTIONS = {
+  decisions: { type: 'string', value: 'N', description: 'about this many simulated decisions (the handbook\'s world, customers scaled)', default: 2_000_000 },
+  seed: { type: 'string', value: 'N', description: 'seed of the simulated world', default: 0 },
+  json: { type: 'boolean', description: 'print {decisions, labels, writeSeconds, retrainSeconds, exitCode, peakRssMiB, parity, rows, promoted, reason} on stdout' },
+} as const satisfies OptionSpecs;
 const DAY = 86_400;
 /** Transactions the default simulated world (5,000 customers, 183 days) makes: customers scale from it. */
 const DEFAULT_WORLD_TRANSACTIONS = 1_775_116;
@@ -40,11 +45,13 @@ function runRetrain(fraudctl: string, env: Record<string, string>, args: readonl
 export const benchRetrainCommand: Command = {
   name: 'bench-retrain',
   summary: 'retraining at scale: fill PostgreSQL with a served history, retrain, report time and peak memory',
-  usage: USAGE,
+  usage: 'bench-retrain [options]',
+  options: OPTIONS,
+  notes: ['DATABASE_URL: the PostgreSQL to fill and retrain from (a fresh schema, dropped after).'],
   async run(args, io) {
-    const { values } = parseOptions(args, { decisions: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseOptions(args, OPTIONS);
     const json = values.json === true;
-    const target = intOption('decisions', values.decisions, 2_000_000, 1_000);
+    const target = intOption('decisions', values.decisions, OPTIONS.decisions.default, 1_000);
     const databaseUrl = io.env.DATABASE_URL;
     if (databaseUrl === undefined || databaseUrl === '') throw new UsageError('bench-retrain needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
     const say = (s: string) => {
@@ -53,7 +60,7 @@ export const benchRetrainCommand: Command = {
     const customers = Math.max(20, Math.round((5_000 * target) / DEFAULT_WORLD_TRANSACTIONS));
     say(`simulating ${customers} customers over 183 days (about ${target} transactions)`);
     const started = Date.now();
-    const sim = simulate({ seed: intOption('seed', values.seed, 0, 0), customers, terminals: 10_000, days: 183 });
+    const sim = simulate({ seed: intOption('seed', values.seed, OPTIONS.seed.default, 0), customers, terminals: 10_000, days: 183 });
     const schema = `bench_retrain_${randomBytes(4).toString('hex')}`;
     const pool = new Pool({ connectionString: databaseUrl, max: 2 });
     const registry = mkdtempSync(join(tmpdir(), 'bench-retrain-registry-'));
@@ -79,7 +86,7 @@ export const benchRetrainCommand: Command = {
       const retrainSeconds = (Date.now() - retrainStarted) / 1000;
       // A refusal prints {"error"} on stdout (with --json); a gate refusal its full result.
       const parsed = r.out === '' ? null : (JSON.parse(r.out) as { error?: unknown });
-      if (r.code !== 0 && (parsed === null || parsed.error !== undefined)) throw new CommandExit(`retrain failed (exit ${r.code}): ${r.err.trim()}`, 1);
+      if (r.code !== 0 && (parsed === null || parsed.error !== undefined)) throw new CommandExit(`retrain failed (exit ${r.code}): ${r.err.trim()}`, 'internal');
       const result = parsed as { peakRssMiB: number; parity: { checked: number; mismatches: number }; rows?: Record<string, number>; promoted: boolean; reason: string };
       const report = { decisions: history.decisions, labels: history.labels, writeSeconds: writtenSeconds, retrainSeconds, exitCode: r.code, peakRssMiB: result.peakRssMiB, parity: result.parity, rows: result.rows ?? null, promoted: result.promoted, reason: result.reason };
       if (json) printJson(io, report);

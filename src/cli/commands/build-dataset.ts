@@ -1,25 +1,55 @@
+import { existsSync } from 'node:fs';
+import { readScenarioFile, scenarioFilePath, type ScenarioFile } from '../../sim/output/scenario-file';
 import { profileEntries, writeSnapshot } from '../../store/profile-snapshot';
 import { buildDataset } from '../../training/dataset/build-dataset';
 import { createValidators } from '../../validation/validators';
 import { parseOptions, requireOption } from '../args';
-import { printJson, type Command } from '../command';
+import { CommandExit, printJson, type Command } from '../command';
+import { requireInput } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 import { createProgress } from '../progress';
+
+const OPTIONS = {
+  in: { type: 'string', value: 'FILE', description: 'the NDJSON event stream to replay (fraudctl simulate writes one)', required: true },
+  out: { type: 'string', value: 'DIR', description: 'the dataset directory to write (features.f32 + dataset.json)', required: true },
+  snapshot: { type: 'string', value: 'FILE', description: 'also write the profiles at the end of the stream (a PROFILE_SNAPSHOT)', default: 'none' },
+  scenarios: {
+    type: 'string',
+    value: 'FILE',
+    description: "the simulator's fraud scenarios, kept in the dataset for the model report's recall per scenario",
+    default: 'the scenario file simulate writes beside --in, when there is one',
+  },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 export const buildDatasetCommand: Command = {
   name: 'build-dataset',
   summary: 'replay an event stream through features/ into a training matrix',
-  usage: 'build-dataset --in FILE --out DIR [--snapshot FILE] [--json]',
+  usage: 'build-dataset --in FILE --out DIR [options]',
+  options: OPTIONS,
   async run(args, io) {
-    const { values } = parseOptions(args, { in: { type: 'string' }, out: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } });
-    const input = requireOption('in', values.in);
+    const { values } = parseOptions(args, OPTIONS);
+    const input = requireInput('event stream', requireOption('in', values.in), '--in');
     const outDir = requireOption('out', values.out);
     const json = values.json === true;
+    const beside = scenarioFilePath(input);
+    const scenariosPath = values.scenarios ?? (existsSync(beside) ? beside : null);
+    let scenarios: ScenarioFile | null = null;
+    if (scenariosPath !== null) {
+      requireInput('scenario file', scenariosPath, '--scenarios');
+      try {
+        scenarios = readScenarioFile(scenariosPath);
+      } catch (err) {
+        throw new CommandExit(`build-dataset: ${(err as Error).message}`, 'invalid_input');
+      }
+    }
     const started = process.hrtime.bigint();
     let progress: ReturnType<typeof createProgress> | undefined;
     const result = await buildDataset({
       input,
       outDir,
       validators: createValidators(),
+      scenarios,
       onProgress: (done, total) => {
         progress ??= createProgress(io, 'build-dataset (MB)', Math.ceil(total / 1e6), json);
         progress.update(Math.floor(done / 1e6));

@@ -1,23 +1,40 @@
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { OnnxModel } from '../../model/onnx-model';
-import { ModelRegistry } from '../../model/registry/model-registry';
+import { ModelRegistry, RegistryError, type RegistryEntry } from '../../model/registry/model-registry';
 import { loadDataset } from '../../training/dataset/load-dataset';
 import { evaluateScores } from '../../training/metrics';
 import { gatherRows, HANDBOOK_SPLIT, timeSplit, trueLabels } from '../../training/protocol/time-split';
 import { parseOptions, requireOption } from '../args';
-import { printJson, type Command } from '../command';
-import { registryDir } from './models';
+import { CommandExit, printJson, type Command } from '../command';
+import { DATASET_OPTION, REGISTRY_OPTION, registryDir, TRAIN_START_OPTION } from '../common-options';
+import { requireDataset, requireRegistry } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
+
+const OPTIONS = {
+  dataset: DATASET_OPTION,
+  model: { type: 'string', value: 'VERSION', description: 'the registry model to score', default: 'the champion' },
+  registry: REGISTRY_OPTION,
+  'train-start': TRAIN_START_OPTION,
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'score a registry model on a dataset\'s handbook test weeks (AUC, AP, CP@100, recall@1%FPR)',
-  usage: 'evaluate --dataset DIR [--model VERSION (default: the champion)] [--registry DIR] [--train-start YYYY-MM-DD] [--json]',
+  usage: 'evaluate --dataset DIR [options]',
+  options: OPTIONS,
   async run(args, io) {
-    const { values } = parseOptions(args, { dataset: { type: 'string' }, model: { type: 'string' }, registry: { type: 'string' }, 'train-start': { type: 'string' }, json: { type: 'boolean' } });
-    const dataset = loadDataset(requireOption('dataset', values.dataset));
-    const registry = new ModelRegistry(registryDir(values.registry, io.env));
-    const entry = values.model === undefined ? registry.champion() : registry.get(values.model);
-    if (entry === null) throw new Error(`no champion in ${registry.root}; pass --model VERSION`);
+    const { values } = parseOptions(args, OPTIONS);
+    const dataset = loadDataset(requireDataset(requireOption('dataset', values.dataset)));
+    const registry = new ModelRegistry(requireRegistry(registryDir(values.registry, io.env)));
+    let entry: RegistryEntry | null;
+    try {
+      entry = values.model === undefined ? registry.champion() : registry.get(values.model);
+    } catch (err) {
+      if (err instanceof RegistryError) throw new CommandExit(`evaluate: ${err.message}`, 'not_found');
+      throw err;
+    }
+    if (entry === null) throw new CommandExit(`evaluate: no champion in ${registry.root}; pass --model VERSION`, 'not_found');
     const split = timeSplit(dataset.sidecar, { ...HANDBOOK_SPLIT, ...(values['train-start'] === undefined ? {} : { trainStart: values['train-start'] }) });
     const model = await OnnxModel.load(entry.dir, entry.metadata, { expectedSpecHash: featureSpecHash(), threads: 2 });
     const cols = dataset.sidecar.featureNames.length;

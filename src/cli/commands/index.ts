@@ -4,6 +4,7 @@ import { benchMemoryCommand } from './bench-memory';
 import { benchRetrainCommand } from './bench-retrain';
 import { buildDatasetCommand } from './build-dataset';
 import { clientsCommand } from './clients';
+import { driftCommand } from './drift';
 import { simulateCommand } from './simulate';
 import { evaluateCommand } from './evaluate';
 import { modelsCommand } from './models';
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   modelsCommand,
   rulesCommand,
   retrainCommand,
+  driftCommand,
   profilesCommand,
   pruneCommand,
   serveCommand,

@@ -3,15 +3,32 @@ import { once } from 'node:events';
 import { openDecisionHistory } from '../../events/open-decision-history';
 import { createProfileStore } from '../../store/create-profile-store';
 import type { ProfileStore, ProfileStoreAdmin, StoredProfile } from '../../store/profile-store';
-import { loadSnapshotInto, readSeed, snapshotText } from '../../store/profile-snapshot';
+import { loadSnapshotInto, snapshotText } from '../../store/profile-snapshot';
 import { rebuildProfiles, type RebuildTarget } from '../../training/history/rebuild-profiles';
-import { parseOptions } from '../args';
-import { CommandExit, printJson, UsageError, type CliIO, type Command } from '../command';
+import { parseOptions, requireOption } from '../args';
+import { CommandExit, printJson, UsageError, type CliIO } from '../command';
+import { commandGroup } from '../command-group';
 import { configFromEnv } from '../environment';
+import { readSeedOf, requireInput } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 
-const USAGE =
-  'profiles rebuild [--all] [--out FILE] | replay --out FILE | dump --out FILE | load --snapshot FILE [--json]   ' +
-  '(store, decision log and PROFILE_SNAPSHOT seed from the service\'s environment)';
+const ENVIRONMENT_NOTE = 'The profile store, the decision log and the PROFILE_SNAPSHOT seed come from the service\'s environment (see README, Configuration).';
+
+const REBUILD_OPTIONS = {
+  all: { type: 'boolean', description: 'rebuild every profile of the store, not only its lost slots' },
+  out: { type: 'string', value: 'FILE', description: 'write the rebuilt profiles to this snapshot file instead of the store (the memory store\'s way)', default: 'into the store' },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
+
+const REPLAY_OPTIONS = {
+  out: { type: 'string', value: 'FILE', description: 'the snapshot file to write', required: true },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
+
+const LOAD_OPTIONS = {
+  snapshot: { type: 'string', value: 'FILE', description: 'the snapshot file to load', required: true },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 /** A line-per-profile file writer: snapshot lines, written in order. */
 function snapshotFile(path: string): { write: (p: StoredProfile) => Promise<void>; end: () => Promise<void> } {
@@ -28,7 +45,7 @@ function snapshotFile(path: string): { write: (p: StoredProfile) => Promise<void
 }
 
 function adminOf(store: ProfileStore): ProfileStoreAdmin {
-  if (store.admin === undefined) throw new CommandExit(`the ${store.kind} profile store cannot be rebuilt, dumped or loaded by fraudctl`, 2);
+  if (store.admin === undefined) throw new CommandExit(`the ${store.kind} profile store cannot be rebuilt, dumped or loaded by fraudctl`, 'invalid_input');
   return store.admin;
 }
 
@@ -39,11 +56,11 @@ function adminOf(store: ProfileStore): ProfileStoreAdmin {
  */
 async function rebuild(io: CliIO, opts: { mode: 'rebuild' | 'replay'; all: boolean; out: string | undefined; json: boolean }): Promise<number> {
   const config = configFromEnv(io);
+  const seed = await readSeedOf(config);
   const history = await openDecisionHistory(config);
   const file = opts.out === undefined ? null : snapshotFile(opts.out);
   const store = file === null ? await createProfileStore(config) : null;
   try {
-    const seed = await readSeed(config.PROFILE_SNAPSHOT);
     let target: RebuildTarget;
     if (file !== null) target = { kind: 'sink', write: (p) => file.write(p) };
     else {
@@ -99,6 +116,7 @@ async function dump(io: CliIO, out: string, json: boolean): Promise<number> {
 
 /** `profiles load`: a snapshot file into an empty networked store (what PROFILE_SNAPSHOT is for the memory store). */
 async function load(io: CliIO, snapshot: string, json: boolean): Promise<number> {
+  requireInput('profile snapshot', snapshot, '--snapshot');
   const store = await createProfileStore(configFromEnv(io));
   try {
     if (store.kind === 'memory') throw new UsageError('the memory store loads PROFILE_SNAPSHOT itself at start');
@@ -111,29 +129,53 @@ async function load(io: CliIO, snapshot: string, json: boolean): Promise<number>
   }
 }
 
-export const profilesCommand: Command = {
+export const profilesCommand = commandGroup({
   name: 'profiles',
   summary: 'rebuild profiles from the decision log (a store that lost its data), dump or load them',
-  usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parseOptions(args, { all: { type: 'boolean' }, out: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } }, true);
-    const json = values.json === true;
-    const [action, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    switch (action) {
-      case 'rebuild':
-        return rebuild(io, { mode: 'rebuild', all: values.all === true, out: values.out, json });
-      case 'replay':
-        if (values.out === undefined) throw new UsageError('replay needs --out FILE');
-        return rebuild(io, { mode: 'replay', all: false, out: values.out, json });
-      case 'dump':
-        if (values.out === undefined) throw new UsageError('dump needs --out FILE');
-        return dump(io, values.out, json);
-      case 'load':
-        if (values.snapshot === undefined) throw new UsageError('load needs --snapshot FILE');
-        return load(io, values.snapshot, json);
-      default:
-        throw new UsageError(action === undefined ? 'missing action' : `unknown action "${action}"`);
-    }
-  },
-};
+  actions: [
+    {
+      name: 'rebuild',
+      summary: 'replay the decision log and labels into the store\'s lost slots (or all of it), or into a snapshot file, placing pending changes',
+      usage: 'profiles rebuild [options]',
+      options: REBUILD_OPTIONS,
+      notes: [ENVIRONMENT_NOTE],
+      async run(args, io) {
+        const values = parseOptions(args, REBUILD_OPTIONS).values;
+        return rebuild(io, { mode: 'rebuild', all: values.all === true, out: values.out, json: values.json === true });
+      },
+    },
+    {
+      name: 'replay',
+      summary: 'the versioned history alone, read only, into a snapshot file (what the store must equal once reconciliation is done)',
+      usage: 'profiles replay --out FILE [options]',
+      options: REPLAY_OPTIONS,
+      notes: [ENVIRONMENT_NOTE],
+      async run(args, io) {
+        const values = parseOptions(args, REPLAY_OPTIONS).values;
+        return rebuild(io, { mode: 'replay', all: false, out: requireOption('out', values.out), json: values.json === true });
+      },
+    },
+    {
+      name: 'dump',
+      summary: 'every profile the store holds, as snapshot lines',
+      usage: 'profiles dump --out FILE [options]',
+      options: REPLAY_OPTIONS,
+      notes: [ENVIRONMENT_NOTE],
+      async run(args, io) {
+        const values = parseOptions(args, REPLAY_OPTIONS).values;
+        return dump(io, requireOption('out', values.out), values.json === true);
+      },
+    },
+    {
+      name: 'load',
+      summary: 'a snapshot file into an empty networked store (what PROFILE_SNAPSHOT is for the memory store)',
+      usage: 'profiles load --snapshot FILE [options]',
+      options: LOAD_OPTIONS,
+      notes: [ENVIRONMENT_NOTE],
+      async run(args, io) {
+        const values = parseOptions(args, LOAD_OPTIONS).values;
+        return load(io, requireOption('snapshot', values.snapshot), values.json === true);
+      },
+    },
+  ],
+});

@@ -1,5 +1,4 @@
 import { openDecisionHistory } from '../../events/open-decision-history';
-import { readSeed } from '../../store/profile-snapshot';
 import type { DecisionHistory } from '../../events/decision-history';
 import type { EntityRole } from '../../../features';
 import type { StoredProfile } from '../../store/profile-store';
@@ -8,11 +7,18 @@ import { retentionCut, type RetentionPolicy } from '../../training/history/reten
 import { parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
 import { configFromEnv } from '../environment';
+import { readSeedOf } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 
 const OPTIONS = {
-  before: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+  before: {
+    type: 'string',
+    value: 'ISO',
+    description: 'prune before this date-time where it is earlier than the retention\'s cut (never later than now less EVENT_MAX_AGE_S and a day)',
+    default: 'the cut of DECISION_LOG_RETENTION_DAYS (none when 0)',
+  },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 /** What a prune run reports (`--json`, and retrain's `prune` field). */
 export interface PruneReport extends Partial<PruneResult> {
@@ -58,18 +64,21 @@ export function pruneSummary(r: PruneReport): string {
 export const pruneCommand: Command = {
   name: 'prune',
   summary: 'applies DECISION_LOG_RETENTION_DAYS to the decision log and labels (behind per-entity checkpoints)',
-  usage: 'prune [--before ISO] [--json]   (decision log, EVENT_MAX_AGE_S and PROFILE_SNAPSHOT seed from the service\'s environment; --before cuts earlier than the retention)',
+  usage: 'prune [options]',
+  options: OPTIONS,
+  notes: ['The decision log, DECISION_LOG_RETENTION_DAYS, EVENT_MAX_AGE_S and the PROFILE_SNAPSHOT seed come from the service\'s environment.'],
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
     const before = values.before;
     if (before !== undefined && Number.isNaN(Date.parse(before))) throw new UsageError(`--before must be an ISO 8601 date-time, got "${before}"`);
     const config = configFromEnv(io);
     const json = values.json === true;
+    const seed = await readSeedOf(config);
     const history = await openDecisionHistory(config);
     try {
       const report = await runPrune(io, {
         history,
-        seed: await readSeed(config.PROFILE_SNAPSHOT),
+        seed,
         policy: { retentionDays: config.DECISION_LOG_RETENTION_DAYS, maxEventAgeSeconds: config.EVENT_MAX_AGE_S, ...(before === undefined ? {} : { before: new Date(before).toISOString() }) },
         now: new Date(),
         json,

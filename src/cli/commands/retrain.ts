@@ -3,28 +3,29 @@ import { openDecisionHistory } from '../../events/open-decision-history';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
 import { defaultActor } from '../../model/registry/registry-history';
-import { readSeed } from '../../store/profile-snapshot';
 import { ParityError, retrain, type RetrainResult } from '../../training/retrain/retrain';
 import { intOption, numberOption, parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
 import { configFromEnv, xgboostFromEnv } from '../environment';
+import { readSeedOf, requireRegistry } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 import { pruneSummary, runPrune, type PruneReport } from './prune';
 
 const OPTIONS = {
-  'as-of': { type: 'string' },
-  'maturity-days': { type: 'string' },
-  'holdout-days': { type: 'string' },
-  'validation-days': { type: 'string' },
-  'lookback-days': { type: 'string' },
-  'ap-margin': { type: 'string' },
-  'max-depth': { type: 'string' },
-  eta: { type: 'string' },
-  rounds: { type: 'string' },
-  threads: { type: 'string' },
-  seed: { type: 'string' },
-  schedule: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+  'as-of': { type: 'string', value: 'ISO', description: 'the moment of retraining: only labels known by then count, the windows end then', default: 'now' },
+  'maturity-days': { type: 'string', value: 'N', description: 'unlabelled transactions younger than this are left out; older ones count as legitimate', default: 30 },
+  'holdout-days': { type: 'string', value: 'N', description: 'the most recent matured days, held out to compare challenger and champion', default: 7 },
+  'validation-days': { type: 'string', value: 'N', description: 'days before the holdout used for early stopping and thresholds', default: 7 },
+  'lookback-days': { type: 'string', value: 'N', description: 'training days before the validation days', default: 60 },
+  'ap-margin': { type: 'string', value: 'X', description: 'promote only if the challenger\'s holdout AP beats the champion\'s by this much (and its recall at 1% FPR is not worse)', default: 0.01 },
+  'max-depth': { type: 'string', value: 'N', description: 'XGBoost max_depth', default: 6 },
+  eta: { type: 'string', value: 'X', description: 'XGBoost learning rate', default: 0.1 },
+  rounds: { type: 'string', value: 'N', description: 'boosting rounds at most', default: 500 },
+  threads: { type: 'string', value: 'N', description: 'XGBoost threads', default: 2 },
+  seed: { type: 'string', value: 'N', description: 'XGBoost seed', default: 42 },
+  schedule: { type: 'string', value: 'CRON', description: 'keep running and retrain on this cron schedule (seconds field optional) until SIGTERM', default: 'run once' },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 /** The process's peak resident memory so far, MiB (Linux: VmHWM). */
 function peakRssMiB(): number {
@@ -50,9 +51,12 @@ function summary(r: RetrainResult, prune: PruneReport) {
 export const retrainCommand: Command = {
   name: 'retrain',
   summary: 'decision log + labels -> parity check -> train -> gate -> promote (optionally on a schedule)',
-  usage:
-    'retrain [--as-of ISO] [--maturity-days N] [--holdout-days N] [--validation-days N] [--lookback-days N] [--ap-margin X] ' +
-    '[--max-depth N] [--eta X] [--rounds N] [--threads N] [--seed N] [--schedule CRON] [--json]   (stores from the service\'s environment)',
+  usage: 'retrain [options]',
+  options: OPTIONS,
+  notes: [
+    'The decision log, labels, MODEL_REGISTRY_DIR, retention and the PROFILE_SNAPSHOT seed come from the service\'s environment. A parity',
+    'refusal (the log\'s vectors do not match a replay) prints RETRAIN REFUSED (with --json its result) and exits 1.',
+  ],
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
     const config = configFromEnv(io);
@@ -61,28 +65,30 @@ export const retrainCommand: Command = {
     const json = values.json === true;
     const xgb = xgboostFromEnv(io);
     const settings = {
-      maturityDays: intOption('maturity-days', values['maturity-days'], 30, 0),
-      holdoutDays: intOption('holdout-days', values['holdout-days'], 7, 1),
-      validationDays: intOption('validation-days', values['validation-days'], 7, 1),
-      lookbackDays: intOption('lookback-days', values['lookback-days'], 60, 1),
-      apMargin: numberOption('ap-margin', values['ap-margin'], 0.01, 0),
+      maturityDays: intOption('maturity-days', values['maturity-days'], OPTIONS['maturity-days'].default, 0),
+      holdoutDays: intOption('holdout-days', values['holdout-days'], OPTIONS['holdout-days'].default, 1),
+      validationDays: intOption('validation-days', values['validation-days'], OPTIONS['validation-days'].default, 1),
+      lookbackDays: intOption('lookback-days', values['lookback-days'], OPTIONS['lookback-days'].default, 1),
+      apMargin: numberOption('ap-margin', values['ap-margin'], OPTIONS['ap-margin'].default, 0),
       params: {
-        maxDepth: intOption('max-depth', values['max-depth'], 6, 1),
-        eta: numberOption('eta', values.eta, 0.1, 0),
+        maxDepth: intOption('max-depth', values['max-depth'], OPTIONS['max-depth'].default, 1),
+        eta: numberOption('eta', values.eta, OPTIONS.eta.default, 0),
         subsample: 0.8,
         colsampleBytree: 0.8,
-        nthread: intOption('threads', values.threads, 2, 1),
-        seed: intOption('seed', values.seed, 42, 0),
+        nthread: intOption('threads', values.threads, OPTIONS.threads.default, 1),
+        seed: intOption('seed', values.seed, OPTIONS.seed.default, 0),
         verbosity: 0 as const,
       },
-      rounds: intOption('rounds', values.rounds, 500, 1),
+      rounds: intOption('rounds', values.rounds, OPTIONS.rounds.default, 1),
       earlyStoppingRounds: 50,
       thresholdTargets: { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 },
     };
     const runOnce = async (out: CliIO): Promise<number> => {
+      // A mistyped MODEL_REGISTRY_DIR is not a new registry to promote into.
+      requireRegistry(config.MODEL_REGISTRY_DIR, 'MODEL_REGISTRY_DIR');
+      const seedProfiles = await readSeedOf(config);
       const history = await openDecisionHistory(config);
       try {
-        const seedProfiles = await readSeed(config.PROFILE_SNAPSHOT);
         const now = new Date();
         const asOf = Math.floor((asOfText === undefined ? now.getTime() : Date.parse(asOfText)) / 1000);
         const registry = openRegistry(config.MODEL_REGISTRY_DIR, trustSettingsFromEnv(io.env), { sign: true, onNote: (m) => void (json ? undefined : out.stderr.write(`retrain: ${m}\n`)) });

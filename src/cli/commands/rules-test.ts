@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { NoDecisionLogError } from '../../events/open-decision-history';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { ModelRegistry } from '../../model/registry/model-registry';
 import { BacktestInputError, replayRow, type BacktestLists, type BacktestRow } from '../../rules/backtest';
@@ -13,47 +12,66 @@ import { renderBacktestReport } from '../../rules/backtest-report-html';
 import { BacktestTally, CHANGES } from '../../rules/backtest-tally';
 import { compileRuleSet, type RuleSet } from '../../rules/rule-set';
 import { parseOptions } from '../args';
-import { CommandExit, printJson, UsageError, type CliIO } from '../command';
+import { CommandExit, printJson, UsageError, type CliIO, type CommandAction } from '../command';
+import { REGISTRY_OPTION, registryDir } from '../common-options';
 import { configFromEnv } from '../environment';
+import { requireDataset, requireInput, requireRegistry } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 import { createProgress, type Progress } from '../progress';
-import { registryDir } from './models';
-
-const OPTIONS = {
-  dataset: { type: 'string' },
-  events: { type: 'string' },
-  'decision-log': { type: 'boolean' },
-  lists: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  registry: { type: 'string' },
-  report: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
 
 const DAY = 86_400;
 /** The decision log's default window: the last 30 days of event time. */
 const DEFAULT_LOG_DAYS = 30;
-const DEFAULT_REPORT = 'rules-backtest.html';
 
-export const RULES_TEST_USAGE = [
-  'rules test FILE (--dataset DIR [--events FILE] | --decision-log) [--lists FILE] [--since ISO] [--until ISO] [--registry DIR] [--report PATH] [--json]',
-  '  Replays the rule set FILE over history and compares its decisions with a baseline (nothing is changed anywhere).',
-  '  --dataset DIR: the rows of a build-dataset directory with event time in [--since, --until) (default: the champion\'s test window,',
-  '    else the handbook test week), scored by the champion of --registry (default MODEL_REGISTRY_DIR, else models); baseline = the',
-  '    champion\'s decision without rules; transaction fields come from the stream DIR was built from (--events, default found beside DIR).',
-  '  --decision-log: the service\'s decisions (SQLite in DATA_DIR, or DECISION_LOG=postgres) with event time in [--since, --until)',
-  '    (default: the 30 days up to now; one bound alone spans 30 days); baseline = the recorded decision; the model decision',
-  '    the set applies to is the record\'s score through its model\'s thresholds (DEGRADED_POLICY when a profile was unread).',
-  '    Labels as known now (fraud = they resolve to fraud by source precedence).',
-  '  --lists FILE: JSON {"<list name>": ["value", ...]} (default: every declared list empty).',
-  '  Figures: fraud = label resolves to fraud, every other row (unlabelled too) is legitimate; changed = new decision differs from',
-  '    the baseline (by from->to); fraud caught = fraud the baseline approved, now challenged/declined (count, EUR cents);',
-  '    friction added = legitimate the baseline approved, now challenged/declined (count, per 1,000 legitimate rows);',
-  '    friction removed = legitimate the baseline challenged/declined, now approved; fraud let through = fraud the baseline',
-  '    challenged/declined, now approved; per rule: hits, on fraud, on legitimate, changed alone (changes where it was the only hit),',
-  '    errors, and the new decisions of the rows it hit.',
-  `  --report PATH: the HTML page (default ./${DEFAULT_REPORT}). --json: one JSON object on stdout. See docs/rules-backtest.md.`,
-].join('\n');
+const OPTIONS = {
+  dataset: {
+    type: 'string',
+    value: 'DIR',
+    description:
+      'replay the rows of this build-dataset directory, scored by the champion of --registry; baseline = the champion\'s decision without rules',
+    default: 'none (give one of --dataset and --decision-log)',
+  },
+  events: {
+    type: 'string',
+    value: 'FILE',
+    description: 'with --dataset: the event stream DIR was built from (the transaction fields rules read come from it)',
+    default: 'the stream found beside DIR',
+  },
+  'decision-log': {
+    type: 'boolean',
+    description:
+      'replay the service\'s decisions (SQLite in DATA_DIR, or DECISION_LOG=postgres) with the labels known now; baseline = the recorded decision, ' +
+      'the model decision = the record\'s score through its model\'s thresholds (DEGRADED_POLICY when a profile was unread)',
+  },
+  lists: { type: 'string', value: 'FILE', description: 'the lists the rules read: JSON {"<list name>": ["value", ...]}', default: 'every declared list empty' },
+  since: {
+    type: 'string',
+    value: 'ISO',
+    description: 'first event time replayed (a date YYYY-MM-DD, or a date-time with an offset)',
+    default: `--dataset: the champion's test window, else the handbook test week; --decision-log: ${DEFAULT_LOG_DAYS} days before --until`,
+  },
+  until: {
+    type: 'string',
+    value: 'ISO',
+    description: 'end of the window, exclusive',
+    default: `--dataset: the champion's test window, else the handbook test week; --decision-log: now, or ${DEFAULT_LOG_DAYS} days after --since`,
+  },
+  registry: { ...REGISTRY_OPTION, description: 'the model registry whose champion scores the dataset rows and whose models\' thresholds apply to the log' },
+  report: { type: 'string', value: 'PATH', description: 'the HTML page to write (its directory must exist)', default: 'rules-backtest.html' },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
+
+/** What `fraudctl rules test --help` says after the options: what it does and what the figures mean. */
+const NOTES = [
+  'Replays the rule set FILE over history and compares its decisions with a baseline (nothing is changed anywhere).',
+  'Labels: fraud = the labels resolve to fraud by source precedence; every other row (unlabelled too) is legitimate.',
+  'Figures: changed = new decision differs from the baseline (by from->to); fraud caught = fraud the baseline approved, now challenged/declined',
+  '  (count, EUR cents); friction added = legitimate the baseline approved, now challenged/declined (count, per 1,000 legitimate rows);',
+  '  friction removed = legitimate the baseline challenged/declined, now approved; fraud let through = fraud the baseline',
+  '  challenged/declined, now approved; per rule: hits, on fraud, on legitimate, changed alone (changes where it was the only hit),',
+  '  errors, and the new decisions of the rows it hit.',
+  'An invalid rule set or lists file, a missing dataset, stream, registry or decision log exits 2. See docs/rules-backtest.md.',
+];
 
 /**
  * Epoch seconds of an ISO 8601 date (UTC midnight) or date-time with an offset (a zone-less one
@@ -70,7 +88,7 @@ function readText(what: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CommandExit(`cannot read ${what} ${path}: ${(err as Error).message}`, 2);
+    throw new CommandExit(`cannot read ${what} ${path}: ${(err as Error).message}`, existsSync(path) ? 'invalid_input' : 'not_found');
   }
 }
 
@@ -80,7 +98,7 @@ function readRuleSet(file: string): RuleSet {
   try {
     return compileRuleSet(text);
   } catch (err) {
-    throw new CommandExit(`${file}: ${(err as Error).message}`, 2);
+    throw new CommandExit(`${file}: ${(err as Error).message}`, 'invalid_input');
   }
 }
 
@@ -91,14 +109,13 @@ function readLists(set: RuleSet, path: string | undefined): BacktestLists {
   try {
     return backtestLists(set, text);
   } catch (err) {
-    if (err instanceof BacktestInputError) throw new CommandExit(`${path}: ${err.message}`, 2);
+    if (err instanceof BacktestInputError) throw new CommandExit(`${path}: ${err.message}`, 'invalid_input');
     throw err;
   }
 }
 
 function registryAt(root: string): ModelRegistry {
-  if (!existsSync(root)) throw new CommandExit(`no model registry at ${root} (--registry or MODEL_REGISTRY_DIR)`, 2);
-  return new ModelRegistry(root);
+  return new ModelRegistry(requireRegistry(root));
 }
 
 /** Progress drawn lazily, once the total is known. */
@@ -111,11 +128,20 @@ function lazyProgress(io: CliIO, label: string, quiet: boolean) {
 }
 
 /**
- * `fraudctl rules test`: backtests a rule set (see {@link RULES_TEST_USAGE}), writes the HTML page
- * and prints the figures (one JSON object with --json). Bad input (an invalid rule or lists file,
- * a missing dataset, stream, registry or decision log) ends it with exit code 2.
+ * `fraudctl rules test`: backtests a rule set (see its {@link OPTIONS} and {@link NOTES}), writes
+ * the HTML page and prints the figures (one JSON object with --json). Bad input (an invalid rule
+ * or lists file, a missing dataset, stream, registry or decision log) ends it with exit code 2.
  */
-export async function runRulesTest(args: readonly string[], io: CliIO): Promise<number> {
+export const rulesTestAction: CommandAction = {
+  name: 'test',
+  summary: 'backtest a rule set on a dataset or the decision log: decisions changed, fraud caught, friction, per rule',
+  usage: 'rules test FILE (--dataset DIR [--events FILE] | --decision-log) [options]',
+  options: OPTIONS,
+  notes: NOTES,
+  run: runRulesTest,
+};
+
+async function runRulesTest(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, true);
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('test needs the rule set FILE');
@@ -129,17 +155,16 @@ export async function runRulesTest(args: readonly string[], io: CliIO): Promise<
   const json = values.json === true;
   const set = readRuleSet(file);
   const lists = readLists(set, values.lists);
-  const reportPath = values.report ?? DEFAULT_REPORT;
+  const reportPath = values.report ?? OPTIONS.report.default;
   // Found out before the replay, not after it.
-  if (!existsSync(dirname(resolve(reportPath)))) throw new UsageError(`--report: no directory ${dirname(resolve(reportPath))}`);
+  requireInput('directory', dirname(resolve(reportPath)), `for --report ${reportPath}`);
   const tally = new BacktestTally(set);
   const progress = lazyProgress(io, fromDataset ? 'rules test (MB)' : 'rules test (hours)', json);
   let source: DatasetBacktestSource | DecisionLogBacktestSource;
   try {
     const onRow = (row: BacktestRow) => tally.add(replayRow(set, lists, row));
     if (fromDataset) {
-      const dir = values.dataset as string;
-      if (!existsSync(dir)) throw new BacktestInputError(`no dataset at ${dir}`);
+      const dir = requireDataset(values.dataset as string);
       const window = since === undefined && until === undefined ? null : { from: since ?? -Infinity, to: until ?? Infinity };
       const registry = registryAt(registryDir(values.registry, io.env));
       source = await datasetBacktestRows(
@@ -160,8 +185,7 @@ export async function runRulesTest(args: readonly string[], io: CliIO): Promise<
       }
     }
   } catch (err) {
-    if (err instanceof BacktestInputError) throw new CommandExit(`rules test: ${err.message}`, 2);
-    if (err instanceof NoDecisionLogError) throw new CommandExit(err.message, 2);
+    if (err instanceof BacktestInputError) throw new CommandExit(`rules test: ${err.message}`, 'invalid_input');
     throw err;
   } finally {
     progress.stop();

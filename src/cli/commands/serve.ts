@@ -1,4 +1,5 @@
 import { startService } from '../../main';
+import { parseOptions } from '../args';
 import type { Command } from '../command';
 import { configFromEnv } from '../environment';
 
@@ -6,7 +7,10 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the scoring service (configured by environment variables; see README)',
   usage: 'serve',
-  async run(_args, io) {
+  options: {},
+  notes: ['Configured by environment variables only (README, Configuration); runs until SIGTERM or SIGINT.'],
+  async run(args, io) {
+    parseOptions(args, {});
     const config = configFromEnv(io);
     const service = await startService(config);
     const stop = (signal: string) => {

@@ -6,27 +6,32 @@ import {
   DEFAULT_OPTIONS,
   LABEL_DELAY_MODELS,
   simulate,
-  type FraudScenario, startEpochSeconds, summarize, writeEventsToFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
+  type FraudScenario, scenarioFilePath, startEpochSeconds, summarize, writeEventsToFile, writeScenarioFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
 import { intOption, parseOptions, requireOption } from '../args';
 import { printJson, UsageError, type Command } from '../command';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 import { createProgress } from '../progress';
 
-const USAGE =
-  'simulate --out FILE [--seed N] [--customers N] [--terminals N] [--days N] [--start-date YYYY-MM-DD] [--start-day K] [--label-delay-model fixed|chargeback] [--card-testing N] [--json]';
+const OPTIONS = {
+  out: { type: 'string', value: 'FILE', description: 'the NDJSON event stream to write (missing directories are created); the fraud scenarios go beside it', required: true },
+  seed: { type: 'string', value: 'N', description: 'seed of every random stream', default: DEFAULT_OPTIONS.seed },
+  customers: { type: 'string', value: 'N', description: 'simulated customers', default: DEFAULT_OPTIONS.customers },
+  terminals: { type: 'string', value: 'N', description: 'simulated terminals (merchants)', default: DEFAULT_OPTIONS.terminals },
+  days: { type: 'string', value: 'N', description: 'simulated days', default: DEFAULT_OPTIONS.days },
+  'start-date': { type: 'string', value: 'YYYY-MM-DD', description: 'UTC calendar date of day 0 of the world', default: DEFAULT_OPTIONS.startDate },
+  'start-day': { type: 'string', value: 'K', description: 'first simulated day, counted from --start-date (to continue a world)', default: DEFAULT_OPTIONS.startDay },
+  'label-delay-model': {
+    type: 'string',
+    value: LABEL_DELAY_MODELS.join('|'),
+    description: 'fraud labels: fixed = one chargeback 7 days later; chargeback = after LogNormal(ln 20 days, sigma 0.6) clipped to [2, 120] days',
+    default: DEFAULT_OPTIONS.labelDelayModel,
+  },
+  'card-testing': { type: 'string', value: 'N', description: 'adds a fourth scenario: N stolen cards a day tested with tiny payments, then cashed out (0: off)', default: 0 },
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 function parse(args: readonly string[]): { out: string; json: boolean; options: SimulationOptions; scenarios: readonly FraudScenario[] } {
-  const { values } = parseOptions(args, {
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    customers: { type: 'string' },
-    terminals: { type: 'string' },
-    days: { type: 'string' },
-    'start-date': { type: 'string' },
-    'start-day': { type: 'string' },
-    'label-delay-model': { type: 'string' },
-    'card-testing': { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseOptions(args, OPTIONS);
   const model = values['label-delay-model'] ?? DEFAULT_OPTIONS.labelDelayModel;
   if (!LABEL_DELAY_MODELS.includes(model as LabelDelayModel)) {
     throw new UsageError(`--label-delay-model must be one of ${LABEL_DELAY_MODELS.join(', ')}, got "${model}"`);
@@ -37,7 +42,7 @@ function parse(args: readonly string[]): { out: string; json: boolean; options: 
   } catch {
     throw new UsageError(`--start-date must be a date YYYY-MM-DD, got "${startDate}"`);
   }
-  const cardTesting = intOption('card-testing', values['card-testing'], 0);
+  const cardTesting = intOption('card-testing', values['card-testing'], OPTIONS['card-testing'].default);
   return {
     out: requireOption('out', values.out),
     json: values.json === true,
@@ -57,13 +62,14 @@ function parse(args: readonly string[]): { out: string; json: boolean; options: 
 
 /**
  * `fraudctl simulate`: writes the synthetic transaction + label NDJSON stream of `src/sim` to
- * `--out`. `--json` prints only `{transactions, frauds, fraudRate, labels, byScenario, seconds}`
+ * `--out`, and beside it each fraud's scenario (`scenarioFilePath`, read by build-dataset). `--json` prints only `{transactions, frauds, fraudRate, labels, byScenario, seconds}`
  * on stdout; otherwise a short summary goes to stderr (and a progress bar on a TTY).
  */
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'write a synthetic transaction + label event stream (NDJSON)',
-  usage: USAGE,
+  usage: 'simulate --out FILE [options]',
+  options: OPTIONS,
   async run(args, io) {
     const { out, json, options, scenarios } = parse(args);
     const started = performance.now();
@@ -72,6 +78,7 @@ export const simulateCommand: Command = {
     const total = result.table.length + result.labels.length;
     const progress = createProgress(io, 'simulate', total, json);
     const written = writeEventsToFile(result, out, (n) => progress.update(n));
+    writeScenarioFile(result, scenarioFilePath(out));
     progress.stop();
     const seconds = Math.round(performance.now() - started) / 1000;
     if (json) {

@@ -4,28 +4,32 @@ import { projectRoot } from '../../config/project-root';
 import { generatedSpec, generatedSpecText } from '../../model/feature-spec-hash';
 import { parseOptions } from '../args';
 import { printJson, type Command } from '../command';
+import { requireInput } from '../inputs';
+import type { OptionSpecs } from '../options';
 
 /** Where the generated feature spec is committed. */
 export function specPath(): string {
   return join(projectRoot(), 'features', 'spec.generated.json');
 }
 
+const OPTIONS = {
+  write: { type: 'boolean', description: 'write the spec generated from features/ to features/spec.generated.json' },
+  check: { type: 'boolean', description: 'exit 1 when features/spec.generated.json does not match features/ (CI\'s drift check)' },
+  json: { type: 'boolean', description: 'print {specHash, features, names} on stdout instead of the spec' },
+} as const satisfies OptionSpecs;
+
 export const specCommand: Command = {
   name: 'spec',
   summary: 'print, write or check the generated feature spec (names + hash)',
-  usage: 'spec [--write | --check] [--json]',
+  usage: 'spec [options]',
+  options: OPTIONS,
   async run(args, io) {
-    const { values } = parseOptions(args, { write: { type: 'boolean' }, check: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values } = parseOptions(args, OPTIONS);
     const text = generatedSpecText();
     const { hash, names } = generatedSpec();
     if (values.write === true) writeFileSync(specPath(), text);
     if (values.check === true) {
-      let committed = '';
-      try {
-        committed = readFileSync(specPath(), 'utf8');
-      } catch {
-        committed = '';
-      }
+      const committed = readFileSync(requireInput('generated feature spec', specPath(), 'run `npm run spec:generate`'), 'utf8');
       if (committed !== text) {
         io.stderr.write(`feature spec drift: ${specPath()} does not match features/ (run \`npm run spec:generate\`)\n`);
         return 1;

@@ -5,49 +5,49 @@ import { HANDBOOK_SPLIT, type SplitOptions } from '../../training/protocol/time-
 import { trainModel } from '../../training/train-model';
 import { intOption, numberOption, parseOptions, requireOption } from '../args';
 import { printJson, UsageError, type Command } from '../command';
+import { DATASET_OPTION, PROMOTE_OPTION, REGISTRY_OPTION, registryDir, THRESHOLD_OPTIONS, TRAIN_START_OPTION } from '../common-options';
+import { requireDataset } from '../inputs';
+import { JSON_OPTION, type OptionSpecs } from '../options';
 import { xgboostFromEnv } from '../environment';
-import { registryDir } from './models';
 import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
 import { defaultActor } from '../../model/registry/registry-history';
 
 const OPTIONS = {
-  dataset: { type: 'string' },
-  registry: { type: 'string' },
-  protocol: { type: 'string' },
-  'train-start': { type: 'string' },
-  'max-depth': { type: 'string' },
-  eta: { type: 'string' },
-  rounds: { type: 'string' },
-  'early-stopping': { type: 'string' },
-  subsample: { type: 'string' },
-  colsample: { type: 'string' },
-  'min-child-weight': { type: 'string' },
-  threads: { type: 'string' },
-  seed: { type: 'string' },
-  'prequential-folds': { type: 'string' },
-  'max-challenge-rate': { type: 'string' },
-  'min-decline-precision': { type: 'string' },
-  promote: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+  dataset: DATASET_OPTION,
+  registry: { ...REGISTRY_OPTION, description: 'the model registry the challenger is written into (created when missing)' },
+  protocol: { type: 'string', value: 'NAME', description: 'the evaluation protocol (only handbook: train, delay and test weeks)', default: 'handbook' },
+  'train-start': TRAIN_START_OPTION,
+  'max-depth': { type: 'string', value: 'N', description: 'XGBoost max_depth', default: 6 },
+  eta: { type: 'string', value: 'X', description: 'XGBoost learning rate', default: 0.1 },
+  rounds: { type: 'string', value: 'N', description: 'boosting rounds at most', default: 500 },
+  'early-stopping': { type: 'string', value: 'N', description: 'stop after this many rounds without a better validation AP', default: 50 },
+  subsample: { type: 'string', value: 'X', description: 'XGBoost subsample (share of rows per tree)', default: 0.8 },
+  colsample: { type: 'string', value: 'X', description: 'XGBoost colsample_bytree (share of features per tree)', default: 0.8 },
+  'min-child-weight': { type: 'string', value: 'X', description: 'XGBoost min_child_weight', default: 1 },
+  threads: { type: 'string', value: 'N', description: 'XGBoost threads', default: 2 },
+  seed: { type: 'string', value: 'N', description: 'XGBoost seed', default: 42 },
+  'prequential-folds': { type: 'string', value: 'N', description: 'prequential folds (the split moved back a week per fold) for the metrics\' mean and spread (1: off)', default: 4 },
+  ...THRESHOLD_OPTIONS,
+  promote: PROMOTE_OPTION,
+  json: JSON_OPTION,
+} as const satisfies OptionSpecs;
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a challenger with XGBoost, evaluate it, write it into the registry',
-  usage:
-    'train --dataset DIR [--registry DIR] [--protocol handbook] [--train-start YYYY-MM-DD] [--max-depth N] [--eta X] ' +
-    '[--rounds N] [--early-stopping N] [--subsample X] [--colsample X] [--min-child-weight X] [--threads N] [--seed N] ' +
-    '[--prequential-folds N] [--max-challenge-rate X] [--min-decline-precision X] [--promote] [--json]',
+  usage: 'train --dataset DIR [options]',
+  options: OPTIONS,
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
     const datasetDir = requireOption('dataset', values.dataset);
-    const protocol = values.protocol ?? 'handbook';
+    const protocol = values.protocol ?? OPTIONS.protocol.default;
     if (protocol !== 'handbook') throw new UsageError(`unknown protocol "${protocol}" (supported: handbook)`);
     const split: SplitOptions = { ...HANDBOOK_SPLIT, ...(values['train-start'] === undefined ? {} : { trainStart: values['train-start'] }) };
     const json = values.json === true;
-    const threads = intOption('threads', values.threads, 2, 1);
+    const threads = intOption('threads', values.threads, OPTIONS.threads.default, 1);
     const started = process.hrtime.bigint();
     const xgb = xgboostFromEnv(io);
+    requireDataset(datasetDir);
     const registry = openRegistry(registryDir(values.registry, io.env), trustSettingsFromEnv(io.env), { sign: true, onNote: (m) => void (json ? undefined : io.stderr.write(`train: ${m}\n`)) });
     const stage = (s: string) => {
       if (!json && io.isTTY) io.stderr.write(`train: ${s}...\n`);
@@ -61,22 +61,22 @@ export const trainCommand: Command = {
       split,
       protocol,
       params: {
-        maxDepth: intOption('max-depth', values['max-depth'], 6, 1),
-        eta: numberOption('eta', values.eta, 0.1, 0),
-        subsample: numberOption('subsample', values.subsample, 0.8, 0),
-        colsampleBytree: numberOption('colsample', values.colsample, 0.8, 0),
-        minChildWeight: numberOption('min-child-weight', values['min-child-weight'], 1, 0),
+        maxDepth: intOption('max-depth', values['max-depth'], OPTIONS['max-depth'].default, 1),
+        eta: numberOption('eta', values.eta, OPTIONS.eta.default, 0),
+        subsample: numberOption('subsample', values.subsample, OPTIONS.subsample.default, 0),
+        colsampleBytree: numberOption('colsample', values.colsample, OPTIONS.colsample.default, 0),
+        minChildWeight: numberOption('min-child-weight', values['min-child-weight'], OPTIONS['min-child-weight'].default, 0),
         nthread: threads,
-        seed: intOption('seed', values.seed, 42, 0),
+        seed: intOption('seed', values.seed, OPTIONS.seed.default, 0),
         verbosity: 0,
       },
-      rounds: intOption('rounds', values.rounds, 500, 1),
-      earlyStoppingRounds: intOption('early-stopping', values['early-stopping'], 50, 1),
+      rounds: intOption('rounds', values.rounds, OPTIONS.rounds.default, 1),
+      earlyStoppingRounds: intOption('early-stopping', values['early-stopping'], OPTIONS['early-stopping'].default, 1),
       thresholdTargets: {
-        maxChallengeRate: numberOption('max-challenge-rate', values['max-challenge-rate'], 0.02, 0),
-        minDeclinePrecision: numberOption('min-decline-precision', values['min-decline-precision'], 0.9, 0),
+        maxChallengeRate: numberOption('max-challenge-rate', values['max-challenge-rate'], OPTIONS['max-challenge-rate'].default, 0),
+        minDeclinePrecision: numberOption('min-decline-precision', values['min-decline-precision'], OPTIONS['min-decline-precision'].default, 0),
       },
-      prequentialFolds: intOption('prequential-folds', values['prequential-folds'], 4, 1),
+      prequentialFolds: intOption('prequential-folds', values['prequential-folds'], OPTIONS['prequential-folds'].default, 1),
       parent: registry.pointer()?.version ?? null,
       now: new Date(),
       onStage: stage,

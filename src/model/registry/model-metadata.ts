@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { driftReferenceSchema } from '../drift/drift-reference';
 
 /**
  * The threshold meaning "never": scores are probabilities in [0, 1], so `score ≥ 2` never holds.
@@ -108,6 +109,12 @@ export const modelMetadataSchema = {
       },
     },
     notes: { type: 'object' },
+    /**
+     * Reference distributions for drift monitoring (see src/model/drift and docs/drift.md): every
+     * feature binned on the training window, the score on the validation window. Absent in models
+     * made before references were recorded; `fraudctl drift` refuses those.
+     */
+    drift: driftReferenceSchema,
     /** Ed25519 over the manifest (see model-signature.ts). */
     signature: {
       type: 'object',

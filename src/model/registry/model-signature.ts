@@ -17,11 +17,12 @@ export interface ModelSignature {
  * The fields of model.json a signature covers: what decides how the service scores and decides
  * (the ONNX file's checksum, its input and output, the feature spec and names, the thresholds, the
  * explainer's checksum) and
- * the model's lineage (version, time, parent, trainer, windows, dataset). `status`, `metrics` and
+ * the model's lineage (version, time, parent, trainer, windows, dataset), and its drift reference
+ * (what drift is measured against). `status`, `metrics` and
  * `notes` are not covered: the registry rewrites status on every promotion, and the others do not
  * change a decision.
  */
-export const SIGNED_FIELDS = ['version', 'createdAt', 'parent', 'featureSpecHash', 'featureNames', 'onnx', 'sha256', 'explainer', 'thresholds', 'trainer', 'windows', 'datasetHash', 'protocol'] as const;
+export const SIGNED_FIELDS = ['version', 'createdAt', 'parent', 'featureSpecHash', 'featureNames', 'onnx', 'sha256', 'explainer', 'thresholds', 'trainer', 'windows', 'datasetHash', 'protocol', 'drift'] as const;
 
 /** The signed manifest of a model.json: the canonical JSON of its {@link SIGNED_FIELDS}, prefixed with a purpose string. */
 export function manifestBytes(m: ModelMetadata): Buffer {

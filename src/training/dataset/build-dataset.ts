@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, write
 import { basename, join } from 'node:path';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../../features';
 import { featureSpecHash } from '../../model/feature-spec-hash';
+import type { ScenarioFile } from '../../sim/output/scenario-file';
 import type { Validators } from '../../validation/validators';
 import { MATRIX_FILE, SIDECAR_FILE, type DatasetSidecar } from './dataset-format';
 import { decodeInWorker } from './decode-thread';
@@ -24,6 +25,11 @@ export interface BuildDatasetOptions {
   readonly decodeWorker?: string | null;
   /** Called with (bytesRead, totalBytes) as the input is consumed. */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * The simulator's scenario of each fraud (its scenario file): when given, the sidecar gets the
+   * scenario names and a `scenario` column (0 for transactions the file does not name).
+   */
+  readonly scenarios?: ScenarioFile | null;
 }
 
 export interface BuildDatasetResult {
@@ -62,6 +68,8 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   const rowViews = Array.from({ length: ROWS_PER_CHUNK }, (_, r) => chunk.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
   let inChunk = 0;
   const counts = { events: 0, transactions: 0, labels: 0, duplicateTransactions: 0, duplicateLabels: 0, unknownTransactionLabels: 0 };
+  const scenarioOf = opts.scenarios?.frauds ?? null;
+  let scenarioColumn = new Uint8Array(scenarioOf === null ? 0 : 1 << 16);
 
   const flush = () => {
     if (inChunk > 0) writeSync(fd, chunkBytes, 0, inChunk * FEATURE_COUNT * 4);
@@ -70,6 +78,15 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   const sink: EventSink = {
     transaction(txn, userNumber, merchantNumber) {
       replay.scoreNumbered(txn, userNumber, merchantNumber, rowViews[inChunk] as Float32Array);
+      if (scenarioOf !== null) {
+        if (counts.transactions === scenarioColumn.length) {
+          const grown = new Uint8Array(scenarioColumn.length * 2);
+          grown.set(scenarioColumn);
+          scenarioColumn = grown;
+        }
+        // Own properties only: an id such as "constructor" must not find Object.prototype's.
+        if (Object.hasOwn(scenarioOf, txn.transactionId)) scenarioColumn[counts.transactions] = scenarioOf[txn.transactionId] as number;
+      }
       counts.transactions++;
       if (++inChunk === ROWS_PER_CHUNK) flush();
     },
@@ -106,9 +123,10 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
     rows: replay.rows,
     matrix: { file: MATRIX_FILE, dtype: 'float32', byteOrder: 'little', layout: 'row-major' },
     source: { file: basename(opts.input), events, ...source },
+    ...(opts.scenarios == null ? {} : { scenarios: opts.scenarios.scenarios }),
   };
   const sidecarTmp = join(opts.outDir, `.${SIDECAR_FILE}.tmp`);
-  writeSidecar(sidecarTmp, header, replay, columns);
+  writeSidecar(sidecarTmp, header, replay, columns, scenarioOf === null ? null : scenarioColumn);
   renameSync(matrixTmp, join(opts.outDir, MATRIX_FILE));
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
   return { rows: header.rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
@@ -122,10 +140,10 @@ function builtWorker(): string | null {
 
 /**
  * Writes the sidecar: the header, then the per-row columns (in `DatasetSidecar['columns']` order):
- * those the decoding side wrote as it went, then the labels from the replay's own arrays, never
- * holding them as one string or as arrays of values.
+ * those the decoding side wrote as it went, then the labels from the replay's own arrays (and the
+ * scenarios, when known), never holding them as one string or as arrays of values.
  */
-function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay, columns: DecodedColumns): void {
+function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, replay: OfflineReplay, columns: DecodedColumns, scenario: Uint8Array | null): void {
   const fd = openSync(path, 'w');
   try {
     const out = new JsonArrayWriter(fileSink(fd));
@@ -144,6 +162,10 @@ function writeSidecar(path: string, header: Omit<DatasetSidecar, 'columns'>, rep
     // NaN (never labeled) is written null.
     out.text(',"labelKnownAt":');
     out.numbers(replay.labelKnownAt(), rows);
+    if (scenario !== null) {
+      out.text(',"scenario":');
+      out.numbers(scenario, rows);
+    }
     out.text('}}\n');
     out.flush();
   } finally {

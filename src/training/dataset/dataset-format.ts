@@ -21,6 +21,11 @@ export interface DatasetSidecar {
     readonly duplicateLabels: number;
     readonly unknownTransactionLabels: number;
   };
+  /**
+   * Names of the simulator's fraud scenarios by number (as a string), when the stream came with
+   * its scenario file (`src/sim/output/scenario-file.ts`); then `columns.scenario` is present.
+   */
+  readonly scenarios?: Readonly<Record<string, string>>;
   readonly columns: {
     readonly transactionId: readonly string[];
     /** Transaction event time, epoch seconds. */
@@ -31,6 +36,8 @@ export interface DatasetSidecar {
     readonly label: readonly number[];
     /** When that label became known (arrival of the label event that set it), epoch seconds; null = never labeled. */
     readonly labelKnownAt: readonly (number | null)[];
+    /** The simulator's scenario of each fraudulent transaction, 0 for the others; only with `scenarios`. */
+    readonly scenario?: readonly number[];
   };
 }
 

@@ -23,3 +23,5 @@ export { DEFAULT_HISTOGRAM_BINS, scoreHistogram, type ScoreHistogram } from './s
 export { METRIC_NAMES, type MetricSet } from './metric-set';
 export { summarizeFolds, type FoldSummary } from './fold-summary';
 export { evaluateScores, type Evaluation, type EvaluationOptions } from './evaluate-scores';
+export { calibration, DEFAULT_CALIBRATION_BINS, type Calibration, type CalibrationBin } from './calibration';
+export { declineQuality, flaggedQuality, tallyDecisions, type Cutoffs, type DecisionTally, type PrecisionRecall, type SegmentTally } from './decision-tally';

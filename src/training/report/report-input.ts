@@ -1,4 +1,6 @@
 import type { FoldSummary, MetricSet, PrPoint, RocPoint, ScoreHistogram } from '../metrics';
+import type { DriftReference } from '../../model/drift/drift-reference';
+import type { TestBreakdown } from '../test-breakdown';
 import type { ThresholdSelection } from '../thresholds';
 
 /** A half-open time window [start, end), ISO 8601 strings (dates or date-times), shown verbatim. */
@@ -61,4 +63,8 @@ export interface ReportInput {
   readonly thresholds: ThresholdSelection;
   /** Any order; the report shows the top 20 by gain. */
   readonly featureImportance: readonly FeatureGain[];
+  /** Calibration, the confusion at the thresholds, and per-scenario and per-segment quality on the test set. */
+  readonly breakdown?: TestBreakdown;
+  /** The drift reference written into model.json. */
+  readonly drift?: DriftReference;
 }

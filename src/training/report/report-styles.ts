@@ -32,6 +32,8 @@ tbody th { font-weight: 500; }
 .kv th { width: 48%; color: var(--muted); font-weight: 500; }
 .kv td { word-break: break-all; }
 .kv.params td { text-align: left; }
+.kv.prose th { width: 24%; }
+.kv.prose td { word-break: normal; }
 code { font: 12.5px "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; background: #eef2f7; padding: 1px 4px; border-radius: 3px; }
 .muted { color: var(--muted); }
 .note, .rule { color: var(--muted); font-size: 12.5px; margin: 10px 0 0; }
@@ -52,6 +54,14 @@ svg .bar-fraud { fill: var(--fraud); }
 svg .marker-challenge { stroke: #d98e04; stroke-width: 1.6; stroke-dasharray: 6 3; }
 svg .marker-decline { stroke: #7a1f14; stroke-width: 1.6; stroke-dasharray: 2 2; }
 svg .bar-gain { fill: var(--model); fill-opacity: .85; }
+svg .bar-reference { fill: #9aa5b1; }
+svg .bar-observed { fill: var(--model); }
+svg .bar-missing { fill: #cbd2d9; }
+svg .dot-model { fill: var(--model); stroke: #ffffff; stroke-width: 1.2; }
+svg.spark { display: block; }
+.card h3 { margin: 14px 0 6px; font-size: 14px; font-weight: 650; }
+table.compact th, table.compact td { padding: 3px 8px; }
+tr.flag th, tr.flag td, .flag { color: var(--bad); font-weight: 650; }
 svg .bar-label { font-size: 11.5px; }
 svg .bar-value { font-size: 11px; fill: var(--muted); }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 8px; }

@@ -11,6 +11,9 @@ import { renderReport } from '../report';
 import { selectThresholds, type ThresholdTargets } from '../thresholds';
 import { modelVersion } from '../train-model';
 import { trainBinary, withDMatrix, type BinaryParams, type XGBoost } from '../xgboost';
+import { buildDriftReference } from '../../model/drift/build-reference';
+import { metadataDrift } from '../evaluate-served';
+import { testBreakdown } from '../test-breakdown';
 import { checkParity, type ParityResult } from './parity-check';
 import { loadServedParts, type ServedPart } from './served-dataset';
 
@@ -101,7 +104,8 @@ export function parityFailure(p: ParityResult): string {
  * 2. the training set: served vectors joined with labels known at `asOf` (streamed, in bounded
  *    memory), unlabeled ones counted legitimate; transactions younger than the maturity window left out;
  * 3. a challenger trained on [holdout - validation - lookback, holdout - validation), early-stopped
- *    and thresholded on the validation days, exported to ONNX;
+ *    and thresholded on the validation days, exported to ONNX, with its drift reference (served
+ *    vectors of the training days, its scores on the validation days);
  * 4. challenger and champion scored through onnxruntime on the most recent matured holdout days;
  * 5. promotion when the challenger's AP beats the champion's by `apMargin` and its recall at
  *    1% FPR is not worse. The challenger is recorded in the registry either way, with its lineage
@@ -193,6 +197,16 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   }
 
   const thresholds = selectThresholds(challengerValid, validPart.labels, opts.thresholdTargets);
+  // Features as served in the training window; the challenger's scores on the validation window,
+  // which it was not fitted on (see datasetDriftReference).
+  const drift = buildDriftReference({ featureNames: FEATURE_NAMES, vectors: trainPart.data, scores: challengerValid });
+  const breakdown = testBreakdown({
+    scores: challengerHoldout,
+    labels: holdoutPart.labels,
+    thresholds: thresholds.thresholds,
+    vectors: holdoutPart.data,
+    scenarios: { missing: 'the decision log does not carry the simulator\'s scenario (a real payment stream has none)' },
+  });
   const window = (w: { from: number; to: number }) => ({ from: isoDay(w.from), to: isoDay(w.to - 1) });
   const metadata: ModelMetadata = {
     ...draft,
@@ -210,6 +224,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
       rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded },
       gate: { promoted, reason, apMargin: opts.apMargin, champion: championEntry === null ? null : { version: championEntry.metadata.version, holdout: champion } },
     },
+    drift: metadataDrift(drift),
   };
   const report = renderReport({
     model: {
@@ -230,6 +245,8 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     testSet: challenger,
     thresholds,
     featureImportance: [...importance].map(([k, gain]) => ({ name: FEATURE_NAMES[Number(k.replace(/^f/, ''))] ?? k, gain })),
+    breakdown,
+    drift,
   });
   opts.registry.add(metadata, { ...served.files, 'report.html': report });
   const actor = opts.actor ?? 'retrain';

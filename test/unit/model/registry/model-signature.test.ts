@@ -1,10 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelMetadata } from '../../../../src/model/registry/model-metadata';
 import { metadataProblem } from '../../../../src/model/registry/model-registry';
 import { SIGNED_FIELDS, signerFromPem, TrustedKeys } from '../../../../src/model/registry/model-signature';
+
+/** The committed registry. */
+const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
 
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -46,6 +49,7 @@ function tamper(m: ModelMetadata, field: (typeof SIGNED_FIELDS)[number]): ModelM
     windows: { train: { from: '2018-04-02', to: '2018-07-01' } },
     datasetHash: 'f'.repeat(64),
     protocol: 'retrain-served',
+    drift: { version: 1, featureRows: 10, scoreRows: 5, features: {}, score: { edges: [0.5], shares: [0.4, 0.6, 0] } },
   };
   return { ...m, [field]: changed[field] } as ModelMetadata;
 }
@@ -70,6 +74,24 @@ describe('signed model manifests', () => {
 
   it.each(SIGNED_FIELDS)('refuses a model.json whose %s was changed after signing', (field) => {
     expect(trusted.problem(tamper(signed, field))).toMatch(/does not match its manifest \(model\.json was changed after signing\)$/);
+  });
+
+  it('covers the drift reference when present, and a model.json signed before drift references existed still verifies', () => {
+    const drift = { version: 1 as const, featureRows: 10, scoreRows: 5, features: { amount: { edges: [10], shares: [0.5, 0.5, 0] } }, score: { edges: [0.5], shares: [0.5, 0.5, 0] } };
+    const withDrift = signerFromPem(signer.pem).sign({ ...META, drift });
+    expect(metadataProblem(withDrift)).toBeNull();
+    expect(trusted.problem(withDrift)).toBeNull();
+    expect(trusted.problem({ ...withDrift, drift: { ...drift, score: { edges: [0.9], shares: [0.5, 0.5, 0] } } })).toContain('does not match');
+    expect(trusted.problem({ ...withDrift, drift: undefined })).toContain('does not match');
+    // A model.json signed before drift references existed has no such field in its manifest: it still verifies.
+    const legacy = signerFromPem(signer.pem).sign(META);
+    expect(legacy.drift).toBeUndefined();
+    expect(trusted.problem(legacy)).toBeNull();
+    // The committed champion carries one, signed with the rest.
+    const pointer = JSON.parse(readFileSync(join(MODELS, 'champion.json'), 'utf8')) as { version: string };
+    const champion = JSON.parse(readFileSync(join(MODELS, pointer.version, 'model.json'), 'utf8')) as ModelMetadata;
+    expect(Object.keys(champion.drift?.features ?? {})).toHaveLength(champion.featureNames.length);
+    expect(TrustedKeys.load(join(MODELS, 'trusted-keys')).problem(champion)).toBeNull();
   });
 
   it('refuses a threshold rewritten to approve everything or decline everything', () => {

@@ -1,3 +1,4 @@
+import { FEATURE_NAMES } from '../../../../features';
 import { renderReport, type ReportInput } from '../../../../src/training/report';
 import { NEVER } from '../../../../src/training/thresholds';
 import { syntheticReportInput } from './synthetic-report-input';
@@ -8,13 +9,65 @@ describe('renderReport', () => {
   const input = syntheticReportInput();
   const html = renderReport(input);
 
-  it('is one HTML5 document with an inline stylesheet and four inline SVG charts', () => {
+  it('is one HTML5 document with an inline stylesheet, six inline SVG charts and a small one per feature reference', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(count(html, /<style>/g)).toBe(1);
-    // ROC, PR, score histogram, feature importance.
-    expect(count(html, /<svg\b/g)).toBe(4);
-    expect(count(html, /<\/svg>/g)).toBe(4);
+    // ROC, PR, score histogram, feature importance, reliability diagram, score reference.
+    expect(count(html, /<svg class="chart"/g)).toBe(6);
+    expect(count(html, /<svg class="spark"/g)).toBe(FEATURE_NAMES.length);
+    expect(count(html, /<svg\b/g)).toBe(6 + FEATURE_NAMES.length);
+    expect(count(html, /<\/svg>/g)).toBe(6 + FEATURE_NAMES.length);
+    // Without a breakdown and a drift reference (older callers): the four charts of before.
+    const bare = renderReport({ ...input, breakdown: undefined, drift: undefined });
+    expect(count(bare, /<svg\b/g)).toBe(4);
+    expect(bare).not.toContain('id="confusion"');
+  });
+
+  it('shows the confusion at the thresholds on the test set, with precision and recall of each alert', () => {
+    const b = input.breakdown!;
+    const t = b.confusion;
+    expect(t.rows).toBe(input.testSet.rows);
+    expect(t.approved + t.challenged + t.declined).toBe(t.rows);
+    const table = (html.match(/<table id="confusion">.*?<\/table>/s) ?? [''])[0];
+    const row = (label: string) => (table.match(new RegExp(`<tr><th scope="row">${label}</th>(.*?)</tr>`)) ?? ['', ''])[1];
+    const cells = (label: string) => [...(row(label) ?? '').matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(cells('decline').slice(0, 3)).toEqual([t.declinedFrauds, t.declined - t.declinedFrauds, t.declined].map((n) => n.toLocaleString('en-US')));
+    expect(cells('approve').slice(0, 3)).toEqual([t.approvedFrauds, t.approved - t.approvedFrauds, t.approved].map((n) => n.toLocaleString('en-US')));
+    const flaggedPrecision = (t.challengedFrauds + t.declinedFrauds) / (t.challenged + t.declined);
+    expect(html).toContain(`Challenge or decline: precision</th><td class="num">${(flaggedPrecision * 100).toFixed(1)}%`);
+    expect(html).toContain(`Decline: recall</th><td class="num">${((t.declinedFrauds / t.frauds) * 100).toFixed(1)}%`);
+  });
+
+  it('draws the reliability diagram (one point per non-empty bin) with the Brier score', () => {
+    const c = input.breakdown!.calibration;
+    expect(count(html, /<circle class="dot-model"/g)).toBe(c.bins.filter((b) => b.rows > 0).length);
+    expect(html).toContain(`model (Brier ${c.brier.toFixed(4)})`);
+    expect(html).toContain(`Brier score ${c.brier.toFixed(5)}`);
+  });
+
+  it('breaks recall down per fraud scenario and quality per channel and amount band', () => {
+    const scenarios = (html.match(/<section class="card" id="scenarios">.*?<\/section>/s) ?? [''])[0];
+    for (const name of ['#1 amount-threshold', '#2 compromised-terminals', '#3 compromised-customers', 'legitimate']) expect(scenarios).toContain(`<th scope="row">${name}</th>`);
+    const byScenario = input.breakdown!.scenarios!;
+    expect(byScenario.reduce((n, s) => n + s.rows, 0)).toBe(input.testSet.rows);
+    expect(byScenario.filter((s) => s.segment !== 'legitimate').reduce((n, s) => n + s.frauds, 0)).toBe(input.testSet.frauds);
+    const byChannel = (html.match(/<table id="by-channel">.*?<\/table>/s) ?? [''])[0];
+    for (const c of ['card_present', 'contactless', 'ecommerce', 'atm', 'absent']) expect(byChannel).toContain(`<th scope="row">${c}</th>`);
+    const byAmount = (html.match(/<table id="by-amount">.*?<\/table>/s) ?? [''])[0];
+    expect([...byAmount.matchAll(/<th scope="row">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['&lt; 10', '10–50', '50–200', '200–1000', '≥ 1000']);
+    // Without scenarios (a stream without its scenario file, or the decision log), the section says why.
+    const page = renderReport({ ...input, breakdown: { ...input.breakdown!, scenarios: null, scenarioNote: 'the dataset carries no fraud scenarios' } });
+    expect(page).toContain('Not available: the dataset carries no fraud scenarios.');
+  });
+
+  it('shows the drift reference: the score\'s bins and each feature\'s shares with its missing share', () => {
+    const d = input.drift!;
+    expect(html).toContain(`the model's scores on the validation window (${d.scoreRows.toLocaleString('en-US')} rows)`);
+    expect(html).toContain(`the served vectors of the training window (${d.featureRows.toLocaleString('en-US')} rows)`);
+    expect(count(html, /<svg class="chart" [^>]*aria-label="Score reference distribution"/g)).toBe(1);
+    for (const name of FEATURE_NAMES) expect(html).toContain(`<th scope="row"><code>${name}</code></th>`);
+    expect(count(html, /<rect class="bar-missing"/g)).toBe(FEATURE_NAMES.length);
   });
 
   it('references nothing outside the file: no URL, script, link, src or CSS import', () => {
@@ -106,7 +159,8 @@ describe('renderReport', () => {
       thresholds: { ...input.thresholds, thresholds: { challenge: NEVER, decline: NEVER } },
       model: { ...input.model, parent: null },
     });
-    expect(count(page, />never</g)).toBe(2);
+    // The thresholds table, and the rule line of the confusion section.
+    expect(count(page, />never</g)).toBe(4);
     expect(count(page, /class="marker-/g)).toBe(0);
     expect(page).toContain('ROC undefined: the test set lacks a class');
     expect(page).toContain('<b>—</b>');

@@ -1,5 +1,8 @@
+import { FEATURE_NAMES } from '../../../../features';
+import { buildDriftReference } from '../../../../src/model/drift/build-reference';
 import { evaluateScores, summarizeFolds } from '../../../../src/training/metrics';
 import type { ReportInput } from '../../../../src/training/report';
+import { testBreakdown } from '../../../../src/training/test-breakdown';
 import { selectThresholds } from '../../../../src/training/thresholds';
 
 /** Deterministic xorshift32 stream in [0, 1), so every run renders the same report. */
@@ -34,9 +37,31 @@ export function syntheticScores(rows: number, seed: number): { scores: Float64Ar
   return { scores, labels, cardIds, days };
 }
 
+/** The simulator's three scenarios, as a dataset built from its stream names them. */
+export const SYNTHETIC_SCENARIOS = { '1': 'amount-threshold', '2': 'compromised-terminals', '3': 'compromised-customers' } as const;
+
+/**
+ * Served vectors for scored rows (spec order): amounts in EUR spread over every band (fraud
+ * larger), a channel code (NaN for one row in 50), the other features noise with some NaN.
+ */
+export function syntheticVectors(labels: Uint8Array, seed: number): Float32Array {
+  const next = uniform(seed);
+  const cols = FEATURE_NAMES.length;
+  const amount = FEATURE_NAMES.indexOf('amount');
+  const channel = FEATURE_NAMES.indexOf('tx_channel');
+  const out = new Float32Array(labels.length * cols);
+  for (let r = 0; r < labels.length; r++) {
+    for (let f = 0; f < cols; f++) out[r * cols + f] = next() < 0.05 ? Number.NaN : Math.floor(next() * (f + 3));
+    out[r * cols + amount] = Math.exp(1 + 5 * next() + (labels[r] === 1 ? 1.5 : 0));
+    out[r * cols + channel] = next() < 0.02 ? Number.NaN : Math.floor(next() * 4);
+  }
+  return out;
+}
+
 /** A complete report input, filled the way the training pipeline fills it. */
 export function syntheticReportInput(overrides: Partial<ReportInput> = {}): ReportInput {
-  const test = evaluateScores(syntheticScores(20_000, 7));
+  const testSet = syntheticScores(20_000, 7);
+  const test = evaluateScores(testSet);
   const validationSet = syntheticScores(10_000, 11);
   const validation = evaluateScores(validationSet);
   const folds = [3, 5, 9, 13].map((seed) => evaluateScores(syntheticScores(5_000, seed)).metrics);
@@ -47,6 +72,16 @@ export function syntheticReportInput(overrides: Partial<ReportInput> = {}): Repo
     'distance_from_home_km', 'currency_is_foreign', 'card_present', 'user_age_days', 'merchant_age_days',
     '<script>alert("x")</script>', 'mcc_group', 'user_declines_24h', 'amount_vs_user_mean',
   ];
+  const thresholds = selectThresholds(validationSet.scores, validationSet.labels, { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 });
+  const scenarioIds = Uint8Array.from(testSet.labels, (y, i) => (y === 1 ? 1 + (i % 3) : 0));
+  const breakdown = testBreakdown({
+    scores: Float32Array.from(testSet.scores),
+    labels: testSet.labels,
+    thresholds: thresholds.thresholds,
+    vectors: syntheticVectors(testSet.labels, 17),
+    scenarios: { ids: scenarioIds, names: SYNTHETIC_SCENARIOS },
+  });
+  const drift = buildDriftReference({ featureNames: FEATURE_NAMES, vectors: syntheticVectors(validationSet.labels, 19), scores: validationSet.scores });
   return {
     model: {
       version: '2024-05-01T12-00-00Z-3f9a1c',
@@ -65,8 +100,10 @@ export function syntheticReportInput(overrides: Partial<ReportInput> = {}): Repo
     },
     metrics: { test: test.metrics, validation: validation.metrics, prequential: summarizeFolds(folds) },
     testSet: test,
-    thresholds: selectThresholds(validationSet.scores, validationSet.labels, { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 }),
+    thresholds,
     featureImportance: names.map((name, i) => ({ name, gain: 1000 / (i + 1) ** 1.3 })),
+    breakdown,
+    drift,
     ...overrides,
   };
 }
