@@ -71,6 +71,13 @@ export interface DecisionLog {
   get(transactionId: string): Promise<DecisionRecord | null>;
   /** What `get` answers, synchronously: only adapters whose reads are local (SQLite) have it. */
   getSync?(transactionId: string): DecisionRecord | null;
+  /**
+   * The record this process holds for `transactionId` and has not written yet (buffered, or in
+   * the spill file, including one a previous process on the same DATA_DIR left), synchronously;
+   * null when it holds none (the shared log may still have one). Shared logs (PostgreSQL) have it:
+   * a retry of an answer whose record is still on its way is answered from here.
+   */
+  pendingSync?(transactionId: string): DecisionRecord | null;
   /** Decisions with event time in the range, in log order (seq ascending). Loads them all: for tests and small ranges. */
   list(range: DecisionRange): Promise<LoggedDecision[]>;
   /**

@@ -99,6 +99,10 @@ SELECT transaction_id FROM u`),
     return this.buffer.writeState(stallMs);
   }
 
+  pendingSync(transactionId: string): DecisionRecord | null {
+    return this.buffer.find(transactionId) ?? null;
+  }
+
   async get(transactionId: string): Promise<DecisionRecord | null> {
     const pending = this.buffer.find(transactionId);
     if (pending !== undefined) return pending;
@@ -151,6 +155,16 @@ SELECT transaction_id FROM u`),
     if (this.ownsPool) await this.pool.end();
   }
 
+  /**
+   * Opens the writer connections and prepares the insert on each (an empty batch inserts
+   * nothing), so the first answers after a start do not pay a connection and a prepare inside
+   * their commit deadline. Best effort: a failure here is the first write's to report.
+   */
+  async warm(connections: number): Promise<void> {
+    const empty = { ...this.sql.insert, values: insertDecisionsParams([]) };
+    await Promise.all(Array.from({ length: connections }, () => this.writerPool.pool.query(empty).catch(() => undefined)));
+  }
+
   private async insert(batch: readonly DecisionRecord[]): Promise<void> {
     // A single statement commits atomically on its own (autocommit), before its answer arrives:
     // all of the batch or none.
@@ -180,6 +194,9 @@ SELECT transaction_id FROM u`),
   }
 }
 
+/** Connections of the writer pool a connection string gets (batches overlap at most this much). */
+const WRITER_CONNECTIONS = 2;
+
 /**
  * Opens the PostgreSQL decision log: resolves the pool, creates the schema and tables if absent,
  * and returns a log that is ready (a spill file left by an earlier process is being replayed).
@@ -202,7 +219,9 @@ export async function createPostgresDecisionLog(opts: PostgresDecisionLogOptions
     opts.writerPool !== undefined
       ? { pool: opts.writerPool, owned: false }
       : 'connectionString' in opts
-        ? resolvePool({ connectionString: opts.connectionString, maxConnections: 2, ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }) })
+        ? resolvePool({ connectionString: opts.connectionString, maxConnections: WRITER_CONNECTIONS, ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }) })
         : { pool, owned: false };
-  return new PostgresDecisionLog(pool, owned, writerPool, schema, opts.writer);
+  const log = new PostgresDecisionLog(pool, owned, writerPool, schema, opts.writer);
+  await log.warm(WRITER_CONNECTIONS);
+  return log;
 }

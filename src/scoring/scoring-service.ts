@@ -195,6 +195,8 @@ export class ScoringService {
   private readonly inFlight = new Map<string, Promise<Settled>>();
   /** A local log's synchronous read (SQLite), decided once; null for a shared log (claims and commits decide). */
   private readonly stored: ((transactionId: string) => DecisionRecord | null) | null;
+  /** A shared log's records this process holds unwritten (see `DecisionLog.pendingSync`), or null. */
+  private readonly held: ((transactionId: string) => DecisionRecord | null) | null;
   /** The log's commit when answers wait for durability (DECISION_DURABILITY=sync), else null. */
   private readonly commit: ((record: DecisionRecord) => Promise<DecisionRecord>) | null;
   private readonly runs: ModelRuns;
@@ -215,6 +217,7 @@ export class ScoringService {
     const log = deps.decisionLog;
     this.commit = deps.policy.durability === 'sync' ? log.commit.bind(log) : null;
     this.stored = log.getSync !== undefined ? log.getSync.bind(log) : null;
+    this.held = this.stored === null && log.pendingSync !== undefined ? log.pendingSync.bind(log) : null;
     this.read = deps.store.transactionSync !== undefined ? this.readSync.bind(this) : this.readAsync.bind(this);
   }
 
@@ -229,7 +232,7 @@ export class ScoringService {
     if (existing !== undefined) return existing.then((settled) => this.replay(settled, txn));
     let run: Promise<Delivered>;
     try {
-      const stored = this.stored === null ? null : this.stored(id);
+      const stored = this.stored !== null ? this.stored(id) : this.held !== null ? this.held(id) : null;
       run = stored !== null ? Promise.resolve({ settled: settledOf(stored), logged: null }) : this.scoreFresh(txn, startedAt, client, trace);
     } catch (err) {
       run = Promise.reject(err);
