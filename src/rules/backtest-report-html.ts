@@ -1,11 +1,8 @@
 import { escapeHtml } from '../training/report/escape-html';
 import { formatCount } from '../training/report/format';
-import { REPORT_CSS } from '../training/report/report-styles';
+import { pageHead } from '../training/report/html-page';
 import type { BacktestReport } from './backtest-report';
 import { CHANGES, DECISIONS } from './backtest-tally';
-
-/** Forbids every fetch: one self-contained file (inline CSS, no script). */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
 const euros = (cents: number): string => `EUR ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const num = (n: number): string => `<td class="num">${formatCount(n)}</td>`;
@@ -73,13 +70,7 @@ export function renderBacktestReport(r: BacktestReport): string {
   const title = `Rule set ${r.ruleSet.version}: backtest`;
   const lists = Object.entries(r.lists).map(([name, n]) => `${escapeHtml(name)} ${formatCount(n)}`).join(', ');
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head><body><main>',
+    pageHead(title),
     '<header class="top"><div>',
     `<h1>Rule set <code>${escapeHtml(r.ruleSet.version)}</code>: backtest</h1>`,
     `<p>${escapeHtml(r.ruleSet.file)} · sha256 ${escapeHtml(r.ruleSet.hash.slice(0, 12))}… · ${escapeHtml(sourceLine(r))}</p>`,

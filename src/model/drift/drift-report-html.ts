@@ -1,13 +1,10 @@
 import { escapeHtml } from '../../training/report/escape-html';
 import { formatCount, formatFixed } from '../../training/report/format';
-import { REPORT_CSS } from '../../training/report/report-styles';
+import { pageHead } from '../../training/report/html-page';
 import { renderShareBarsChart } from '../../training/report/svg/share-bars-chart';
 import { binLabel } from './drift-bins';
 import type { DriftReport } from './drift-report';
 import { psiLevel, type VariableDrift } from './drift-window';
-
-/** Forbids every fetch: one self-contained file (inline CSS and SVG, no script). */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
 const LEVEL_TEXT = { stable: 'stable', moderate: 'moderate shift', major: 'MAJOR SHIFT', none: 'nothing observed' } as const;
 
@@ -39,13 +36,7 @@ export function renderDriftReport(r: DriftReport): string {
     cards.push(`<div class="grid2">${features.slice(i, i + 2).map(([name, f]) => variableCard(name, f, 'feature')).join('')}</div>`);
   }
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Drift of model ${escapeHtml(r.model)}</title>`,
-    `<style>${REPORT_CSS} section.flagged { border-color: var(--bad); border-width: 2px; }</style>`,
-    '</head><body><main>',
+    pageHead(`Drift of model ${r.model}`, 'styles', 'section.flagged { border-color: var(--bad); border-width: 2px; }'),
     '<header class="top"><div>',
     `<h1>Drift of model <code>${escapeHtml(r.model)}</code></h1>`,
     `<p>Decision log (${escapeHtml(r.log)}) · event time ${escapeHtml(r.window.from)} → ${escapeHtml(r.window.to)} · ${formatCount(r.rows)} served vectors</p>`,

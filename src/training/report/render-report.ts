@@ -1,7 +1,7 @@
 import { escapeHtml } from './escape-html';
 import { formatFixed } from './format';
 import type { ReportInput } from './report-input';
-import { REPORT_CSS } from './report-styles';
+import { pageHead } from './html-page';
 import { renderCalibrationSection } from './sections/calibration-section';
 import { renderCurvesSection, renderDistributionSection } from './sections/charts-section';
 import { renderConfusionSection, renderScenarioSection, renderSegmentsSection } from './sections/decisions-section';
@@ -9,12 +9,6 @@ import { renderDriftReferenceSection } from './sections/drift-reference-section'
 import { renderLineageSection } from './sections/lineage-section';
 import { renderMetricsSection } from './sections/metrics-section';
 import { renderThresholdsSection } from './sections/thresholds-section';
-
-/**
- * Forbids every fetch: the page is one self-contained file (inline CSS and SVG only, no script),
- * so even a text field that smuggled in markup could not reach the network.
- */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 /**
  * Renders the model report as one self-contained HTML5 document: inline <style>, inline SVG
@@ -27,13 +21,7 @@ export function renderReport(input: ReportInput): string {
   const badge = (label: string, value: number): string => `<div class="badge"><span>${label}</span><b>${formatFixed(value)}</b></div>`;
   const title = `Fraud model ${model.version}`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head><body><main>',
+    pageHead(title, 'styles-and-data-images'),
     '<header class="top"><div>',
     `<h1>Fraud model <code>${escapeHtml(model.version)}</code></h1>`,
     `<p>Evaluation report · created ${escapeHtml(model.createdAt)} · test window ${escapeHtml(windows.test.start)} → ${escapeHtml(windows.test.end)}</p>`,

@@ -3,19 +3,10 @@ import { buildDriftReference } from '../../../src/model/drift/build-reference';
 import { binBounds, binLabel } from '../../../src/model/drift/drift-bins';
 import { binIndex, driftReferenceSchema, MAX_BINS, psi, PSI_EPSILON, referenceFrom, type BinnedReference } from '../../../src/model/drift/drift-reference';
 import { DriftCounter, psiLevel } from '../../../src/model/drift/drift-window';
+import { seededRandom } from '../../support/seeded-random';
 
-/** Deterministic xorshift32 stream in [0, 1). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+/** A deterministic stream in [0, 1). */
+const uniform = seededRandom;
 
 /** `n` log-normal-ish amounts (EUR), as float32 stores them, scaled by `factor`. */
 function amounts(n: number, seed: number, factor = 1): Float32Array {

@@ -4,19 +4,10 @@ import { evaluateScores, summarizeFolds } from '../../../../src/training/metrics
 import type { ReportInput } from '../../../../src/training/report';
 import { testBreakdown } from '../../../../src/training/test-breakdown';
 import { selectThresholds } from '../../../../src/training/thresholds';
+import { seededRandom } from '../../../support/seeded-random';
 
-/** Deterministic xorshift32 stream in [0, 1), so every run renders the same report. */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+/** A deterministic stream in [0, 1). */
+const uniform = seededRandom;
 
 /** A scored, labelled day-by-day set resembling a fraud model's output (≈1% fraud). */
 export function syntheticScores(rows: number, seed: number): { scores: Float64Array; labels: Uint8Array; cardIds: Uint32Array; days: Int32Array } {
