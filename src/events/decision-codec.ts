@@ -1,33 +1,24 @@
 import type { SpillCodec } from './buffered-writer';
+import { asRecord, DECISION_FIELDS, type RecordDraft } from './decision-fields';
 import type { DecisionRecord } from './decision-record';
 
-/** Float32 little-endian bytes of a feature vector (the stored form; exact). */
-export function featureBytes(features: Float32Array): Buffer {
-  return Buffer.from(features.buffer, features.byteOffset, features.byteLength);
-}
+export { featureBytes, featuresFromBytes } from './decision-field-kinds';
 
-/** The feature vector stored as bytes. Throws a RangeError on a length not divisible by 4. */
-export function featuresFromBytes(bytes: Uint8Array): Float32Array {
-  if (bytes.byteLength % 4 !== 0) throw new RangeError(`feature blob of ${bytes.byteLength} bytes is not float32`);
-  return new Float32Array(new Uint8Array(bytes).buffer);
-}
-
-/** One-line JSON encoding of decision records for spill files. */
+/**
+ * One-line JSON encoding of decision records for spill files: an object of the record's keys,
+ * each value as its field's codec spills it (vectors as base64). A field absent from a line
+ * spilled by an older build reads as null (a field added later is nullable).
+ */
 export const decisionCodec: SpillCodec<DecisionRecord> = {
-  encode: (r) => JSON.stringify({
-    ...r,
-    features: featureBytes(r.features).toString('base64'),
-    contributions: r.contributions === null ? null : featureBytes(r.contributions).toString('base64'),
-  }),
-  decode: (line) => {
-    const o = JSON.parse(line) as Omit<DecisionRecord, 'features' | 'client' | 'contributions' | 'rules'> & { features: string; client?: string | null; contributions?: string | null; rules?: DecisionRecord['rules'] };
-    // Lines spilled by builds that recorded no clients, contributions or rules have none.
-    return {
-      ...o,
-      client: o.client ?? null,
-      rules: o.rules ?? null,
-      features: featuresFromBytes(Buffer.from(o.features, 'base64')),
-      contributions: typeof o.contributions === 'string' ? featuresFromBytes(Buffer.from(o.contributions, 'base64')) : null,
-    };
+  encode: (r) => {
+    const line: RecordDraft = {};
+    for (const f of DECISION_FIELDS) line[f.key] = f.codec.toJson(r[f.key]);
+    return JSON.stringify(line);
+  },
+  decode: (text) => {
+    const line = JSON.parse(text) as Readonly<RecordDraft>;
+    const draft: RecordDraft = {};
+    for (const f of DECISION_FIELDS) draft[f.key] = f.codec.fromJson(line[f.key]);
+    return asRecord(draft);
   },
 };

@@ -2,78 +2,31 @@ import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EntityRole, Transaction } from '../../features';
+import type { EntityRole } from '../../features';
 import type { BatchSink } from './buffered-writer';
 import type { WriteState } from './buffered-writer';
 import { DecisionBuffer, type DecisionWriterOptions } from './decision-buffer';
-import { featureBytes, featuresFromBytes } from './decision-codec';
+import type { SqliteValue } from './decision-field-kinds';
+import { asRecord, DECISION_COLUMNS, DECISION_FIELDS, type RecordDraft } from './decision-fields';
 import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type DecisionRange, type LoggedDecision, type UnappliedDecision } from './decision-log';
-import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
-import { forEachStoredDecision, packDecisions, type PackedDecisions } from './decision-wire';
-import { requestHash, requestHashOfCanonical } from '../scoring/request-hash';
+import type { DecisionRecord } from './decision-record';
+import { forEachStoredRow, packDecisions, type PackedDecisions } from './decision-wire';
 import { IdFilter } from './id-filter';
 
-interface Row {
-  seq: number;
-  transaction_id: string;
-  request_hash: string;
-  event_time: number;
-  transaction_json: string;
-  features: Buffer;
-  feature_spec_hash: string;
-  score: number | null;
-  decision: string;
-  model_version: string | null;
-  shadow_version: string | null;
-  shadow_score: number | null;
-  degraded: number;
-  degraded_reasons: string;
-  latency_ms: number;
-  decided_at: string;
-  client: string | null;
-  user_read_version: number | null;
-  merchant_read_version: number | null;
-  user_version: number | null;
-  merchant_version: number | null;
-  contributions: Buffer | null;
-  rules: string | null;
-}
+/** A `decisions` row as better-sqlite3 returns it: `seq` and the table's columns (see decision-fields.ts). */
+type Row = { readonly seq: number } & Readonly<Record<string, SqliteValue>>;
 
-function fromRow(r: Row): LoggedDecision {
-  return {
-    seq: r.seq,
-    transactionId: r.transaction_id,
-    transaction: JSON.parse(r.transaction_json) as Transaction,
-    eventTime: r.event_time,
-    features: featuresFromBytes(r.features),
-    featureSpecHash: r.feature_spec_hash,
-    score: r.score,
-    decision: r.decision as Decision,
-    modelVersion: r.model_version,
-    shadow: r.shadow_version === null || r.shadow_score === null ? null : { version: r.shadow_version, score: r.shadow_score },
-    degraded: r.degraded === 1,
-    degradedReasons: JSON.parse(r.degraded_reasons) as DegradedReason[],
-    latencyMs: r.latency_ms,
-    decidedAt: r.decided_at,
-    client: r.client,
-    userReadVersion: r.user_read_version,
-    merchantReadVersion: r.merchant_read_version,
-    userVersion: r.user_version,
-    merchantVersion: r.merchant_version,
-    contributions: r.contributions === null ? null : featuresFromBytes(r.contributions),
-    rules: r.rules === null ? null : (JSON.parse(r.rules) as DecisionRecord['rules']),
-  };
+/** The record a row holds. Throws a RangeError on a vector blob that is not float32. */
+function fromRow(row: Row): LoggedDecision {
+  const draft: RecordDraft = { seq: row.seq };
+  for (const f of DECISION_FIELDS) draft[f.key] = f.codec.fromSqlite(row);
+  return asRecord<LoggedDecision>(draft);
 }
 
 export type WriterOptions = DecisionWriterOptions;
 
-/** The `rules` column: the record's rules as JSON, or NULL. */
-const rulesJson = (rules: DecisionRecord['rules']): string | null => (rules === null ? null : JSON.stringify(rules));
-
-const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, request_hash, event_time, user_id, merchant_id, transaction_json, features,
-    feature_spec_hash, score, decision, model_version, shadow_version, shadow_score, degraded, degraded_reasons, latency_ms, decided_at,
-    client, user_read_version, merchant_read_version, user_version, merchant_version, contributions, rules)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (${DECISION_COLUMNS.map((c) => c.name).join(', ')})
+  VALUES (${DECISION_COLUMNS.map(() => '?').join(', ')})`;
 
 /**
  * Prepares the batch insert on a connection: one transaction per batch, ids already stored
@@ -82,37 +35,26 @@ const INSERT_DECISION = `INSERT OR IGNORE INTO decisions (transaction_id, reques
  * {@link preparePackedDecisionInsert}.
  */
 export function prepareDecisionInsert(db: Database.Database): (batch: readonly DecisionRecord[]) => void {
-  const insert = db.prepare(INSERT_DECISION);
+  const insert = db.prepare<SqliteValue[]>(INSERT_DECISION);
+  const row = new Array<SqliteValue>(DECISION_COLUMNS.length).fill(null);
   return db.transaction((batch: readonly DecisionRecord[]) => {
     for (const r of batch) {
-      insert.run(
-        r.transactionId, requestHash(r.transaction), r.eventTime, r.transaction.userId, r.transaction.merchantId, JSON.stringify(r.transaction),
-        featureBytes(r.features), r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion,
-        r.contributions === null ? null : featureBytes(r.contributions), rulesJson(r.rules),
-      );
+      for (const f of DECISION_FIELDS) f.codec.toSqlite(r[f.key], row, f.at);
+      insert.run(...row);
     }
   });
 }
 
 /**
  * The writer thread's batch insert: {@link prepareDecisionInsert}'s rows read straight from a
- * packed batch (see `forEachStoredDecision`). The transaction's JSON is made once and is its
- * canonical JSON too, so the request hash is its SHA-256 (the same hash `requestHash` gives).
+ * packed batch (see `forEachStoredRow`), without building the records.
  */
 export function preparePackedDecisionInsert(db: Database.Database): (batch: PackedDecisions) => void {
-  const insert = db.prepare(INSERT_DECISION);
-  return db.transaction((batch: PackedDecisions) => {
-    forEachStoredDecision(batch, ({ fields: r, transactionJson, userId, merchantId, features, contributions }) => {
-      insert.run(
-        r.transactionId, requestHashOfCanonical(transactionJson), r.eventTime, userId, merchantId, transactionJson,
-        features, r.featureSpecHash, r.score, r.decision, r.modelVersion, r.shadow?.version ?? null,
-        r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons), r.latencyMs, r.decidedAt,
-        r.client, r.userReadVersion, r.merchantReadVersion, r.userVersion, r.merchantVersion, contributions, rulesJson(r.rules),
-      );
-    });
-  });
+  const insert = db.prepare<SqliteValue[]>(INSERT_DECISION);
+  const insertRow = (row: readonly SqliteValue[]) => {
+    insert.run(...row);
+  };
+  return db.transaction((batch: PackedDecisions) => forEachStoredRow(batch, insertRow));
 }
 
 /** Messages to the writer thread (sqlite-decision-writer.ts) and its replies. */
@@ -321,7 +263,10 @@ export class SqliteDecisionLog implements DecisionLog {
 
   unapplied(decidedBefore: string, limit: number): Promise<UnappliedDecision[]> {
     return Promise.resolve(
-      this.selectUnapplied.all(decidedBefore, limit).map((r) => ({ transaction: JSON.parse(r.transaction_json) as Transaction, roles: unappliedDecisionRoles(fromRow(r)) })),
+      this.selectUnapplied.all(decidedBefore, limit).map((row) => {
+        const r = fromRow(row);
+        return { transaction: r.transaction, roles: unappliedDecisionRoles(r) };
+      }),
     );
   }
 

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { canonicalJson } from '../../../features';
 import type { DecisionRecord } from '../../../src/events/decision-record';
-import { forEachStoredDecision, packDecisions, unpackDecisions, type StoredDecision } from '../../../src/events/decision-wire';
+import type { SqliteValue } from '../../../src/events/decision-field-kinds';
+import { DECISION_COLUMNS } from '../../../src/events/decision-fields';
+import { forEachStoredRow, packDecisions, unpackDecisions } from '../../../src/events/decision-wire';
 import { openSqlite } from '../../../src/events/sqlite-database';
 import { prepareDecisionInsert, preparePackedDecisionInsert } from '../../../src/events/sqlite-decision-log';
 import { bytesOf, comparable, decisionRecord } from '../../contract/support/decision-records';
@@ -19,6 +21,8 @@ describe('decision records packed for the writer thread', () => {
       decisionRecord('full', 1_535_796_000, { shadow: { version: 'v2', score: 0.25 }, degraded: true, degradedReasons: ['profile_store_timeout', 'budget_exceeded'] }),
       decisionRecord('nulls', 1_535_796_001, { score: null, modelVersion: null, decision: 'challenge' }),
       decisionRecord('special', 1_535_796_002, { features: special, score: 0.1 + 0.2 }),
+      decisionRecord('rules', 1_535_796_003, { decision: 'decline', rules: { version: 'r-2', hash: 'h'.repeat(64), hits: ['velocity', 'blocklist'] }, contributions: Float32Array.from([0.5, -0.25, 2]) }),
+      decisionRecord('no-hits', 1_535_796_004, { rules: { version: 'r-2', hash: 'h', hits: [] }, client: null, userReadVersion: null, merchantReadVersion: null, userVersion: null, merchantVersion: null }),
     ];
     const back = unpackDecisions(acrossThreads(packDecisions(records)));
     expect(back.map(comparable)).toEqual(records.map(comparable));
@@ -52,12 +56,14 @@ const records: fc.Arbitrary<DecisionRecord[]> = fc.array(
     shadow: fc.option(fc.record({ version: fc.constantFrom('v2', 'v"3'), score: fc.double({ min: 0, max: 1, noNaN: true }) }), { nil: null }),
     reasons: fc.subarray(['profile_store_timeout', 'no_model', 'budget_exceeded'] as const),
     features: fc.float32Array({ maxLength: 40 }),
+    contributions: fc.option(fc.float32Array({ maxLength: 41 }), { nil: null }),
+    rules: fc.option(fc.record({ version: fc.string(), hash: fc.string(), hits: fc.array(fc.string(), { maxLength: 3 }) }), { nil: null }),
   }),
   { maxLength: 12 },
 ).map((rs) =>
   rs.map((r, i) => {
     const transaction = { ...r.transaction, transactionId: `${r.transaction.transactionId}-${i}` };
-    return decisionRecord(transaction.transactionId, 1_535_796_000 + i, { transaction, score: r.score, shadow: r.shadow, degraded: r.reasons.length > 0, degradedReasons: r.reasons, features: r.features });
+    return decisionRecord(transaction.transactionId, 1_535_796_000 + i, { transaction, score: r.score, shadow: r.shadow, degraded: r.reasons.length > 0, degradedReasons: r.reasons, features: r.features, contributions: r.contributions, rules: r.rules });
   }),
 );
 
@@ -65,18 +71,24 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('packed decision records read as stored rows (the writer thread)', () => {
   test('give the canonical JSON of each transaction, its fields and its vector bytes', () => {
+    const at = (name: string) => DECISION_COLUMNS.findIndex((c) => c.name === name);
     fc.assert(
       fc.property(records, (rs) => {
-        const seen: StoredDecision[] = [];
-        forEachStoredDecision(acrossThreads(packDecisions(rs)), (d) => seen.push({ ...d, features: Buffer.from(d.features) }));
+        const seen: SqliteValue[][] = [];
+        // The row is reused and its blobs are views into the batch: copy both.
+        forEachStoredRow(acrossThreads(packDecisions(rs)), (row) => seen.push(row.map((v) => (Buffer.isBuffer(v) ? Buffer.from(v) : v))));
         expect(seen).toHaveLength(rs.length);
         const unpacked = unpackDecisions(acrossThreads(packDecisions(rs)));
-        seen.forEach((d, i) => {
+        seen.forEach((row, i) => {
           const r = rs[i] as DecisionRecord;
-          expect(d.transactionJson).toBe(canonicalJson(r.transaction));
-          expect(d.transactionJson).toBe(JSON.stringify(unpacked[i]?.transaction));
-          expect([d.fields.transactionId, d.userId, d.merchantId, d.fields.score, d.fields.shadow, d.fields.degradedReasons]).toEqual([r.transactionId, r.transaction.userId, r.transaction.merchantId, r.score, r.shadow, r.degradedReasons]);
-          expect(bytesOf(new Float32Array(new Uint8Array(d.features).buffer))).toEqual(bytesOf(r.features));
+          const col = (name: string) => row[at(name)];
+          expect(col('transaction_json')).toBe(canonicalJson(r.transaction));
+          expect(col('transaction_json')).toBe(JSON.stringify(unpacked[i]?.transaction));
+          expect(col('request_hash')).toBe(sha256(canonicalJson(r.transaction)));
+          expect(['transaction_id', 'user_id', 'merchant_id', 'score', 'shadow_version', 'shadow_score', 'degraded', 'degraded_reasons'].map(col)).toEqual([
+            r.transactionId, r.transaction.userId, r.transaction.merchantId, r.score, r.shadow?.version ?? null, r.shadow?.score ?? null, r.degraded ? 1 : 0, JSON.stringify(r.degradedReasons),
+          ]);
+          expect(bytesOf(new Float32Array(new Uint8Array(col('features') as Buffer).buffer))).toEqual(bytesOf(r.features));
         });
       }),
     );
@@ -105,6 +117,7 @@ describe('packed decision records read as stored rows (the writer thread)', () =
 
   test('refuse a truncated batch', () => {
     const packed = packDecisions([decisionRecord('t', 1)]);
-    expect(() => forEachStoredDecision(packed.slice(0, packed.byteLength - 3), () => undefined)).toThrow(RangeError);
+    // Cut anywhere: a RangeError (by name: DataView's own comes from the host realm, not jest's).
+    for (let n = 1; n < packed.byteLength; n++) expect(() => forEachStoredRow(packed.slice(0, n), () => undefined)).toThrow(expect.objectContaining({ name: 'RangeError' }));
   });
 });
