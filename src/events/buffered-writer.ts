@@ -236,8 +236,9 @@ export class BufferedWriter<T> {
   /**
    * Visits every item of the spill files (oldest first; lines that do not decode are skipped): what
    * is on disk and not yet written, e.g. left by a crashed process, for a reader that must know it.
+   * `visit` also gets the item's line as it is on disk.
    */
-  forEachSpilled(visit: (item: T) => void): void {
+  forEachSpilled(visit: (item: T, line: string) => void): void {
     for (const path of [`${this.opts.spillPath}.replay`, this.opts.spillPath]) {
       if (!existsSync(path)) continue;
       const reader = new LineReader(path);
@@ -250,7 +251,7 @@ export class BufferedWriter<T> {
             } catch {
               continue;
             }
-            visit(item);
+            visit(item, line);
           }
         }
       } finally {

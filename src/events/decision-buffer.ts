@@ -78,8 +78,8 @@ export class DecisionBuffer {
    */
   private indexPreviousSpill(): void {
     if (this.maxSpilledReadable === 0 || this.writer.pending() === 0) return;
-    this.writer.forEachSpilled((r) => {
-      if (!this.spilledLines.has(r.transactionId)) this.spilledLines.set(r.transactionId, decisionCodec.encode(r));
+    this.writer.forEachSpilled((r, line) => {
+      if (!this.spilledLines.has(r.transactionId)) this.spilledLines.set(r.transactionId, line);
     });
     for (const id of this.spilledLines.keys()) {
       if (this.spilledLines.size <= this.maxSpilledReadable) break;
