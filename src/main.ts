@@ -1,20 +1,19 @@
 import { settleWithin } from './time/settle-within';
 import { createThrottledErrorLog, type ThrottledErrorLog } from './telemetry/error-log';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { createAuth } from './auth/create-auth';
 import type { Config } from './config/config';
 import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './events/decision-events';
 import { createEventStores, type EventStores } from './events/create-event-stores';
+import { BUILT_DECISION_WRITER } from './events/sqlite-decision-log';
 import { createLabelEvents, LABEL_EVENTS_OFF } from './events/label-events';
 import { userIdPolicy } from './events/pseudonym-key';
-import { createThreadedDecisionEvents } from './events/threaded-decision-events';
+import { BUILT_DECISION_EVENT_WRITER, createThreadedDecisionEvents } from './events/threaded-decision-events';
 import type { UserIdPolicy } from './events/user-id-field';
 import { createApp, expressServerOptions } from './http/app';
 import { answerClientErrors } from './http/client-errors';
@@ -56,6 +55,24 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * The scripts the service runs as worker threads, chosen by the caller and never probed for.
+ * Production runs the built ones beside the modules ({@link BUILT_THREADS}); sources run by
+ * ts-jest have none beside them, so tests pass the built ones in dist/ or null.
+ */
+export interface ServiceThreads {
+  /** The SQLite decision log's writer (`events/sqlite-decision-writer.js`); null: batches are inserted on this thread. */
+  readonly decisionLogWriter: string | null;
+  /**
+   * The ECS decision events' writer (`events/decision-event-writer.js`), which formats them and
+   * writes them to stdout; null: they are formatted on this thread and written to the logger.
+   */
+  readonly decisionEventWriter: string | null;
+}
+
+/** The built scripts beside this module (`dist/src/events/`): what `fraudctl serve` runs. */
+export const BUILT_THREADS: ServiceThreads = { decisionLogWriter: BUILT_DECISION_WRITER, decisionEventWriter: BUILT_DECISION_EVENT_WRITER };
+
 export interface StartOptions {
   readonly logger?: Logger;
   /** A profile store to use instead of the configured one (tests: a stalling or failing store). */
@@ -64,6 +81,8 @@ export interface StartOptions {
   readonly tracing?: Tracing;
   /** The wall clock event times are checked against, epoch ms (default `Date.now`; tests: a fixed one). */
   readonly clock?: () => number;
+  /** The worker threads' scripts (default {@link BUILT_THREADS}). */
+  readonly threads?: ServiceThreads;
 }
 
 /**
@@ -72,6 +91,7 @@ export interface StartOptions {
  */
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const threads = options.threads ?? BUILT_THREADS;
   const metrics = createServiceMetrics();
   initializeSeries(metrics);
   const tracing: Tracing = options.tracing ?? createTracing({
@@ -88,13 +108,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const releaseStore = () => (options.store === undefined ? store.close().catch(() => undefined) : Promise.resolve());
   let events: EventStores;
   try {
-    events = await createEventStores(config, metrics);
+    events = await createEventStores(config, metrics, { decisionLogWriter: threads.decisionLogWriter });
   } catch (err) {
     await releaseStore();
     throw err;
   }
   try {
-    return await wire(config, { logger, metrics, tracing, onError, errorLog, store, events, clock: options.clock ?? Date.now });
+    return await wire(config, { logger, metrics, tracing, onError, errorLog, store, events, clock: options.clock ?? Date.now, decisionEventWriter: threads.decisionEventWriter });
   } catch (err) {
     await events.close().catch(() => undefined);
     await releaseStore();
@@ -111,10 +131,11 @@ interface Parts {
   readonly store: ProfileStore;
   readonly events: EventStores;
   readonly clock: () => number;
+  readonly decisionEventWriter: string | null;
 }
 
 /** The rest of the composition root, once the stores are open: models, scoring, app, listening. */
-async function wire(config: Config, { logger, metrics, tracing, onError, errorLog, store, events, clock }: Parts): Promise<RunningService> {
+async function wire(config: Config, { logger, metrics, tracing, onError, errorLog, store, events, clock, decisionEventWriter }: Parts): Promise<RunningService> {
   // First: a client or JWKS file that cannot be read stops the start before anything runs.
   const auth = createAuth(config, logger, onError);
   // So does a rule file that cannot be read or compiled: never serve without the intended guard rails.
@@ -148,7 +169,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
   reconciler.start();
   // The ECS events (decisions and labels) carry the user the same way; none are written when off.
   const eventUserId = config.DECISION_EVENTS === 'off' ? null : eventUserIdPolicy(config, logger);
-  const decisionEvents = eventUserId === null ? DECISION_EVENTS_OFF : createServiceDecisionEvents(config, eventUserId, logger, metrics, onError);
+  const decisionEvents = eventUserId === null ? DECISION_EVENTS_OFF : createServiceDecisionEvents(config, decisionEventWriter, eventUserId, logger, metrics, onError);
   const scoring = new ScoringService({
     store,
     reconciler,
@@ -319,13 +340,11 @@ function eventUserIdPolicy(config: Config, logger: Logger): UserIdPolicy {
 }
 
 /**
- * The ECS decision events, written by their own thread to stdout (decided once, here). Where the
- * writer thread is not built beside this module (sources run by ts-jest) they are written on this
- * thread to `logger`, which is also how tests capture them.
+ * The ECS decision events: formatted and written to stdout by the `script` thread, or, with no
+ * script, formatted on this thread and written to `logger` (how tests capture them).
  */
-function createServiceDecisionEvents(config: Config, userId: UserIdPolicy, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
-  const script = join(__dirname, 'events', 'decision-event-writer.js');
-  if (!existsSync(script)) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE, userId });
+function createServiceDecisionEvents(config: Config, script: string | null, userId: UserIdPolicy, logger: Logger, metrics: ServiceMetrics, onError: (what: string, err: unknown) => void): DecisionEvents {
+  if (script === null) return createDecisionEvents(logger, { sampleRate: config.DECISION_EVENT_SAMPLE_RATE, userId });
   return createThreadedDecisionEvents({
     script,
     fd: 1,

@@ -7,7 +7,7 @@ import type { LabelStore } from './label-store';
 import type { ListStore } from '../rules/list-store';
 import { SqliteListStore } from '../rules/sqlite-list-store';
 import { openSqlite } from './sqlite-database';
-import { SqliteDecisionLog } from './sqlite-decision-log';
+import { BUILT_DECISION_WRITER, SqliteDecisionLog } from './sqlite-decision-log';
 import { SqliteLabelStore } from './sqlite-label-store';
 
 export interface EventStores {
@@ -27,6 +27,12 @@ export interface EventStoreOptions {
    * `read`: a tool that reads the stores beside a running service (retrain); no lock.
    */
   readonly role?: 'serve' | 'read';
+  /**
+   * The SQLite decision log's writer thread script (see `SqliteDecisionLogOptions.writerThread`):
+   * by default the built one beside this module, as the service runs from dist/; null inserts on
+   * this thread. Sources run by ts-jest pass the script in dist/ or null.
+   */
+  readonly decisionLogWriter?: string | null;
 }
 
 /**
@@ -38,7 +44,7 @@ export async function createEventStores(config: Config, metrics: ServiceMetrics,
   const serve = (options.role ?? 'serve') === 'serve';
   const lock: DataDirLock | null = serve ? lockDataDir(config.DATA_DIR, config.DATA_DIR_LOCK_WAIT_MS) : null;
   try {
-    const stores = await openStores(config, metrics, serve);
+    const stores = await openStores(config, metrics, serve, options.decisionLogWriter === undefined ? BUILT_DECISION_WRITER : options.decisionLogWriter);
     return {
       decisionLog: stores.decisionLog,
       labels: stores.labels,
@@ -57,7 +63,7 @@ export async function createEventStores(config: Config, metrics: ServiceMetrics,
   }
 }
 
-async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: boolean): Promise<EventStores> {
+async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: boolean, writerThread: string | null): Promise<EventStores> {
   const writer = {
     batchSize: config.DECISION_LOG_BATCH_SIZE,
     flushMs: config.DECISION_LOG_FLUSH_MS,
@@ -71,7 +77,7 @@ async function openStores(config: Config, metrics: ServiceMetrics, soleWriter: b
     return openPostgresEventStores({ connectionString: config.DATABASE_URL as string, schema: config.DATABASE_SCHEMA }, writer);
   }
   const db = openSqlite(join(config.DATA_DIR, 'fraud.db'));
-  const decisionLog = new SqliteDecisionLog(db, writer, { soleWriter });
+  const decisionLog = new SqliteDecisionLog(db, writer, { soleWriter, writerThread });
   const labels = new SqliteLabelStore(db);
   const lists = new SqliteListStore(db);
   return {

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EntityRole } from '../../features';
@@ -136,7 +135,7 @@ class WriterThread implements BatchSink<DecisionRecord> {
   }
 }
 
-/** In-thread writes: for an in-memory database, or where the writer script is not built (ts-jest). */
+/** Writes on this thread: for an in-memory database, or when the caller asks for no writer thread. */
 function inThreadSink(db: Database.Database): BatchSink<DecisionRecord> & { close(): Promise<void> } {
   const insertAll = prepareDecisionInsert(db);
   return {
@@ -148,7 +147,22 @@ function inThreadSink(db: Database.Database): BatchSink<DecisionRecord> & { clos
   };
 }
 
+/**
+ * The built writer thread's script beside this module (`dist/src/events/sqlite-decision-writer.js`):
+ * what the service passes as {@link SqliteDecisionLogOptions.writerThread}. Sources run by ts-jest
+ * have no script beside them; tests pass the one in dist/ (test/support/built-scripts.ts).
+ */
+export const BUILT_DECISION_WRITER = join(__dirname, 'sqlite-decision-writer.js');
+
 export interface SqliteDecisionLogOptions {
+  /**
+   * The writer thread's script (the built `sqlite-decision-writer.js`, see
+   * {@link BUILT_DECISION_WRITER}): batches are inserted by that thread on its own connection to
+   * the database file. Absent or null: batches are inserted on this thread, on the given
+   * connection (the only choice for an in-memory database, which another connection cannot open).
+   * The script is not checked here: a wrong path fails the first write (and each retry).
+   */
+  readonly writerThread?: string | null;
   /**
    * This log is the database's only writer for as long as it is open (the service holds its
    * DATA_DIR lock, see data-dir-lock.ts). It then remembers every transaction id it has seen in
@@ -160,10 +174,9 @@ export interface SqliteDecisionLogOptions {
 }
 
 /**
- * The embedded decision log: a SQLite table written in batched transactions, by a worker thread
- * when the database is a file and the writer script is built beside this module (decided once,
- * here), else in this thread. Reads use the given connection; a record is served from memory
- * until its batch is committed.
+ * The embedded decision log: a SQLite table written in batched transactions, by the writer thread
+ * the caller names ({@link SqliteDecisionLogOptions.writerThread}), else in this thread. Reads use
+ * the given connection; a record is served from memory until its batch is committed.
  */
 export class SqliteDecisionLog implements DecisionLog {
   readonly kind = 'sqlite';
@@ -188,8 +201,9 @@ export class SqliteDecisionLog implements DecisionLog {
       merchant: db.prepare('UPDATE decisions SET merchant_version = ? WHERE transaction_id = ? AND merchant_version IS NULL'),
     };
     this.selectUnapplied = db.prepare('SELECT * FROM decisions WHERE (user_version IS NULL OR merchant_version IS NULL) AND decided_at < ? ORDER BY seq LIMIT ?');
-    const script = join(__dirname, 'sqlite-decision-writer.js');
-    this.sink = !db.memory && existsSync(script) ? new WriterThread(script, db.name) : inThreadSink(db);
+    const script = options.writerThread ?? null;
+    if (script !== null && db.memory) throw new TypeError('an in-memory decision log cannot be written by a writer thread (its connection cannot open the database)');
+    this.sink = script === null ? inThreadSink(db) : new WriterThread(script, db.name);
     this.buffer = new DecisionBuffer(this.sink, writer);
     this.seen = options.soleWriter === true ? this.loadSeen() : null;
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isSampled, type DecisionEvents } from './decision-events';
 import { writeEventRow } from './event-row-wire';
@@ -26,8 +27,14 @@ export interface WriterData {
 /** `rows`: event rows in their wire form (`event-row-wire.ts`), transferred. */
 export type WriterMessage = { readonly kind: 'rows'; readonly rows: ArrayBuffer } | { readonly kind: 'close' };
 
+/**
+ * The built writer thread's script beside this module (`dist/src/events/decision-event-writer.js`):
+ * what the service passes as {@link ThreadedDecisionEventsOptions.script}.
+ */
+export const BUILT_DECISION_EVENT_WRITER = join(__dirname, 'decision-event-writer.js');
+
 export interface ThreadedDecisionEventsOptions {
-  /** The built writer thread, `decision-event-writer.js`. */
+  /** The built writer thread, `decision-event-writer.js` (see {@link BUILT_DECISION_EVENT_WRITER}). */
   readonly script: string;
   /** Where the lines go: 1 (stdout) in the service. */
   readonly fd: number;

@@ -48,7 +48,8 @@ export async function openBacktestStores(config: Config): Promise<BacktestStores
       };
     }
     const db = openSqlite(sqlite);
-    const decisionLog = new SqliteDecisionLog(db, writer);
+    // Nothing is ever appended, so no writer thread: the log's sink stays unused on this thread.
+    const decisionLog = new SqliteDecisionLog(db, writer, { writerThread: null });
     const labels = new SqliteLabelStore(db);
     return {
       decisionLog,

@@ -10,11 +10,13 @@ import { postgresDecisionLogBackend, sqliteDecisionLogBackend } from './support/
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from './support/postgres-test-database';
 import { startTcpProxy, throughProxy, urlTarget, type TcpProxy } from './support/tcp-proxy';
 import { waitFor } from './support/wait-for';
+import { DECISION_LOG_WRITER } from '../support/built-scripts';
 
 const url = postgresTestUrl();
 const pgUp = postgresAvailable(url);
 
-describeDecisionLogContract('sqlite', sqliteDecisionLogBackend);
+describeDecisionLogContract('sqlite, written by the writer thread (as served)', sqliteDecisionLogBackend(DECISION_LOG_WRITER));
+describeDecisionLogContract('sqlite, written on this thread', sqliteDecisionLogBackend(null));
 describeDecisionLogContract('postgres', postgresDecisionLogBackend(url), { skip: !pgUp });
 
 /**

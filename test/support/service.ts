@@ -7,6 +7,7 @@ import { REPLAY_EVENT_TIMES } from '../../src/config/replay-event-times';
 import { startService, type RunningService } from '../../src/main';
 import type { ProfileStore } from '../../src/store/profile-store';
 import type { Tracing } from '../../src/telemetry/tracing';
+import { TEST_SERVICE_THREADS } from './built-scripts';
 
 /** The committed registry, copied so tests can promote and break models freely. */
 export function copyRegistry(): string {
@@ -27,6 +28,8 @@ export interface TestService extends RunningService {
  * historical (2018) events, so events of any age are accepted unless `env` sets EVENT_MAX_AGE_S;
  * `clock` (epoch ms) is what event times are checked against (default: the real one).
  * Authentication is off unless `env` sets AUTH (the auth tests do; the rest test other things).
+ * The decision log is written by the built writer thread, as in production; decision events are
+ * written to the test's logger (see `TEST_SERVICE_THREADS`).
  */
 export async function startTestService(env: Record<string, string> = {}, store?: ProfileStore, tracing?: Tracing, clock?: () => number): Promise<TestService> {
   const registryDir = env.MODEL_REGISTRY_DIR ?? copyRegistry();
@@ -41,7 +44,7 @@ export async function startTestService(env: Record<string, string> = {}, store?:
     },
   );
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MODEL_REGISTRY_DIR: registryDir, DATA_DIR: dataDir, MODEL_POLL_INTERVAL_MS: '200', AUTH: 'off', ...REPLAY_EVENT_TIMES, ...env });
-  const service = await startService(config, { logger, ...(store === undefined ? {} : { store }), ...(tracing === undefined ? {} : { tracing }), ...(clock === undefined ? {} : { clock }) });
+  const service = await startService(config, { logger, threads: TEST_SERVICE_THREADS, ...(store === undefined ? {} : { store }), ...(tracing === undefined ? {} : { tracing }), ...(clock === undefined ? {} : { clock }) });
   return Object.assign(Object.create(null) as object, service, { registryDir, dataDir, logs }) as TestService;
 }
 

@@ -44,17 +44,23 @@ function sqliteConnection(scratch: Scratch): Database.Database {
   return db;
 }
 
-/** The embedded decision log on a temp-file database; each `open` is a new connection. */
-export function sqliteDecisionLogBackend(): Promise<DecisionLogBackend> {
-  const scratch = new Scratch();
-  return Promise.resolve({
-    open(writer?: TestWriterOptions): Promise<DecisionLog> {
-      const log = new SqliteDecisionLog(sqliteConnection(scratch), scratch.writer(writer));
-      scratch.onDispose(() => log.close());
-      return Promise.resolve(log);
-    },
-    dispose: () => scratch.dispose(),
-  });
+/**
+ * The embedded decision log on a temp-file database; each `open` is a new connection. Batches are
+ * written by `writerThread` (the built writer script, as the service does) or, with null, on this
+ * thread.
+ */
+export function sqliteDecisionLogBackend(writerThread: string | null): () => Promise<DecisionLogBackend> {
+  return () => {
+    const scratch = new Scratch();
+    return Promise.resolve({
+      open(writer?: TestWriterOptions): Promise<DecisionLog> {
+        const log = new SqliteDecisionLog(sqliteConnection(scratch), scratch.writer(writer), { writerThread });
+        scratch.onDispose(() => log.close());
+        return Promise.resolve(log);
+      },
+      dispose: () => scratch.dispose(),
+    });
+  };
 }
 
 /** The embedded label store on a temp-file database; each `open` is a new connection. */

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config/config';
 import { startService } from '../../../src/main';
 import { waitFor } from '../../contract/support/wait-for';
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from '../../contract/support/postgres-test-database';
+import { TEST_SERVICE_THREADS } from '../../support/built-scripts';
 import { copyRegistry, postJson, startTestService, type TestService } from '../../support/service';
 import pino from 'pino';
 
@@ -171,7 +172,7 @@ describe('the rule set file', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'rules-')), 'rules.json');
     write(path, { version: 'bad', lists: [], rules: [{ id: 'x', when: 'amount > ', outcome: { force: 'decline' } }] });
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', AUTH: 'off', MODEL_REGISTRY_DIR: copyRegistry(), DATA_DIR: mkdtempSync(join(tmpdir(), 'data-')), RULES_FILE: path });
-    await expect(startService(config, { logger: pino({ level: 'silent' }) })).rejects.toThrow(new RegExp(`^${path}: rule set is invalid: rule "x": `));
+    await expect(startService(config, { logger: pino({ level: 'silent' }), threads: TEST_SERVICE_THREADS })).rejects.toThrow(new RegExp(`^${path}: rule set is invalid: rule "x": `));
 
     const svc = await startTestService({ RULES_FILE: 'none' });
     try {

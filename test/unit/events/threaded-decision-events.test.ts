@@ -1,13 +1,14 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DECISION_EVENT_WRITER } from '../../support/built-scripts';
 import { createDecisionEvents } from '../../../src/events/decision-events';
 import type { DecisionRecord } from '../../../src/events/decision-record';
 import { createThreadedDecisionEvents, PIPE_ATOMIC_BYTES, type ThreadedDecisionEventsOptions } from '../../../src/events/threaded-decision-events';
 import { createLogger } from '../../../src/telemetry/logger';
 
 // The writer runs as a worker thread, so it must be the built script (npm test builds first).
-const SCRIPT = join(__dirname, '../../../dist/src/events/decision-event-writer.js');
+const SCRIPT = DECISION_EVENT_WRITER;
 
 function record(i: number): DecisionRecord {
   const decision = i % 7 === 0 ? 'decline' : i % 5 === 0 ? 'challenge' : 'approve';
