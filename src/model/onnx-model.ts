@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { binding, initOrt } from 'onnxruntime-node/dist/binding';
 import { compileExplainerCheck, type ExplainerCheck } from './explain/explainer-document';
 import { TreeShap } from './explain/tree-shap';
+import { openNativeSession, type NativeSession } from './onnx-native-session';
 import type { ModelMetadata } from './registry/model-metadata';
 import { sha256Hex } from './registry/model-registry';
 
@@ -32,20 +32,19 @@ let explainerCheck: ExplainerCheck | null = null;
 export type ScoreRowsNow = (matrix: Float32Array, rows: number) => Float32Array;
 
 /**
- * A second session on the same bytes through onnxruntime-node's native binding, which runs on the
- * calling thread and returns (its public `run` wraps this very call in a `setImmediate` and two
- * promises). Null when the binding is not there or not as expected: scoring then stays async.
+ * A second session on the same bytes that scores on the calling thread (onnx-native-session.ts),
+ * or null when onnxruntime-node offers none: scoring then stays async.
  */
 function nativeRunner(bytes: Uint8Array, options: InferenceSession.SessionOptions, input: string, output: string, width: number, column: number): { run: ScoreRowsNow; dispose(): void } | null {
-  let session: ReturnType<typeof createNative>;
+  let session: NativeSession;
   try {
-    session = createNative(bytes, options);
+    session = openNativeSession(bytes, options);
   } catch {
     return null;
   }
   const fetches = { [output]: null };
   const run: ScoreRowsNow = (matrix, rows) => {
-    const res = session.run({ [input]: new Tensor('float32', matrix.subarray(0, rows * width), [rows, width]) }, fetches, {})[output] as Tensor;
+    const res = session.run({ [input]: new Tensor('float32', matrix.subarray(0, rows * width), [rows, width]) }, fetches)[output] as Tensor;
     const out = new Float32Array(rows);
     copyColumn(res, column, rows, out, 0);
     return out;
@@ -59,15 +58,6 @@ function copyColumn(res: Tensor, column: number, rows: number, out: Float32Array
   const cols = res.dims.length > 1 ? (res.dims[1] as number) : 1;
   const c = column < cols ? column : 0;
   for (let i = 0; i < rows; i++) out[at + i] = data[i * cols + c] as number;
-}
-
-function createNative(bytes: Uint8Array, options: InferenceSession.SessionOptions) {
-  if (typeof binding?.InferenceSession !== 'function') throw new Error('no native binding');
-  initOrt();
-  const session = new binding.InferenceSession();
-  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, options);
-  if (typeof session.run !== 'function') throw new Error('native session without run');
-  return session;
 }
 
 /**
