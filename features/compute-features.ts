@@ -1,21 +1,30 @@
 import { FEATURE_DEFINITIONS } from './definitions';
-import { compileEvaluator } from './feature-evaluator';
+import { compileEvaluator, evaluatorSource } from './feature-evaluator';
 import { PLAN } from './feature-plan';
 import type { ProfileState } from './profile-state';
 import { parseRfc3339, type EventTime } from './time';
 import type { Transaction } from './transaction';
-
-/**
- * Evaluation: the definitions compile once into a plan (`feature-plan.ts`) and the plan into one
- * generated function (`feature-evaluator.ts`, `window-source.ts`).
- */
-const EVALUATE = compileEvaluator(PLAN);
 
 /** Number of features, the length of every vector {@link computeFeatures} returns. */
 export const FEATURE_COUNT = PLAN.length;
 
 /** Feature names in vector order. */
 export const FEATURE_NAMES: readonly string[] = FEATURE_DEFINITIONS.map((d) => d.name);
+
+/**
+ * Evaluation: the definitions compile once into a plan (`feature-plan.ts`) and the plan into one
+ * generated function (`feature-evaluator.ts`, `window-source.ts`), which debuggers and stack
+ * traces name `fraud-features/evaluator.generated.js` ({@link generatedEvaluatorSource}).
+ */
+const EVALUATE = compileEvaluator(PLAN, FEATURE_NAMES);
+
+/**
+ * The JavaScript {@link computeFeatures} runs, as a debugger lists it under
+ * `fraud-features/evaluator.generated.js` (same lines): for reading (`fraudctl spec --evaluator-source`).
+ */
+export function generatedEvaluatorSource(): string {
+  return evaluatorSource(PLAN, FEATURE_NAMES);
+}
 
 /**
  * The feature vector of `txn`, in spec order, from the profiles as they were *before* it.

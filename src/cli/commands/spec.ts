@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config/project-root';
+import { generatedEvaluatorSource } from '../../../features';
 import { generatedSpec, generatedSpecText } from '../../model/feature-spec-hash';
 import { parseOptions } from '../args';
-import { printJson, type Command } from '../command';
+import { printJson, UsageError, type Command } from '../command';
 import { requireInput } from '../inputs';
 import type { OptionSpecs } from '../options';
 
@@ -16,6 +17,7 @@ const OPTIONS = {
   write: { type: 'boolean', description: 'write the spec generated from features/ to features/spec.generated.json' },
   check: { type: 'boolean', description: 'exit 1 when features/spec.generated.json does not match features/ (CI\'s drift check)' },
   json: { type: 'boolean', description: 'print {specHash, features, names} on stdout instead of the spec' },
+  'evaluator-source': { type: 'boolean', description: 'print, instead of the spec, the generated JavaScript that computes the features (a debugger lists it as fraud-features/evaluator.generated.js, with the same line numbers)' },
 } as const satisfies OptionSpecs;
 
 export const specCommand: Command = {
@@ -25,6 +27,11 @@ export const specCommand: Command = {
   options: OPTIONS,
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
+    if (values['evaluator-source'] === true) {
+      if (values.write === true || values.check === true || values.json === true) throw new UsageError('--evaluator-source goes alone (not with --write, --check or --json)');
+      io.stdout.write(generatedEvaluatorSource());
+      return 0;
+    }
     const text = generatedSpecText();
     const { hash, names } = generatedSpec();
     if (values.write === true) writeFileSync(specPath(), text);
