@@ -11,8 +11,8 @@ const LINE = 8;
  * Why: computing and applying a transaction's features reads a few dozen cache lines of each
  * profile, each reached through two or three pointers. Among thousands of profiles these lines are
  * rarely cached, and reached one after another their misses queue up; issued together, here, the
- * processor overlaps them. A replay of the default stream ran ~9 % faster with this call before
- * `computeFeatures` (paired runs of both builds over the same events).
+ * processor overlaps them. Call it just before `computeFeatures` and the updates (its effect is
+ * measured in docs/performance.md).
  */
 export function warmProfiles(user: ProfileState, merchant: ProfileState): number {
   const u = user.data;

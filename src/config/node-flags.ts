@@ -5,10 +5,9 @@
  * code, so they cannot come from `loadConfig`.
  *
  * `--max-semi-space-size=32` (MiB; Node 20's default is 16): each request's objects live until its
- * decision record has been handed to the writer threads, a few milliseconds at most. With the
- * default young generation a saturated service collected it every ~65 ms and promoted ~0.5 MiB
- * each time (records still in a batch), which later old-generation marking had to trace. Twice
- * the space halves both; measured with two services side by side (docs/performance.md, seventh
- * round): 68-76 -> 62-67 µs of CPU per request. The cost is up to 32 MiB more resident memory.
+ * decision record has been handed to the writer threads, a few milliseconds at most. A young
+ * generation twice the default is collected half as often under load, so fewer of those objects
+ * (records still in a batch) are promoted for old-generation marking to trace, which lowers the CPU
+ * per request (docs/performance.md). The cost is up to 32 MiB more resident memory.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=32']);

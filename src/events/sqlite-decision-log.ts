@@ -65,9 +65,9 @@ export interface WriterReply {
 
 /**
  * Writes batches in a worker thread with its own connection to the same file, so the inserts,
- * each commit's fsync and the WAL checkpoints they trigger never stall the event loop (measured:
- * the largest stalls of a loaded service, see docs/performance.md). Started on the first write
- * and again after a crash; it keeps the process alive only while a write is waiting.
+ * each commit's fsync and the WAL checkpoints they trigger never stall the event loop. Started on
+ * the first write and again after a crash; it keeps the process alive only while a write is
+ * waiting.
  */
 class WriterThread implements BatchSink<DecisionRecord> {
   private worker: Worker | null = null;

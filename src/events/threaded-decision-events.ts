@@ -53,20 +53,19 @@ export interface ThreadedDecisionEventsOptions {
 }
 
 /**
- * Rows are sent in batches: when `MAX_BATCH` are waiting, else `FLUSH_MS` after the first. Each
- * message wakes the writer thread, and at saturation a message per turn of the event loop (a few
- * rows) cost the scoring thread ~6 µs per request. Large batches cost it too: on a busy box the
- * woken writer runs on the scoring thread's core, and a 20 ms batch (~1.8 ms of formatting at
- * 18,000 requests/s) stalled every request in scoring by that much; at 4 ms a batch is ~0.4 ms
- * (docs/performance.md, eighth round). At 10,000 requests/s this sends ~250 a second.
+ * Rows are sent in batches: when `MAX_BATCH` are waiting, else `FLUSH_MS` after the first. Both
+ * bounds keep the scoring thread's cost down: each message wakes the writer thread (so not one per
+ * turn of the event loop), and on a busy box the woken writer may run on the scoring thread's core,
+ * stalling the requests in scoring for as long as it formats the batch (so no batch of more than a
+ * few milliseconds of events). Figures in docs/performance.md.
  */
 const MAX_BATCH = 512;
 const FLUSH_MS = 4;
 
 /**
- * Decision events formatted and written by a thread of their own. Formatting an ECS line (pino,
- * the ECS formatter, JSON) and writing it cost the scoring thread about 8% of its time at
- * saturation; here it keeps only the sampling draw and a flat row per event, sent in batches.
+ * Decision events formatted and written by a thread of their own: formatting an ECS line (pino,
+ * the ECS formatter, JSON) and writing it stay off the scoring thread, which keeps only the
+ * sampling draw and a flat row per event, sent in batches.
  * Lines are the same as `createDecisionEvents` writes. Events are telemetry, the decision log is
  * the record: when the output cannot keep up, events beyond `maxBacklog` are dropped and counted
  * rather than held without bound, and so are those a failed writer thread took with it. `close()`

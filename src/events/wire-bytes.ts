@@ -1,10 +1,10 @@
 /**
  * A compact byte form for what the scoring thread sends its writer threads (decision records,
- * decision-event rows), instead of the structured clone postMessage makes of arrays of values:
- * the clone cost ~1.4 µs per decision record in a tight loop and ~4 µs cold in the service, about
- * 60 ns per value. Here each value is a tag byte and its bytes, strings of ASCII (every id, code
- * and timestamp the contract allows) are copied a character at a time without leaving JavaScript,
- * and the result is one ArrayBuffer, transferred rather than copied.
+ * decision-event rows), instead of the structured clone postMessage makes of arrays of values,
+ * which costs per value (docs/performance.md). Here each value is a tag byte and its bytes,
+ * strings of ASCII (every id, code and timestamp the contract allows) are copied a character at a
+ * time without leaving JavaScript, and the result is one ArrayBuffer, transferred rather than
+ * copied.
  *
  * Exact for every value it takes: numbers keep their float64 bits (NaN payloads aside, -0 and
  * infinities included), strings their UTF-16 code units (lone surrogates too), vectors their bytes.

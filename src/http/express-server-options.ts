@@ -19,7 +19,7 @@ type Slots = Record<`s${number}`, unknown>;
  * with the app's own prototypes (`app.request`, `app.response`, which inherit from node's).
  * Express otherwise re-prototypes each one (`Object.setPrototypeOf` in `app.handle`); on an object
  * node has just built that is a shape change which leaves node's HTTP internals on slow paths for
- * the rest of the request: over half the CPU of a request in the profile (docs/performance.md).
+ * the rest of the request (the figures are in docs/performance.md).
  * Built with the right prototype, express's call changes nothing. Decided once: where node's
  * constructors are ES classes (they cannot be applied to another object), the options are empty
  * and express works as it always does.
@@ -28,10 +28,9 @@ type Slots = Record<`s${number}`, unknown>;
  * property slots as it counts `this.x = …` assignments in the constructor's source (plus a few, then
  * trims what goes unused after the first instances). These two call node's constructors, which add
  * over 40 properties to a response and over 25 to a request, but have no assignments of their own:
- * so the properties went to a backing store that grows by three slots at a time, garbage at every
- * step, 2.6 KB allocated per response and 0.9 KB per request (sampling heap profile at saturation;
- * docs/performance.md, fifth round). The assignments in the never-taken branches below make V8
- * reserve the slots; they never run.
+ * so without more the properties would go to a backing store that grows by three slots at a time,
+ * leaving garbage at every step, for every request and response. The assignments in the
+ * never-taken branches below make V8 reserve the slots; they never run.
  */
 export function expressServerOptions(app: express.Express): ServerOptions {
   const isClass = (f: unknown) => Function.prototype.toString.call(f).startsWith('class');

@@ -13,18 +13,15 @@ export const MAX_BATCH = 64;
  * Longest the first vector of a batch waits while more arrive before the batch runs, ms. Only a
  * long loop turn (saturation) reaches it. Every vector waiting when the scoring thread stalls
  * (descheduled by the OS on a busy box, or a scavenge) takes the stall into its scoring time, so
- * the wait bounds how many do: at saturation on 2 vCPUs the thread was preempted for over 1 ms
- * ~30-45 times a second, and 0.5 ms put 1.6 % of scorings over 1 ms (p99 1.78 ms) where 0.25 ms
- * put 0.8 % (p99 0.72-0.77 ms) at 64 connections, but 0.9-1.1 % at 128 (p99 0.89-1.46 ms). 0.15
- * ms: 0.3-0.7 % (p99 0.25-0.49 ms) at either count, with throughput and CPU per request within
- * the box's drift in five alternating pairs (a run costs ~55 µs more cache-cold than warm, and
- * shorter waits make more runs; docs/performance.md, eighth and tenth rounds).
+ * the wait bounds how many do; a shorter wait makes more, smaller runs, each paying onnxruntime's
+ * per-call cost. The bound is chosen to keep that tail short without costing throughput or CPU
+ * per request (the measurements are in docs/performance.md).
  */
 export const MAX_WAIT_MS = 0.15;
 
 /**
  * Batches model runs. A run of n rows costs about what a run of one does (onnxruntime-node's
- * per-call overhead dominates a tree ensemble's work: ~15 µs a call, ~1.5 µs a row), so under
+ * per-call overhead dominates a tree ensemble's per-row work), so under
  * load batching divides the model's CPU per request. Scores are the same as one by one (rows are
  * independent); a failed run fails each of its vectors.
  *
@@ -43,8 +40,8 @@ export class ModelRuns {
   private readonly pending: Waiting[] = [];
   private busy = false;
   /**
-   * Rows of a synchronous run, reused: a matrix per run was a young ArrayBuffer each, and every
-   * one that dies young is freed inside a scavenge's pause (docs/performance.md, eighth round).
+   * Rows of a synchronous run, reused, so a run allocates no matrix: a young ArrayBuffer per run
+   * would be freed inside a scavenge's pause.
    */
   private scratch = new Float32Array(0);
   private readonly endOfTurn = () => {

@@ -1,8 +1,8 @@
 /**
  * Hands out fixed-length float32 vectors carved from shared blocks, for the one feature vector
  * every scored request needs. A `new Float32Array(36)` is above V8's on-heap limit for typed
- * arrays (64 bytes), so each one was a separately allocated, zeroed and GC-tracked backing store:
- * ~0.7 µs apiece in a loop that keeps 2,000 alive, against ~0.04 µs for a view into a block.
+ * arrays (64 bytes), so each would be a separately allocated, zeroed and GC-tracked backing store;
+ * a view into a shared block is a small object (figures in docs/performance.md).
  *
  * A block is never handed out twice: each vector is its own `length` floats of a block no other
  * vector overlaps, zeroed, and a block is freed by the GC once none of its vectors is referenced.

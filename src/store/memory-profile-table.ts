@@ -85,8 +85,8 @@ export interface ProfileTableStats {
  *   is at most that old, and a new profile scores it the same;
  * - beyond `maxProfiles`, an entry not stepped since the hand last passed is evicted as `capacity`
  *   (second-chance CLOCK, an approximate LRU): its next transactions score as a new entity's.
- * A touch is one number stored on the entry (no list splice, no Map re-insert): the cheapest of the
- * schemes measured (docs/performance.md). The hand checks {@link IDLE_CHECKS_PER_STEP} entries a step
+ * A touch is one number stored on the entry (no list splice, no Map re-insert; the alternatives
+ * are compared in docs/performance.md). The hand checks {@link IDLE_CHECKS_PER_STEP} entries a step
  * beyond making room, and gives at most {@link MAX_SECOND_CHANCES} second chances a step, then evicts
  * the least recently touched of those it passed. Removal swaps the ring's last entry into the hole.
  *

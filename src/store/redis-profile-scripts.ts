@@ -8,8 +8,8 @@ import { PROFILE_DATA_LENGTH, RING_OFFSET, TIERS, TOP_OFFSET } from '../../featu
  * - string `<prefix><u|m>:{<id>}:p`, the profile: {@link PROFILE_BLOB_DOUBLES} little-endian doubles,
  *   version, lastSeen (-Infinity = never), total, then exactly `ProfileState.data` (each tier's top,
  *   then its ring of n, s and f counters; features/profile-state.ts). One value read and written
- *   per step, and decoded by a copy: a hash of a field per ring slot cost Redis ~175 µs a step and
- *   the client a string per field (measured, docs/performance.md).
+ *   per step, and decoded by a copy, where a hash with a field per ring slot would cost Redis a
+ *   field per slot and the client a string per field (docs/performance.md).
  * - sorted set `…:set`: member `<set index>:<key>`, score = the member's latest time `at`.
  * - claim hashes `…:c<k>`: claim → version it was merged at, for claims made while the wall clock
  *   was in window number k (ms / window); each expires two windows after its last write. A step

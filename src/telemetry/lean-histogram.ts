@@ -41,9 +41,9 @@ class Series implements HistogramChild {
 /**
  * A Prometheus histogram with the exposition of prom-client's `Histogram` (same `_bucket` /
  * `_sum` / `_count` lines, `le` first, cumulative buckets, `+Inf`), registered on a prom-client
- * registry, but with an `observe` that costs a few comparisons: prom-client's builds a closure,
- * validates and hashes the labels and keys its buckets by number strings on every call (several
- * µs per request over the hot path's seven observations, docs/performance.md). Bind a child per
+ * registry, but with an `observe` that costs a few comparisons and allocates nothing (prom-client's
+ * builds a closure, validates and hashes the labels and keys its buckets by number strings on every
+ * call; figures in docs/performance.md). Bind a child per
  * label set at start ({@link child}); {@link observe} with a label object finds or creates it.
  */
 export class LeanHistogram {

@@ -4,8 +4,8 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 /**
  * The service logger: JSON lines in ECS format on stdout (Filebeat ships them to Elasticsearch
  * for Kibana). Stdout is written asynchronously (lines written while a write is in flight are
- * coalesced into the next one): a synchronous write per decision
- * event cost ~70 us of the hot path (docs/performance.md). Call `logger.flush()` before exiting;
+ * coalesced into the next one), so a line never blocks the request that logs it on a write system
+ * call. Call `logger.flush()` before exiting;
  * `startService`'s close does. `destination` is injectable for tests.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -19,9 +19,8 @@ export function loggerOptions(level: string): LoggerOptions {
 
 /**
  * The ECS formatter's `@timestamp` field (`,"@timestamp":"<ISO 8601>"`, the same text), formatted
- * once per millisecond of `now` (epoch ms) rather than once per line: `new Date().toISOString()`
- * cost ~0.5 µs, a seventh of a decision event's formatting, and under load many lines share a
- * millisecond.
+ * once per millisecond of `now` (epoch ms) rather than once per line: under load many lines share
+ * a millisecond, and `new Date().toISOString()` is a sizeable part of formatting a decision event.
  */
 export function ecsTimestamp(now: () => number): () => string {
   let at = Number.NaN;

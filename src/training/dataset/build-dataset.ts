@@ -64,7 +64,7 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   const reader = new EventBatchReader();
   const chunk = new Float32Array(ROWS_PER_CHUNK * FEATURE_COUNT);
   const chunkBytes = new Uint8Array(chunk.buffer);
-  // One view per row of the chunk, made once: a view made per row was a young object per event.
+  // One view per row of the chunk, made once, so an event allocates no view of its own.
   const rowViews = Array.from({ length: ROWS_PER_CHUNK }, (_, r) => chunk.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
   let inChunk = 0;
   const counts = { events: 0, transactions: 0, labels: 0, duplicateTransactions: 0, duplicateLabels: 0, unknownTransactionLabels: 0 };

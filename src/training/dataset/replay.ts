@@ -1,5 +1,5 @@
-// The hot functions come from their own modules: calls through the features/ index go through
-// one re-export getter each (1 % of build-dataset).
+// The hot functions come from their own modules: a call through the features/ index goes through
+// a re-export getter, once per event.
 import { computeFeaturesAt } from '../../../features/compute-features';
 import { applyLabel, applyTransaction, fraudIndicatorChange } from '../../../features/deltas';
 import { emptyProfile, type ProfileState } from '../../../features/profile-state';
@@ -87,7 +87,7 @@ export class OfflineReplay {
     const user = this.users[userNumber] ?? this.added(this.users, this.userIds, userNumber, txn.userId);
     const merchant = this.merchants[merchantNumber] ?? this.added(this.merchants, this.merchantIds, merchantNumber, txn.merchantId);
     this.warmth += warmProfiles(user, merchant);
-    // One parse for the features, both updates and the time column (it was a tenth of this call).
+    // One parse of the timestamp serves the features, both updates and the time column.
     const time = parseRfc3339(txn.timestamp);
     if (time === null) throw new RangeError(`timestamp is not RFC 3339: ${txn.timestamp}`);
     computeFeaturesAt(txn, time, user, merchant, out);
