@@ -49,6 +49,8 @@ export interface ServedRow {
   readonly userId: string;
   /** Epoch seconds. */
   readonly eventTime: number;
+  /** What the service answered: a challenged or declined payment never completes, so no chargeback can follow it. */
+  readonly decision: 'approve' | 'challenge' | 'decline';
   readonly features: Float32Array;
   readonly labels: readonly { readonly source: LabelSource; readonly label: 'fraud' | 'legitimate'; readonly reportedAtSeconds: number }[];
 }

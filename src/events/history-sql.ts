@@ -132,7 +132,7 @@ export function historyRowOf(r: HistorySqlRow): HistoryRow {
 }
 
 /**
- * The statement behind `DecisionHistory.served`: decisions in an event-time range with the labels
+ * The statement behind `DecisionHistory.served`: decisions (with the outcome answered) in an event-time range with the labels
  * that had arrived by `asOf`, as a JSON array of [source, label, reportedAtSeconds] (text).
  * Placeholders: from, to, specHash, asOf, in that order ($1..$4 in PostgreSQL, named in SQLite).
  */
@@ -143,7 +143,7 @@ export function servedSql(dialect: Dialect, decisions: string, labels: string): 
     dialect === 'postgres'
       ? `(SELECT json_agg(json_build_array(l.source, l.label, l.reported_at_seconds))::text FROM ${labels} l WHERE l.transaction_id = d.transaction_id AND l.reported_at_seconds <= ${asOf})`
       : `(SELECT json_group_array(json_array(l.source, l.label, l.reported_at_seconds)) FROM ${labels} l WHERE l.transaction_id = d.transaction_id AND l.reported_at_seconds <= ${asOf})`;
-  return `SELECT d.transaction_id, d.user_id, d.event_time, d.features, ${agg} AS labels
+  return `SELECT d.transaction_id, d.user_id, d.event_time, d.decision, d.features, ${agg} AS labels
 FROM ${decisions} d WHERE d.event_time >= ${from} AND d.event_time < ${to} AND d.feature_spec_hash = ${spec} ORDER BY d.event_time, d.seq`;
 }
 
@@ -158,6 +158,7 @@ export interface ServedSqlRow {
   readonly transaction_id: string;
   readonly user_id: string;
   readonly event_time: number | string;
+  readonly decision: string;
   readonly features: Uint8Array;
   readonly labels: string | null;
 }
@@ -169,6 +170,7 @@ export function servedRowOf(r: ServedSqlRow): ServedRow {
     transactionId: r.transaction_id,
     userId: r.user_id,
     eventTime: Number(r.event_time),
+    decision: r.decision as ServedRow['decision'],
     features: featuresFromBytes(r.features),
     labels: labels.map(([source, label, at]) => ({ source, label, reportedAtSeconds: Number(at) })),
   };

@@ -8,6 +8,7 @@ import { intOption, numberOption, parseOptions } from '../args';
 import { printJson, UsageError, type CliIO, type Command } from '../command';
 import { configFromEnv, xgboostFromEnv } from '../environment';
 import { readSeedOf, requireRegistry } from '../inputs';
+import { THRESHOLD_OPTIONS } from '../common-options';
 import { JSON_OPTION, type OptionSpecs } from '../options';
 import { pruneSummary, runPrune, type PruneReport } from './prune';
 
@@ -23,6 +24,7 @@ const OPTIONS = {
   rounds: { type: 'string', value: 'N', description: 'boosting rounds at most', default: 500 },
   threads: { type: 'string', value: 'N', description: 'XGBoost threads', default: 2 },
   seed: { type: 'string', value: 'N', description: 'XGBoost seed', default: 42 },
+  ...THRESHOLD_OPTIONS,
   schedule: { type: 'string', value: 'CRON', description: 'keep running and retrain on this cron schedule (seconds field optional) until SIGTERM', default: 'run once' },
   json: JSON_OPTION,
 } as const satisfies OptionSpecs;
@@ -81,7 +83,10 @@ export const retrainCommand: Command = {
       },
       rounds: intOption('rounds', values.rounds, OPTIONS.rounds.default, 1),
       earlyStoppingRounds: 50,
-      thresholdTargets: { maxChallengeRate: 0.02, minDeclinePrecision: 0.9 },
+      thresholdTargets: {
+        maxChallengeRate: numberOption('max-challenge-rate', values['max-challenge-rate'], OPTIONS['max-challenge-rate'].default, 0),
+        minDeclinePrecision: numberOption('min-decline-precision', values['min-decline-precision'], OPTIONS['min-decline-precision'].default, 0),
+      },
     };
     const runOnce = async (out: CliIO): Promise<number> => {
       // A mistyped MODEL_REGISTRY_DIR is not a new registry to promote into.

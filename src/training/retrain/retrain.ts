@@ -59,7 +59,14 @@ export interface RetrainResult {
   readonly challenger: string;
   readonly metrics: { readonly champion: MetricSet | null; readonly challenger: MetricSet };
   readonly parity: ParityResult;
-  readonly rows: { readonly train: number; readonly validation: number; readonly holdout: number; readonly immatureExcluded: number };
+  readonly rows: {
+    readonly train: number;
+    readonly validation: number;
+    readonly holdout: number;
+    readonly immatureExcluded: number;
+    /** Challenged or declined decisions of the three windows left out for want of a label (see `loadServedParts`). */
+    readonly heldUnlabeledExcluded: number;
+  };
 }
 
 /** A parity failure stops the whole run: never a silently trained model. */
@@ -129,6 +136,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     cols,
     keepUserIds: [false, false, true],
   })) as [ServedPart, ServedPart, ServedPart];
+  const heldUnlabeledExcluded = trainPart.heldUnlabeled + validPart.heldUnlabeled + holdoutPart.heldUnlabeled;
   const immatureExcluded = await opts.history.countServed({ from: matureEnd, to: opts.asOf + 1, asOf: opts.asOf, specHash: opts.specHash });
   for (const [name, part, w] of [
     ['training', trainPart, train],
@@ -221,7 +229,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
       asOf: new Date(opts.asOf * 1000).toISOString(),
       maturityDays: opts.maturityDays,
       parity: { checked: parity.checked, mismatches: parity.mismatches, degraded: parity.degraded.total },
-      rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded },
+      rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded, heldUnlabeledExcluded },
       gate: { promoted, reason, apMargin: opts.apMargin, champion: championEntry === null ? null : { version: championEntry.metadata.version, holdout: champion } },
     },
     drift: metadataDrift(drift),
@@ -269,6 +277,6 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     challenger: version,
     metrics: { champion, challenger: c },
     parity,
-    rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded },
+    rows: { train: trainPart.rows, validation: validPart.rows, holdout: holdoutPart.rows, immatureExcluded, heldUnlabeledExcluded },
   };
 }

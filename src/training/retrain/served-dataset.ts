@@ -11,6 +11,8 @@ export interface ServedPart {
   readonly eventTime: Float64Array;
   /** The rows' users (cards), when asked for. */
   readonly userId: readonly string[] | null;
+  /** Challenged or declined decisions left out because no label came for them (their outcome is unknown). */
+  readonly heldUnlabeled: number;
 }
 
 /** A half-open event-time window [from, to), epoch seconds. */
@@ -34,7 +36,10 @@ export interface ServedPartsOptions {
  * Training parts from what the service served: the decisions of each window (spec `specHash`)
  * with their vectors, joined with the labels known at `asOf` (resolved by precedence chargeback >
  * analyst > user_confirmation); unlabeled ones count as legitimate (callers end the last window
- * where transactions have matured). Streamed from the history in event-time order into arrays
+ * where transactions have matured), except those the service challenged or declined: such a
+ * payment never completed, so no chargeback can come for it and silence says nothing about it.
+ * Without a label (the owner's answer, an analyst's) it is left out and counted in `heldUnlabeled`,
+ * never taught as legitimate. Streamed from the history in event-time order into arrays
  * sized by a count first: memory is the parts themselves. Throws a RangeError when a vector has
  * another length than `cols`.
  */
@@ -46,6 +51,7 @@ export async function loadServedParts(history: DecisionHistory, o: ServedPartsOp
     labels: new Uint8Array(n),
     eventTime: new Float64Array(n),
     userId: o.keepUserIds[i] === true ? new Array<string>(n) : null,
+    heldUnlabeled: 0,
   }));
   const filled = counts.map(() => 0);
   const first = o.windows[0];
@@ -59,8 +65,13 @@ export async function loadServedParts(history: DecisionHistory, o: ServedPartsOp
     // A decision committed between the count and the read does not fit: the count decides.
     if (at >= part.rows) continue;
     if (row.features.length !== o.cols) throw new RangeError(`decision ${row.transactionId} has ${row.features.length} features, expected ${o.cols}`);
+    const label = resolveLabel(row.labels);
+    if (label === null && row.decision !== 'approve') {
+      part.heldUnlabeled++;
+      continue;
+    }
     part.data.set(row.features, at * o.cols);
-    part.labels[at] = resolveLabel(row.labels) === 'fraud' ? 1 : 0;
+    part.labels[at] = label === 'fraud' ? 1 : 0;
     part.eventTime[at] = row.eventTime;
     if (part.userId !== null) part.userId[at] = row.userId;
     filled[i] = at + 1;
@@ -68,6 +79,6 @@ export async function loadServedParts(history: DecisionHistory, o: ServedPartsOp
   return parts.map((p, i) => {
     const n = filled[i] as number;
     if (n === p.rows) return p;
-    return { rows: n, data: p.data.subarray(0, n * o.cols), labels: p.labels.subarray(0, n), eventTime: p.eventTime.subarray(0, n), userId: p.userId?.slice(0, n) ?? null };
+    return { rows: n, data: p.data.subarray(0, n * o.cols), labels: p.labels.subarray(0, n), eventTime: p.eventTime.subarray(0, n), userId: p.userId?.slice(0, n) ?? null, heldUnlabeled: p.heldUnlabeled };
   });
 }

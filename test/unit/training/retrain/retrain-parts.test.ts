@@ -177,4 +177,25 @@ describe('served training parts', () => {
     const t4 = await h.log.get('t4');
     expect(Array.from(parts[0]?.data.subarray(4 * FEATURE_NAMES.length, 5 * FEATURE_NAMES.length) ?? [])).toEqual(Array.from(t4?.features ?? []));
   });
+
+  it('leaves out a challenged or declined payment nobody labelled (it never completed, so no chargeback could come), and keeps a labelled one', async () => {
+    const h = new History();
+    const at = (d: number) => T0 + d * DAY;
+    await h.transaction(txn(0, at(0)));
+    await h.transaction(txn(1, at(1)), { decision: 'decline', score: 0.97 }); // no label: unknown outcome
+    await h.transaction(txn(2, at(2)), { decision: 'challenge', score: 0.6 }); // the owner answered "me"
+    await h.transaction(txn(3, at(3)), { decision: 'challenge', score: 0.7 }); // the owner answered "not me"
+    await h.transaction(txn(4, at(4)), { decision: 'challenge', score: 0.8 }); // answered only after asOf
+    await h.transaction(txn(5, at(5)));
+    await h.label(txn(2, at(2)), 'user_confirmation', at(2) + 60, 'legitimate');
+    await h.label(txn(3, at(3)), 'user_confirmation', at(3) + 60);
+    await h.label(txn(4, at(4)), 'user_confirmation', at(9));
+    await h.log.flush();
+    const [part] = await loadServedParts(h.history, { windows: [{ from: at(0), to: at(6) }], asOf: at(8), specHash: 's', cols: FEATURE_NAMES.length, keepUserIds: [true] });
+    expect(part?.userId).toEqual(['u0', 'u0', 'u1', 'u1']);
+    expect(Array.from(part?.eventTime ?? [])).toEqual([0, 2, 3, 5].map(at));
+    expect(Array.from(part?.labels ?? [])).toEqual([0, 0, 1, 0]);
+    expect(part?.heldUnlabeled).toBe(2);
+    expect(part?.rows).toBe(4);
+  });
 });
