@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_BENCH_WORLD } from '../../bench/bench-world';
 import type { ProfileSummary } from '../../bench/cpu-profile-summary';
 import { DEFAULT_CONNECTION_LADDER } from '../../bench/saturation-probe';
 import { projectRoot } from '../../config/project-root';
+import { builtScript, fraudctlScript } from '../built-script';
 import { intOption, parseOptions } from '../args';
 import { printJson, UsageError, type Command } from '../command';
 import { REGISTRY_OPTION } from '../common-options';
@@ -42,17 +43,6 @@ function parseRates(text: string | undefined): number[] {
   const rates = text.split(',').map((s) => s.trim());
   if (rates.length === 0 || rates.some((r) => !/^\d+$/.test(r) || Number(r) < 1)) throw new UsageError(`--rates must be a comma-separated list of integers >= 1, got "${text}"`);
   return rates.map(Number);
-}
-
-/**
- * A built script of this package: the compiled sibling when running from `dist/`, else the one in
- * `<root>/dist/` (running from sources). Throws when neither exists.
- */
-function builtScript(fromHere: string, fromRoot: string): string {
-  if (existsSync(fromHere)) return fromHere;
-  const inDist = join(projectRoot(), 'dist', fromRoot);
-  if (existsSync(inDist)) return inDist;
-  throw new Error(`${inDist} is missing: run \`npm run build\` first`);
 }
 
 /**
@@ -113,7 +103,7 @@ export const benchCommand: Command = {
         historyDays: intOption('history-days', values['history-days'], DEFAULT_BENCH_WORLD.historyDays, 1),
       },
       cacheDir: resolve(values.cache ?? join(root, 'data', 'bench')),
-      fraudctlScript: builtScript(join(__dirname, '..', 'fraudctl.js'), join('src', 'cli', 'fraudctl.js')),
+      fraudctlScript: fraudctlScript(),
       baselineScript: builtScript(join(__dirname, '..', '..', 'bench', 'baseline-main.js'), join('src', 'bench', 'baseline-main.js')),
       registryDir,
       decisionEvents: events,

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readScenarioFile, scenarioFilePath, type ScenarioFile } from '../../sim/output/scenario-file';
 import { profileEntries, writeSnapshot } from '../../store/profile-snapshot';
 import { buildDataset } from '../../training/dataset/build-dataset';
 import { createValidators } from '../../validation/validators';
 import { parseOptions, requireOption } from '../args';
+import { builtScript } from '../built-script';
 import { CommandExit, printJson, type Command } from '../command';
 import { requireInput } from '../inputs';
 import { JSON_OPTION, type OptionSpecs } from '../options';
@@ -49,6 +51,8 @@ export const buildDatasetCommand: Command = {
       input,
       outDir,
       validators: createValidators(),
+      // The decoding runs on a second thread: the built script, also when this runs from sources.
+      decodeWorker: builtScript(join(__dirname, '..', '..', 'training', 'dataset', 'decode-worker.js'), join('src', 'training', 'dataset', 'decode-worker.js')),
       scenarios,
       onProgress: (done, total) => {
         progress ??= createProgress(io, 'build-dataset (MB)', Math.ceil(total / 1e6), json);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../../features';
 import { featureSpecHash } from '../../model/feature-spec-hash';
@@ -18,11 +18,11 @@ export interface BuildDatasetOptions {
   /** Validate the lines the fast decoder leaves alone, when they are decoded in this thread. */
   readonly validators: Validators;
   /**
-   * The decoding thread's script: by default the built `decode-worker.js` beside this module when
-   * it exists (under ts-jest it does not), `null` to decode in this thread. Either way the events go
-   * through the same batches (see `event-batch.ts`) and give the same bytes.
+   * The decoding thread's script (the built `decode-worker.js`, see `fraudctl build-dataset`), or
+   * `null` to decode in this thread: the caller chooses. Either way the events go through the same
+   * batches (see `event-batch.ts`) and give the same bytes.
    */
-  readonly decodeWorker?: string | null;
+  readonly decodeWorker: string | null;
   /** Called with (bytesRead, totalBytes) as the input is consumed. */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
@@ -107,7 +107,7 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
 
   let columns: DecodedColumns;
   try {
-    const script = opts.decodeWorker === undefined ? builtWorker() : opts.decodeWorker;
+    const script = opts.decodeWorker;
     columns = script === null ? decodeEventFile(opts.input, () => validators, onBatch) : await decodeInWorker(script, opts.input, onBatch);
     flush();
   } finally {
@@ -130,12 +130,6 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   renameSync(matrixTmp, join(opts.outDir, MATRIX_FILE));
   renameSync(sidecarTmp, join(opts.outDir, SIDECAR_FILE));
   return { rows: header.rows, features: FEATURE_COUNT, specHash, events, sidecar: header, replay };
-}
-
-/** The built decoding thread's script beside this module, or null (e.g. under ts-jest). */
-function builtWorker(): string | null {
-  const script = join(__dirname, 'decode-worker.js');
-  return existsSync(script) ? script : null;
 }
 
 /**
