@@ -39,6 +39,20 @@ describe('fraudctl simulate', () => {
     expect(written.split('\n').length - 1).toBe(expected.transactions + expected.labels);
   });
 
+  it('--card-testing and --merchant-wave add the fourth and fifth scenarios, named in the scenario file', async () => {
+    const out = join(dir, 'extra.ndjson');
+    const t = fakeIO();
+    expect(await main(['simulate', '--out', out, ...SMALL, '--card-testing', '2', '--merchant-wave', '10', '--json'], t.io)).toBe(0);
+    const report = JSON.parse(t.stdout()) as { byScenario: Record<string, number> };
+    expect(Object.keys(report.byScenario)).toEqual(['1', '2', '3', '4', '5']);
+    expect(report.byScenario['5']).toBeGreaterThan(500);
+    const file = JSON.parse(readFileSync(join(dir, 'extra.scenarios.json'), 'utf8')) as { scenarios: Record<string, string> };
+    expect(file.scenarios).toMatchObject({ '4': 'card-testing', '5': 'merchant-wave' });
+    const bad = fakeIO();
+    expect(await main(['simulate', '--out', out, '--merchant-wave', 'soon'], bad.io)).toBe(2);
+    expect(bad.stderr()).toMatch(/--merchant-wave/);
+  });
+
   it('writes the same bytes as the programmatic API, and again on a rerun', async () => {
     const a = join(dir, 'b1.ndjson');
     const b = join(dir, 'b2.ndjson');

@@ -1,4 +1,5 @@
 import { formatRfc3339, type LabelEvent, type Transaction } from '../../features';
+import { DueQueue } from '../../src/loop/label-queue';
 export { seededRandom } from './seeded-random';
 
 /** A label event scheduled to arrive at `at` (epoch seconds). */
@@ -34,48 +35,16 @@ export function feedbackFor(txn: Transaction, eventTime: number, decision: strin
   return null;
 }
 
-/** Labels waiting to arrive, earliest first (a binary heap by arrival time). */
+/** Labels waiting to arrive, earliest first. */
 export class LabelQueue {
-  private readonly heap: ScheduledLabel[] = [];
+  private readonly queue = new DueQueue<ScheduledLabel>();
 
   push(item: ScheduledLabel): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if ((h[p] as ScheduledLabel).at <= item.at) break;
-      h[i] = h[p] as ScheduledLabel;
-      i = p;
-    }
-    h[i] = item;
+    this.queue.push(item.at, item);
   }
 
   /** Removes and returns every label due at or before `time`, in arrival order. */
   popUntil(time: number): ScheduledLabel[] {
-    const out: ScheduledLabel[] = [];
-    while (this.heap.length > 0 && (this.heap[0] as ScheduledLabel).at <= time) out.push(this.pop());
-    return out;
-  }
-
-  private pop(): ScheduledLabel {
-    const h = this.heap;
-    const top = h[0] as ScheduledLabel;
-    const last = h.pop() as ScheduledLabel;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && (h[l] as ScheduledLabel).at < (m === i ? last.at : (h[m] as ScheduledLabel).at)) m = l;
-        if (r < h.length && (h[r] as ScheduledLabel).at < (m === i ? last.at : (h[m] as ScheduledLabel).at)) m = r;
-        if (m === i) break;
-        h[i] = h[m] as ScheduledLabel;
-        i = m;
-      }
-      h[i] = last;
-    }
-    return top;
+    return this.queue.popUntil(time).map((s) => s.item);
   }
 }

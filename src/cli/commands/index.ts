@@ -3,6 +3,7 @@ import { benchCommand } from './bench';
 import { benchMemoryCommand } from './bench-memory';
 import { benchRetrainCommand } from './bench-retrain';
 import { buildDatasetCommand } from './build-dataset';
+import { loopCommand } from './loop';
 import { clientsCommand } from './clients';
 import { driftCommand } from './drift';
 import { simulateCommand } from './simulate';
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   rulesCommand,
   retrainCommand,
   driftCommand,
+  loopCommand,
   profilesCommand,
   pruneCommand,
   serveCommand,

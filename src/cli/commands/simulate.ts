@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import {
-  BOOK_SCENARIOS,
-  CARD_TESTING_DEFAULTS,
-  cardTestingScenario,
   DEFAULT_OPTIONS,
   LABEL_DELAY_MODELS,
+  MERCHANT_WAVE_DEFAULTS,
+  scenarioSet,
   simulate,
   type FraudScenario, scenarioFilePath, startEpochSeconds, summarize, writeEventsToFile, writeScenarioFile, type LabelDelayModel, type SimulationOptions } from '../../sim';
 import { intOption, parseOptions, requireOption } from '../args';
@@ -27,6 +26,12 @@ const OPTIONS = {
     default: DEFAULT_OPTIONS.labelDelayModel,
   },
   'card-testing': { type: 'string', value: 'N', description: 'adds a fourth scenario: N stolen cards a day tested with tiny payments, then cashed out (0: off)', default: 0 },
+  'merchant-wave': {
+    type: 'string',
+    value: 'DAY',
+    description: `adds a fifth scenario: from world day DAY, ${MERCHANT_WAVE_DEFAULTS.merchants} merchants take ${MERCHANT_WAVE_DEFAULTS.perMerchantPerDay} stolen-card payments a day each for ${MERCHANT_WAVE_DEFAULTS.days} days`,
+    default: 'off',
+  },
   json: JSON_OPTION,
 } as const satisfies OptionSpecs;
 
@@ -43,10 +48,11 @@ function parse(args: readonly string[]): { out: string; json: boolean; options: 
     throw new UsageError(`--start-date must be a date YYYY-MM-DD, got "${startDate}"`);
   }
   const cardTesting = intOption('card-testing', values['card-testing'], OPTIONS['card-testing'].default);
+  const wave = values['merchant-wave'] === undefined || values['merchant-wave'] === 'off' ? null : intOption('merchant-wave', values['merchant-wave'], 0, 0);
   return {
     out: requireOption('out', values.out),
     json: values.json === true,
-    scenarios: cardTesting === 0 ? BOOK_SCENARIOS : [...BOOK_SCENARIOS, cardTestingScenario({ ...CARD_TESTING_DEFAULTS, perDay: cardTesting })],
+    scenarios: scenarioSet(cardTesting, wave),
     options: {
       ...DEFAULT_OPTIONS,
       seed: intOption('seed', values.seed, DEFAULT_OPTIONS.seed),

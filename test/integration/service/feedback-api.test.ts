@@ -52,6 +52,26 @@ describe('POST /v1/feedback', () => {
     expect((await decision()).labels).toHaveLength(3);
   });
 
+  it('lets a user\'s "not me" in the app raise the score of the next payment at that merchant within minutes', async () => {
+    // Two merchants see the same two payments; only at the first does the owner of the first payment deny it.
+    const pay = (id: string, userId: string, merchantId: string, at: string) => ({ transactionId: id, timestamp: at, userId, merchantId, amountMinor: 4_200, currency: 'EUR', channel: 'ecommerce', mcc: '5732', merchantCountry: 'FR', userCountry: 'FR' });
+    const score = async (body: object) => {
+      const r = await postJson(`${svc.url}/v1/score`, body);
+      expect(r.status).toBe(200);
+      return r.body.score as number;
+    };
+    await score(pay('app-1', 'u-app-1', 'm-app-denied', '2018-09-02T09:00:00Z'));
+    await score(pay('ctl-1', 'u-ctl-1', 'm-app-control', '2018-09-02T09:00:00Z'));
+    const denied = await postJson(`${svc.url}/v1/feedback`, { transactionId: 'app-1', label: 'fraud', source: 'user_confirmation', reportedAt: '2018-09-02T09:03:00Z' });
+    expect(denied.status).toBe(201);
+    const afterDenial = await score(pay('app-2', 'u-app-2', 'm-app-denied', '2018-09-02T09:10:00Z'));
+    const control = await score(pay('ctl-2', 'u-ctl-2', 'm-app-control', '2018-09-02T09:10:00Z'));
+    const features = async (id: string) => ((await (await fetch(`${svc.url}/v1/decisions/${id}`)).json()) as { features: Record<string, number | null> }).features;
+    expect((await features('app-2')).merchant_known_frauds_7d).toBe(1);
+    expect((await features('ctl-2')).merchant_known_frauds_7d).toBe(0);
+    expect(afterDenial).toBeGreaterThan(control);
+  });
+
   it('answers 404 for a transaction never scored, and 400 naming bad fields', async () => {
     expect(await postJson(`${svc.url}/v1/feedback`, label('never-scored', 'fraud', 'analyst'))).toEqual({
       status: 404,
