@@ -2,22 +2,13 @@ import { join } from 'node:path';
 import type { Config } from '../config/config';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
-import type { DecisionLog } from './decision-log';
-import type { LabelStore } from './label-store';
-import type { ListStore } from '../rules/list-store';
+import type { EventStores } from './event-stores';
 import { SqliteListStore } from '../rules/sqlite-list-store';
 import { openSqlite } from './sqlite-database';
 import { BUILT_DECISION_WRITER, SqliteDecisionLog } from './sqlite-decision-log';
 import { SqliteLabelStore } from './sqlite-label-store';
 
-export interface EventStores {
-  readonly decisionLog: DecisionLog;
-  readonly labels: LabelStore;
-  /** The allow and block lists' entries (see src/rules). */
-  readonly lists: ListStore;
-  /** Flushes the decision log and releases the connection(s) and the DATA_DIR lock. */
-  close(): Promise<void>;
-}
+export type { EventStores } from './event-stores';
 
 export interface EventStoreOptions {
   /**

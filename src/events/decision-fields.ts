@@ -1,6 +1,6 @@
 import type { Transaction } from '../../features';
-import type { AppliedRules } from '../rules/guard-rails';
-import { requestHash, requestHashOfCanonical, TRANSACTION_FIELDS, TRANSACTION_JSON_PREFIXES } from '../scoring/request-hash';
+import type { AppliedRules } from './decision-record';
+import { requestHash, requestHashOfCanonical, TRANSACTION_FIELDS, TRANSACTION_JSON_PREFIXES } from '../hashing/request-hash';
 import {
   boolean, column, float, floats, integer, nullableFloat, nullableFloats, nullableInteger, nullableJson, nullableText, text, textList,
   type Column, type JsonWireCodec, type Kind, type SqliteValue, type WireCodec,

@@ -1,5 +1,4 @@
 import type { Transaction } from '../../features';
-import type { AppliedRules } from '../rules/guard-rails';
 
 /** The closed set of answers. */
 export type Decision = 'approve' | 'challenge' | 'decline';
@@ -69,4 +68,13 @@ export interface DecisionRecord {
    */
   readonly userVersion: number | null;
   readonly merchantVersion: number | null;
+}
+
+/** What a decision record keeps of the rules: the set in force and the rules that hit. */
+export interface AppliedRules {
+  readonly version: string;
+  /** SHA-256 of the set's canonical JSON. */
+  readonly hash: string;
+  /** Ids of the rules whose condition held, in the set's order. */
+  readonly hits: readonly string[];
 }

@@ -1,4 +1,4 @@
-import type { EventStores } from './create-event-stores';
+import type { EventStores } from './event-stores';
 import { createPostgresDecisionLog, type PostgresWriterOptions } from './postgres-decision-log';
 import { createPostgresLabelStore } from './postgres-label-store';
 import { createPostgresListStore } from '../rules/postgres-list-store';

@@ -3,7 +3,7 @@ import type { DecisionLog, LoggedDecision } from '../events/decision-log';
 import type { Decision } from '../events/decision-record';
 import type { LabelRecord, LabelStore } from '../events/label-store';
 import { RegistryError, type ModelRegistry } from '../model/registry/model-registry';
-import { decide, stricter, type Thresholds } from '../scoring/decide';
+import { decide, stricter, type Thresholds } from '../events/decide';
 import type { BacktestRow } from './backtest';
 
 const HOUR = 3_600;

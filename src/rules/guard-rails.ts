@@ -1,18 +1,9 @@
 import type { Counter } from 'prom-client';
-import type { Decision } from '../events/decision-record';
+import type { AppliedRules, Decision } from '../events/decision-record';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { ListSnapshot } from './list-snapshot';
 import { activationOf, type ListEntries, type RuleInput, type RuleSet } from './rule-set';
 import { evaluateRules } from './rule-verdict';
-
-/** What a decision record keeps of the rules: the set in force and the rules that hit. */
-export interface AppliedRules {
-  readonly version: string;
-  /** SHA-256 of the set's canonical JSON. */
-  readonly hash: string;
-  /** Ids of the rules whose condition held, in the set's order. */
-  readonly hits: readonly string[];
-}
 
 /** A decision after the guard rails. */
 export interface GuardedDecision {

@@ -9,12 +9,12 @@ import type { ModelManager } from '../model/model-manager';
 import type { OnnxModel } from '../model/onnx-model';
 import type { EntityOutcome, ProfileStore } from '../store/profile-store';
 import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
-import { decide, stricter } from './decide';
+import { decide, stricter } from '../events/decide';
 import { ModelRuns } from './model-runs';
 import type { Reconciler } from './reconciler';
 import type { GuardRails } from '../rules/guard-rails';
 import type { DriftModel } from '../telemetry/drift-monitor';
-import { sameTransaction } from './request-hash';
+import { sameTransaction } from '../hashing/request-hash';
 import { VectorSlab } from './vector-slab';
 
 /** The body of a `POST /v1/score` answer. */

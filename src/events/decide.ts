@@ -1,4 +1,4 @@
-import type { Decision } from '../events/decision-record';
+import type { Decision } from './decision-record';
 
 /** A model's decision thresholds (from its model.json). */
 export interface Thresholds {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, type Transaction } from '../../../features';
 import { openSqlite } from '../../../src/events/sqlite-database';
 import { prepareDecisionInsert } from '../../../src/events/sqlite-decision-log';
-import { requestHash, sameTransaction } from '../../../src/scoring/request-hash';
+import { requestHash, sameTransaction } from '../../../src/hashing/request-hash';
 import { decisionRecord } from '../../contract/support/decision-records';
 import { transactionArbitrary } from '../../support/transaction-arbitrary';
 
