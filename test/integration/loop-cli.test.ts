@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIO } from '../../src/cli/command';
 import { main } from '../../src/cli/fraudctl';
 import type { LoopReport } from '../../src/loop/run-loop';
 import { REPLAY_EVENT_TIMES } from '../../src/config/replay-event-times';
 import { CHROMIUM, openInChromium, pageNetworkAttempts } from '../support/headless-chromium';
 import { startTestService } from '../support/service';
+import { captureIO } from '../support/cli-io';
 
 /**
  * `fraudctl loop` end to end on a small world: two services (one per arm) on embedded defaults,
@@ -15,16 +14,8 @@ import { startTestService } from '../support/service';
  * arms differ only in whether the app's answers reach the service, so if confirmation labels
  * stopped changing later scores, the two arms' figures would be the same and this test would fail.
  */
-function fakeIO(): { io: CliIO; stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  return { io: { stdout, stderr, isTTY: false, env: process.env }, stdout: () => out.join(''), stderr: () => err.join('') };
-}
 
+const fakeIO = () => captureIO(process.env);
 const SMALL = ['--customers', '1000', '--terminals', '2000', '--warmup-weeks', '5', '--weeks', '3', '--maturity-days', '7', '--lookback-days', '14', '--card-testing', '1', '--max-challenge-rate', '0.08'];
 
 describe('fraudctl loop', () => {

@@ -1,20 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIO } from '../../src/cli/command';
 import { main } from '../../src/cli/fraudctl';
 import { simulate, summarize, writeEvents } from '../../src/sim';
+import { captureIO } from '../support/cli-io';
 
-function fakeIO(): { io: CliIO; stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  return { io: { stdout, stderr, isTTY: false, env: {} }, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const fakeIO = () => captureIO();
 
 const SMALL = ['--customers', '150', '--terminals', '300', '--days', '30', '--seed', '4'];
 
