@@ -8,13 +8,13 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { createAuth } from './auth/create-auth';
 import type { Config } from './config/config';
-import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './events/decision-events';
-import { createEventStores, type EventStores } from './events/create-event-stores';
-import { BUILT_DECISION_WRITER } from './events/sqlite-decision-log';
-import { createLabelEvents, LABEL_EVENTS_OFF } from './events/label-events';
-import { userIdPolicy } from './events/pseudonym-key';
-import { BUILT_DECISION_EVENT_WRITER, createThreadedDecisionEvents } from './events/threaded-decision-events';
-import type { UserIdPolicy } from './events/user-id-field';
+import { createDecisionEvents, DECISION_EVENTS_OFF, type DecisionEvents } from './telemetry/decision-events';
+import { createEventStores, type EventStores } from './records/create-event-stores';
+import { BUILT_DECISION_WRITER } from './records/sqlite/sqlite-decision-log';
+import { createLabelEvents, LABEL_EVENTS_OFF } from './telemetry/label-events';
+import { userIdPolicy } from './telemetry/pseudonym-key';
+import { BUILT_DECISION_EVENT_WRITER, createThreadedDecisionEvents } from './telemetry/threaded-decision-events';
+import type { UserIdPolicy } from './telemetry/user-id-field';
 import { createApp, expressServerOptions } from './http/app';
 import { answerClientErrors } from './http/client-errors';
 import { tlsServerOptions, watchTlsFiles, type TlsFiles } from './http/tls';
@@ -61,16 +61,16 @@ export interface RunningService {
  * ts-jest have none beside them, so tests pass the built ones in dist/ or null.
  */
 export interface ServiceThreads {
-  /** The SQLite decision log's writer (`events/sqlite-decision-writer.js`); null: batches are inserted on this thread. */
+  /** The SQLite decision log's writer (`records/sqlite/sqlite-decision-writer.js`); null: batches are inserted on this thread. */
   readonly decisionLogWriter: string | null;
   /**
-   * The ECS decision events' writer (`events/decision-event-writer.js`), which formats them and
+   * The ECS decision events' writer (`telemetry/decision-event-writer.js`), which formats them and
    * writes them to stdout; null: they are formatted on this thread and written to the logger.
    */
   readonly decisionEventWriter: string | null;
 }
 
-/** The built scripts beside this module (`dist/src/events/`): what `fraudctl serve` runs. */
+/** The built scripts beside this module (`dist/src/records/sqlite/` and `dist/src/telemetry/`): what `fraudctl serve` runs. */
 export const BUILT_THREADS: ServiceThreads = { decisionLogWriter: BUILT_DECISION_WRITER, decisionEventWriter: BUILT_DECISION_EVENT_WRITER };
 
 export interface StartOptions {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { quoteSchema } from '../events/postgres-schema';
+import { quoteSchema } from '../records/postgres/postgres-schema';
 import { loadSnapshotInto } from '../store/profile-snapshot';
 import { deleteRedisNamespace } from '../store/redis-namespace';
 import { createRedisProfileStore } from '../store/redis-profile-store';

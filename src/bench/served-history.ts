@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { applyLabel, applyTransaction, computeFeatures, emptyProfile, fraudIndicatorChange, transactionTime, type ProfileState, type Transaction } from '../../features';
-import type { DecisionRecord } from '../events/decision-record';
-import { insertDecisionsParams, insertDecisionsSql } from '../events/postgres-decision-rows';
-import { quoteSchema } from '../events/postgres-schema';
+import type { DecisionRecord } from '../records/decision-record';
+import { insertDecisionsParams, insertDecisionsSql } from '../records/postgres/postgres-decision-rows';
+import { quoteSchema } from '../records/postgres/postgres-schema';
 import { simEvents, type SimulationResult } from '../sim';
 
 /** One entity's profile and version, as the service's store would hold them. */

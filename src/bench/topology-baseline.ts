@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { transactionTime, type Transaction } from '../../features';
-import type { DecisionLog } from '../events/decision-log';
-import type { DecisionRecord } from '../events/decision-record';
+import type { DecisionLog } from '../records/decision-log';
+import type { DecisionRecord } from '../records/decision-record';
 import type { RedisProfileStore } from '../store/redis-profile-store';
 
 /** What the topology baseline talks to: the same Redis and PostgreSQL the service would. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config';
-import { NoDecisionLogError } from '../events/open-decision-history';
+import { NoDecisionLogError } from '../records/open-decision-history';
 import { XGBoostUnavailableError } from '../training/xgboost';
 import type { CliIO, Command, FailureCode } from './command';
 import { CommandExit, FAILURES, printJson, UsageError } from './command';

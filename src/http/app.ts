@@ -5,7 +5,7 @@ import { FEATURE_NAMES, parseRfc3339, transactionTime, type EventTime, type Tran
 import { AUTH_OFF, type AuthOutcome, type Authenticator } from '../auth/authenticator';
 import type { RateLimiter } from '../auth/rate-limiter';
 import type { Client, Scope } from '../auth/scopes';
-import type { LabelStore } from '../events/label-store';
+import type { LabelStore } from '../records/label-store';
 import type { ListOutcome, ListService } from '../rules/list-service';
 import type { ListEntry } from '../rules/list-store';
 import type { FeedbackService } from '../scoring/feedback-service';

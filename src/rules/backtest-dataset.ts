@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { OnnxModel } from '../model/onnx-model';
 import type { ModelRegistry } from '../model/registry/model-registry';
-import { decide, type Thresholds } from '../events/decide';
+import { decide, type Thresholds } from '../records/decide';
 import { loadDataset } from '../training/dataset/load-dataset';
 import { dayStart, gatherRows, HANDBOOK_SPLIT, type TimeWindow } from '../training/protocol/time-split';
 import { BacktestInputError, type BacktestRow } from './backtest';

@@ -1,9 +1,9 @@
 import { resolveLabel } from '../../features';
-import type { DecisionLog, LoggedDecision } from '../events/decision-log';
-import type { Decision } from '../events/decision-record';
-import type { LabelRecord, LabelStore } from '../events/label-store';
+import type { DecisionLog, LoggedDecision } from '../records/decision-log';
+import type { Decision } from '../records/decision-record';
+import type { LabelRecord, LabelStore } from '../records/label-store';
 import { RegistryError, type ModelRegistry } from '../model/registry/model-registry';
-import { decide, stricter, type Thresholds } from '../events/decide';
+import { decide, stricter, type Thresholds } from '../records/decide';
 import type { BacktestRow } from './backtest';
 
 const HOUR = 3_600;

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/config';
-import type { DecisionLog } from '../events/decision-log';
-import type { LabelStore } from '../events/label-store';
-import { NoDecisionLogError } from '../events/open-decision-history';
-import { openSqlite } from '../events/sqlite-database';
-import { SqliteDecisionLog } from '../events/sqlite-decision-log';
-import { SqliteLabelStore } from '../events/sqlite-label-store';
+import type { DecisionLog } from '../records/decision-log';
+import type { LabelStore } from '../records/label-store';
+import { NoDecisionLogError } from '../records/open-decision-history';
+import { openSqlite } from '../records/sqlite/sqlite-database';
+import { SqliteDecisionLog } from '../records/sqlite/sqlite-decision-log';
+import { SqliteLabelStore } from '../records/sqlite/sqlite-label-store';
 
 /** The decision log and labels a backtest reads, beside a running service. */
 export interface BacktestStores {
@@ -33,7 +33,7 @@ export async function openBacktestStores(config: Config): Promise<BacktestStores
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   try {
     if (config.DECISION_LOG === 'postgres') {
-      const { openPostgresEventStores } = await import('../events/postgres-event-stores');
+      const { openPostgresEventStores } = await import('../records/postgres/postgres-event-stores');
       const stores = await openPostgresEventStores({ connectionString: config.DATABASE_URL as string, schema: config.DATABASE_SCHEMA }, writer);
       return {
         decisionLog: stores.decisionLog,

@@ -1,4 +1,4 @@
-import type { Decision } from '../events/decision-record';
+import type { Decision } from '../records/decision-record';
 import type { RuleSet } from './rule-set';
 import type { RuleVerdict } from './rule-verdict';
 

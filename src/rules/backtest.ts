@@ -1,4 +1,4 @@
-import type { Decision } from '../events/decision-record';
+import type { Decision } from '../records/decision-record';
 import type { BacktestOutcome } from './backtest-tally';
 import { activationOf, type ListEntries, type RuleInput, type RuleSet } from './rule-set';
 import { evaluateRules } from './rule-verdict';

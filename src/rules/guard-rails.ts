@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import type { AppliedRules, Decision } from '../events/decision-record';
+import type { AppliedRules, Decision } from '../records/decision-record';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { ListSnapshot } from './list-snapshot';
 import { activationOf, type ListEntries, type RuleInput, type RuleSet } from './rule-set';

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { withClient, type PostgresConnectionOptions } from '../events/postgres-pool';
-import { advisoryLockKey, openPostgresSchema, quoteSchema, statement, type Statement } from '../events/postgres-schema';
+import { withClient, type PostgresConnectionOptions } from '../records/postgres/postgres-pool';
+import { advisoryLockKey, openPostgresSchema, quoteSchema, statement, type Statement } from '../records/postgres/postgres-schema';
 import type { ListChange, ListEntry, ListStore } from './list-store';
 
 interface Row {

@@ -2,7 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import Ajv from 'ajv';
 import { createHash } from 'node:crypto';
 import { canonicalJson, COUNTRY_CODES, FEATURE_NAMES, referenceCents, transactionTime, type Transaction } from '../../features';
-import type { Decision } from '../events/decision-record';
+import type { Decision } from '../records/decision-record';
 import { LIST_KEYS, ruleSetSchema, type ListDefinition, type ListKey, type RuleSetFile } from './rule-set-schema';
 
 /** A rule's effect when it hits: set the decision, or raise the model's to at least this one. */

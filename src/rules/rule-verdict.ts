@@ -1,5 +1,5 @@
-import type { Decision } from '../events/decision-record';
-import { stricter } from '../events/decide';
+import type { Decision } from '../records/decision-record';
+import { stricter } from '../records/decide';
 import type { RuleActivation, RuleSet } from './rule-set';
 
 /** What a rule set made of one decision. */

@@ -1,8 +1,8 @@
 import { labelDelta, parseRfc3339, resolveLabel, type EntityRole, type Label, type LabelEvent } from '../../features';
-import type { DecisionLog } from '../events/decision-log';
-import type { DecisionRecord } from '../events/decision-record';
-import type { LabelEvents } from '../events/label-events';
-import type { LabelRecord, LabelStore } from '../events/label-store';
+import type { DecisionLog } from '../records/decision-log';
+import type { DecisionRecord } from '../records/decision-record';
+import type { LabelEvents } from '../telemetry/label-events';
+import type { LabelRecord, LabelStore } from '../records/label-store';
 import { labelClaim, type EntityOutcome, type ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import type { Reconciler } from './reconciler';

@@ -1,6 +1,6 @@
 import { labelDelta, type EntityRole, type Transaction } from '../../features';
-import type { DecisionLog } from '../events/decision-log';
-import type { LabelRecord, LabelStore } from '../events/label-store';
+import type { DecisionLog } from '../records/decision-log';
+import type { LabelRecord, LabelStore } from '../records/label-store';
 import { labelClaim, type EntityOp, type EntityOutcome, type ProfileStore } from '../store/profile-store';
 import type { ServiceMetrics } from '../telemetry/metrics';
 

@@ -1,15 +1,15 @@
 import { settleWithin } from '../time/settle-within';
 import { context as otelContext, isSpanContextValid, SpanStatusCode, trace as otelTrace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, transactionTime, warmProfiles, type EntityRole, type ProfileState, type Reason, type Transaction } from '../../features';
-import { reasonsOf } from '../events/decision-reasons';
-import type { DecisionEvents, TraceIds } from '../events/decision-events';
-import type { DecisionLog } from '../events/decision-log';
-import type { Decision, DecisionRecord, DegradedReason } from '../events/decision-record';
+import { reasonsOf } from '../records/decision-reasons';
+import type { DecisionEvents, TraceIds } from '../telemetry/decision-events';
+import type { DecisionLog } from '../records/decision-log';
+import type { Decision, DecisionRecord, DegradedReason } from '../records/decision-record';
 import type { ModelManager } from '../model/model-manager';
 import type { OnnxModel } from '../model/onnx-model';
 import type { EntityOutcome, ProfileStore } from '../store/profile-store';
 import { countDegraded, type ServiceMetrics } from '../telemetry/metrics';
-import { decide, stricter } from '../events/decide';
+import { decide, stricter } from '../records/decide';
 import { ModelRuns } from './model-runs';
 import type { Reconciler } from './reconciler';
 import type { GuardRails } from '../rules/guard-rails';
@@ -29,7 +29,7 @@ export interface ScoreResponse {
   readonly degradedReasons: readonly DegradedReason[];
   /**
    * Why a challenge or decline: the largest contributions towards fraud (one per reason code, at
-   * most REASON_LIMIT of events/decision-reasons.ts); empty for an approval or when the model has no explainer.
+   * most REASON_LIMIT of records/decision-reasons.ts); empty for an approval or when the model has no explainer.
    */
   readonly reasons: readonly Reason[];
   /** Ids of the guard-rail rules that hit (see docs/rules.md), in the rule set's order; empty when none did. */

@@ -1,4 +1,4 @@
-import type { DecisionLog } from '../events/decision-log';
+import type { DecisionLog } from '../records/decision-log';
 import type { ProfileStore } from './profile-store';
 
 /** What {@link checkProfileStore} found. */

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { Decision, DegradedReason } from '../events/decision-record';
+import type { Decision, DegradedReason } from '../records/decision-record';
 import { LeanHistogram, type HistogramChild } from './lean-histogram';
 
 /** Scoring stages timed on the hot path. */

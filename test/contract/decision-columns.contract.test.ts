@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { DECISION_COLUMNS } from '../../src/events/decision-fields';
-import { openSqlite } from '../../src/events/sqlite-database';
-import { ensurePostgresSchema, quoteSchema } from '../../src/events/postgres-schema';
+import { DECISION_COLUMNS } from '../../src/records/decision-fields';
+import { openSqlite } from '../../src/records/sqlite/sqlite-database';
+import { ensurePostgresSchema, quoteSchema } from '../../src/records/postgres/postgres-schema';
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from './support/postgres-test-database';
 
 /**
- * The columns of the decision record's table (src/events/decision-fields.ts) must be exactly the
+ * The columns of the decision record's table (src/records/decision-fields.ts) must be exactly the
  * columns the hand-written DDL creates, with the declared type and nullability, in both
  * databases: new ones, and ones created by the first release and migrated since. A field added
  * to the table without its column (or its migration) fails here.

@@ -1,5 +1,5 @@
-import { createPostgresLabelStore } from '../../src/events/postgres-label-store';
-import type { LabelStore } from '../../src/events/label-store';
+import { createPostgresLabelStore } from '../../src/records/postgres/postgres-label-store';
+import type { LabelStore } from '../../src/records/label-store';
 import { postgresLabelStoreBackend, sqliteLabelStoreBackend } from './support/event-store-backends';
 import { describeLabelStoreContract, labelOf } from './support/label-store-contract';
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from './support/postgres-test-database';

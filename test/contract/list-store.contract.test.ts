@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../../src/events/sqlite-database';
+import { openSqlite } from '../../src/records/sqlite/sqlite-database';
 import { ListSnapshot } from '../../src/rules/list-snapshot';
 import type { ListChange, ListStore } from '../../src/rules/list-store';
 import { createPostgresListStore } from '../../src/rules/postgres-list-store';

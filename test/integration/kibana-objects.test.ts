@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
-import { userIdPolicy } from '../../src/events/pseudonym-key';
-import { userIdFields } from '../../src/events/user-id-field';
+import { userIdPolicy } from '../../src/telemetry/pseudonym-key';
+import { userIdFields } from '../../src/telemetry/user-id-field';
 import { ecsTimestamp, loggerOptions } from '../../src/telemetry/logger';
 import { waitFor } from '../contract/support/wait-for';
 import {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRfc3339 } from '../../features';
 import { main } from '../../src/cli/fraudctl';
-import { openSqlite } from '../../src/events/sqlite-database';
-import { SqliteDecisionLog } from '../../src/events/sqlite-decision-log';
+import { openSqlite } from '../../src/records/sqlite/sqlite-database';
+import { SqliteDecisionLog } from '../../src/records/sqlite/sqlite-decision-log';
 import { decisionRecord } from '../contract/support/decision-records';
 
 const DAY = 86_400_000;

@@ -10,10 +10,10 @@ const DIST = join(__dirname, '../../dist/src');
 export const DECODE_WORKER = join(DIST, 'training/dataset/decode-worker.js');
 
 /** The SQLite decision log's writer thread (`SqliteDecisionLogOptions.writerThread`). */
-export const DECISION_LOG_WRITER = join(DIST, 'events/sqlite-decision-writer.js');
+export const DECISION_LOG_WRITER = join(DIST, 'records/sqlite/sqlite-decision-writer.js');
 
 /** The ECS decision events' writer thread (`ThreadedDecisionEventsOptions.script`). */
-export const DECISION_EVENT_WRITER = join(DIST, 'events/decision-event-writer.js');
+export const DECISION_EVENT_WRITER = join(DIST, 'telemetry/decision-event-writer.js');
 
 /**
  * The threads of a service under test: the decision log written by the production writer thread;

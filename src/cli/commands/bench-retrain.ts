@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { formatRfc3339 } from '../../../features';
 import { writeServedHistory } from '../../bench/served-history';
 import { projectRoot } from '../../config/project-root';
-import { ensurePostgresSchema, quoteSchema } from '../../events/postgres-schema';
+import { ensurePostgresSchema, quoteSchema } from '../../records/postgres/postgres-schema';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { simulate } from '../../sim';
 import { intOption, parseOptions } from '../args';

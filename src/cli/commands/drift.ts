@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../../config/config';
-import type { DecisionLog } from '../../events/decision-log';
+import type { DecisionLog } from '../../records/decision-log';
 import { decisionLogDrift, type DecisionLogDrift, type DriftModel } from '../../model/drift/decision-log-drift';
 import { driftReport, type DriftReport } from '../../model/drift/drift-report';
 import { renderDriftReport } from '../../model/drift/drift-report-html';

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { openDecisionHistory } from '../../events/open-decision-history';
+import { openDecisionHistory } from '../../records/open-decision-history';
 import { createProfileStore } from '../../store/create-profile-store';
 import type { ProfileStore, ProfileStoreAdmin, StoredProfile } from '../../store/profile-store';
 import { loadSnapshotInto, snapshotText } from '../../store/profile-snapshot';

@@ -1,5 +1,5 @@
-import { openDecisionHistory } from '../../events/open-decision-history';
-import type { DecisionHistory } from '../../events/decision-history';
+import { openDecisionHistory } from '../../records/open-decision-history';
+import type { DecisionHistory } from '../../records/decision-history';
 import type { EntityRole } from '../../../features';
 import type { StoredProfile } from '../../store/profile-store';
 import { pruneHistory, type PruneResult } from '../../training/history/prune-history';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { openDecisionHistory } from '../../events/open-decision-history';
+import { openDecisionHistory } from '../../records/open-decision-history';
 import { featureSpecHash } from '../../model/feature-spec-hash';
 import { openRegistry, trustSettingsFromEnv } from '../../model/registry/open-registry';
 import { defaultActor } from '../../model/registry/registry-history';

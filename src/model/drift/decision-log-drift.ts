@@ -1,4 +1,4 @@
-import type { DecisionLog } from '../../events/decision-log';
+import type { DecisionLog } from '../../records/decision-log';
 import type { DriftReference } from './drift-reference';
 import { DriftCounter, type DriftFigures } from './drift-window';
 

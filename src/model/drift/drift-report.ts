@@ -1,4 +1,4 @@
-import type { DecisionLog } from '../../events/decision-log';
+import type { DecisionLog } from '../../records/decision-log';
 import type { DecisionLogDrift } from './decision-log-drift';
 import { PSI_MAJOR_ABOVE, PSI_STABLE_BELOW } from './drift-window';
 

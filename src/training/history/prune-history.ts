@@ -1,5 +1,5 @@
 import { copyProfile, type EntityRole, type ProfileState } from '../../../features';
-import type { DecisionHistory } from '../../events/decision-history';
+import type { DecisionHistory } from '../../records/decision-history';
 import type { StoredProfile } from '../../store/profile-store';
 import { replayEntities } from './replay-entities';
 

@@ -1,5 +1,5 @@
 import type { EntityRole } from '../../../features';
-import type { AssignedVersion, DecisionHistory } from '../../events/decision-history';
+import type { AssignedVersion, DecisionHistory } from '../../records/decision-history';
 import type { ProfileStoreAdmin, StoredProfile } from '../../store/profile-store';
 import { replayEntities, type HistoryGap, type ReplayedClaim } from './replay-entities';
 

@@ -1,5 +1,5 @@
 import { applyDelta, applyTransaction, copyProfile, emptyProfile, labelDelta, type EntityRole, type ProfileState } from '../../../features';
-import type { HistoryRow } from '../../events/decision-history';
+import type { HistoryRow } from '../../records/decision-history';
 import { labelClaim, type StoredProfile } from '../../store/profile-store';
 
 type ReadRow = Extract<HistoryRow, { kind: 'read' }>;

@@ -1,5 +1,5 @@
 import { computeFeatures, FEATURE_COUNT, FEATURE_ENTITY, FEATURE_NAMES, type EntityRole, type ProfileState } from '../../../features';
-import type { DecisionHistory } from '../../events/decision-history';
+import type { DecisionHistory } from '../../records/decision-history';
 import type { StoredProfile } from '../../store/profile-store';
 import { replayEntities, type HistoryGap } from '../history/replay-entities';
 

@@ -1,5 +1,5 @@
 import { FEATURE_COUNT, FEATURE_NAMES, type EntityRole } from '../../../features';
-import type { DecisionHistory } from '../../events/decision-history';
+import type { DecisionHistory } from '../../records/decision-history';
 import { exportServedModel, type ServedModel } from '../served-model';
 import { OnnxModel } from '../../model/onnx-model';
 import type { ModelMetadata } from '../../model/registry/model-metadata';

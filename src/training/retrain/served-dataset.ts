@@ -1,5 +1,5 @@
 import { resolveLabel } from '../../../features';
-import type { DecisionHistory } from '../../events/decision-history';
+import type { DecisionHistory } from '../../records/decision-history';
 
 /** Training rows built from what the service served, for one time window. */
 export interface ServedPart {

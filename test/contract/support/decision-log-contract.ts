@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DecisionLog } from '../../../src/events/decision-log';
-import type { PostgresWriterOptions } from '../../../src/events/postgres-decision-log';
+import type { DecisionLog } from '../../../src/records/decision-log';
+import type { PostgresWriterOptions } from '../../../src/records/postgres/postgres-decision-log';
 import { appendAll, bytesOf, comparable, decisionRecord } from './decision-records';
 import { waitFor } from './wait-for';
 

@@ -1,6 +1,6 @@
 import { formatRfc3339 } from '../../../features';
-import type { DecisionLog } from '../../../src/events/decision-log';
-import type { DecisionRecord } from '../../../src/events/decision-record';
+import type { DecisionLog } from '../../../src/records/decision-log';
+import type { DecisionRecord } from '../../../src/records/decision-record';
 
 /**
  * A valid decision record for transaction `id` at event time `eventTime` (epoch seconds), with a

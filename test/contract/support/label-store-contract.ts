@@ -1,5 +1,5 @@
 import { formatRfc3339, type Label, type LabelSource } from '../../../features';
-import { labelFraudChange, type AddLabelResult, type LabelRecord, type LabelStore, type NewLabel } from '../../../src/events/label-store';
+import { labelFraudChange, type AddLabelResult, type LabelRecord, type LabelStore, type NewLabel } from '../../../src/records/label-store';
 
 /** One adapter's storage for one test: every `open` is a new adapter instance on the same database. */
 export interface LabelStoreBackend {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUseError, lockDataDir } from '../../../src/events/data-dir-lock';
+import { DataDirInUseError, lockDataDir } from '../../../src/records/data-dir-lock';
 import { copyRegistry, postJson, startTestService } from '../../support/service';
 import { spawnService } from '../../support/spawn-service';
 

@@ -1,5 +1,5 @@
 import { FEATURE_NAMES, REASON_CATALOGUE } from '../../../features';
-import type { DecisionRecord } from '../../../src/events/decision-record';
+import type { DecisionRecord } from '../../../src/records/decision-record';
 import { postJson, startTestService, type TestService } from '../../support/service';
 
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../../../src/events/sqlite-database';
+import { openSqlite } from '../../../src/records/sqlite/sqlite-database';
 import { spawnService } from '../../support/spawn-service';
 
 /** `chattr +i`: a file nobody can write, root included (tests run as root, which file modes do not stop). */

@@ -52,7 +52,7 @@ describe('the import graph', () => {
   });
 
   it('keeps the lower layers from importing the scoring service, the HTTP layer, the CLI or main', () => {
-    const lower = ['features', 'src/events', 'src/store', 'src/model', 'src/rules', 'src/telemetry', 'src/hashing', 'src/time', 'src/validation', 'src/sim'];
+    const lower = ['features', 'src/records', 'src/store', 'src/model', 'src/rules', 'src/telemetry', 'src/hashing', 'src/time', 'src/validation', 'src/sim'];
     const upper = ['src/scoring', 'src/http', 'src/cli', 'src/main.ts'];
     const violations = files
       .filter((f) => lower.some((l) => rel(f).startsWith(`${l}/`)))
@@ -61,8 +61,8 @@ describe('the import graph', () => {
   });
 
   it('would see a cycle and an upward import (self-check of the scanner)', () => {
-    expect(graph.get(join(ROOT, 'src/events/create-event-stores.ts'))).toContain(join(ROOT, 'src/events/postgres-event-stores.ts'));
-    expect(graph.get(join(ROOT, 'src/scoring/scoring-service.ts'))).toContain(join(ROOT, 'src/events/decide.ts'));
+    expect(graph.get(join(ROOT, 'src/records/create-event-stores.ts'))).toContain(join(ROOT, 'src/records/postgres/postgres-event-stores.ts'));
+    expect(graph.get(join(ROOT, 'src/scoring/scoring-service.ts'))).toContain(join(ROOT, 'src/records/decide.ts'));
     expect([...IMPORT[Symbol.matchAll]("import type { A } from './a';\nexport { B } from '../b';\nconst c = await import('./c');")].map((m) => m[1] ?? m[2])).toEqual(['./a', '../b', './c']);
   });
 });

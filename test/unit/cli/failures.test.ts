@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/config/config';
-import { NoDecisionLogError } from '../../../src/events/open-decision-history';
+import { NoDecisionLogError } from '../../../src/records/open-decision-history';
 import { XGBoostUnavailableError } from '../../../src/training/xgboost';
 import { CommandExit, FAILURES, UsageError } from '../../../src/cli/command';
 import { failureOf } from '../../../src/cli/fraudctl';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { canonicalJson, type Transaction } from '../../../features';
-import { openSqlite } from '../../../src/events/sqlite-database';
-import { prepareDecisionInsert } from '../../../src/events/sqlite-decision-log';
+import { openSqlite } from '../../../src/records/sqlite/sqlite-database';
+import { prepareDecisionInsert } from '../../../src/records/sqlite/sqlite-decision-log';
 import { requestHash, sameTransaction } from '../../../src/hashing/request-hash';
 import { decisionRecord } from '../../contract/support/decision-records';
 import { transactionArbitrary } from '../../support/transaction-arbitrary';

@@ -1,5 +1,5 @@
 import { FEATURE_COUNT } from '../../../features';
-import type { LoggedDecision } from '../../../src/events/decision-log';
+import type { LoggedDecision } from '../../../src/records/decision-log';
 import { modelDecisionOf, type DecisionPolicy } from '../../../src/rules/backtest-decision-log';
 
 const THRESHOLDS = { challenge: 0.1, decline: 0.5 };

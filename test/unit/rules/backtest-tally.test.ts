@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BacktestTally, type BacktestOutcome } from '../../../src/rules/backtest-tally';
 import { compileRuleSet } from '../../../src/rules/rule-set';
-import type { Decision } from '../../../src/events/decision-record';
+import type { Decision } from '../../../src/records/decision-record';
 
 const SET = compileRuleSet(readFileSync(join(__dirname, '../../../models/rules.json'), 'utf8'));
 

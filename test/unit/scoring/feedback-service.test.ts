@@ -1,8 +1,8 @@
-import type { DecisionLog } from '../../../src/events/decision-log';
-import type { DecisionRecord } from '../../../src/events/decision-record';
-import { LABEL_EVENTS_OFF } from '../../../src/events/label-events';
-import { openSqlite } from '../../../src/events/sqlite-database';
-import { SqliteLabelStore } from '../../../src/events/sqlite-label-store';
+import type { DecisionLog } from '../../../src/records/decision-log';
+import type { DecisionRecord } from '../../../src/records/decision-record';
+import { LABEL_EVENTS_OFF } from '../../../src/telemetry/label-events';
+import { openSqlite } from '../../../src/records/sqlite/sqlite-database';
+import { SqliteLabelStore } from '../../../src/records/sqlite/sqlite-label-store';
 import type { Reconciler } from '../../../src/scoring/reconciler';
 import { FeedbackService } from '../../../src/scoring/feedback-service';
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';

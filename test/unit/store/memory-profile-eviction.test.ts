@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { computeFeatures, formatRfc3339, PROFILE_HORIZON_SECONDS, type EntityRole, type Transaction } from '../../../features';
-import type { HistoryRow } from '../../../src/events/decision-history';
+import type { HistoryRow } from '../../../src/records/decision-history';
 import { MemoryProfileStore } from '../../../src/store/memory-profile-store';
 import { registerMemoryStoreMetrics } from '../../../src/telemetry/profile-store-metrics';
 import { replayEntities } from '../../../src/training/history/replay-entities';

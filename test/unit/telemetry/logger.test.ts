@@ -1,5 +1,5 @@
-import { createDecisionEvents, isSampled } from '../../../src/events/decision-events';
-import type { DecisionRecord } from '../../../src/events/decision-record';
+import { createDecisionEvents, isSampled } from '../../../src/telemetry/decision-events';
+import type { DecisionRecord } from '../../../src/records/decision-record';
 import { ecsFormat } from '@elastic/ecs-pino-format';
 import { createHmac } from 'node:crypto';
 import { createLogger, ecsTimestamp } from '../../../src/telemetry/logger';
