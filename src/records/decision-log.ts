@@ -78,6 +78,13 @@ export interface DecisionLog {
    * a retry of an answer whose record is still on its way is answered from here.
    */
   pendingSync?(transactionId: string): DecisionRecord | null;
+  /**
+   * The record the shared store holds for `transactionId`, ignoring what this process has not
+   * written yet; null when it holds none. Shared logs (PostgreSQL) have it: an answer whose commit
+   * is late checks with it that no earlier attempt (before a restart, on another replica) was
+   * committed first, since its own record, still buffered, would hide that one from `get`.
+   */
+  getCommitted?(transactionId: string): Promise<DecisionRecord | null>;
   /** Decisions with event time in the range, in log order (seq ascending). Loads them all: for tests and small ranges. */
   list(range: DecisionRange): Promise<LoggedDecision[]>;
   /**

@@ -147,6 +147,13 @@ const TIMEOUT = Symbol('timeout');
 
 /** Budget kept for persisting a record locally when the log does not commit in time (an fdatasync), ms. */
 const PERSIST_RESERVE_MS = 8;
+/** The least a late commit's look-up of an earlier record gets, ms, even past the budget: a wrong answer to a retry costs more than a few ms. */
+const MIN_LOOKUP_MS = 5;
+
+/** Whether a record read back from the log is `mine` (this attempt's), not an earlier attempt's. */
+function sameRecord(stored: DecisionRecord, mine: DecisionRecord): boolean {
+  return stored.decidedAt === mine.decidedAt && stored.score === mine.score && stored.latencyMs === mine.latencyMs && stored.client === mine.client;
+}
 
 /** `p`'s value, or null when it rejects or has not settled within `ms` (<= 0: only if already settled). */
 async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | null> {
@@ -617,6 +624,21 @@ export class ScoringService {
     const deadline = state === 'ok' ? commitTimeoutMs : state === 'replaying' ? commitTimeoutMs / 4 : 0;
     const wait = Math.min(deadline, deps.policy.budgetMs - PERSIST_RESERVE_MS - record.latencyMs);
     let stored = await withDeadline(committing, wait);
+    if (stored === null && state !== 'failing' && log.getCommitted !== undefined) {
+      // The commit is late (a replay of a spill ahead of it, a slow disk). This transaction may be
+      // a retry of one the shared log already holds (answered before a restart, whose claim a
+      // fresh store does not know): its answer is that record's, never this new scoring's. One
+      // look-up by id of what is committed, on the log's read connections, settles it; a record
+      // equal to this one is this commit landing.
+      const earlier = await withDeadline(log.getCommitted(record.transactionId).catch(() => null), Math.max(MIN_LOOKUP_MS, deps.policy.budgetMs - PERSIST_RESERVE_MS - record.latencyMs - wait));
+      if (earlier !== null) {
+        if (!sameRecord(earlier, record)) {
+          deps.metrics.idempotentReplays.inc({ outcome: 'committed_elsewhere' });
+          return { settled: settledOf(earlier), logged: null };
+        }
+        stored = record;
+      }
+    }
     if (stored === null) {
       deps.metrics.decisionLogCommitTimeouts.inc();
       try {

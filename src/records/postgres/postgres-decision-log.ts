@@ -106,6 +106,10 @@ SELECT transaction_id FROM u`),
   async get(transactionId: string): Promise<DecisionRecord | null> {
     const pending = this.buffer.find(transactionId);
     if (pending !== undefined) return pending;
+    return this.getCommitted(transactionId);
+  }
+
+  async getCommitted(transactionId: string): Promise<DecisionRecord | null> {
     const res = await this.pool.query<DecisionRow>({ ...this.sql.one, values: [transactionId] });
     const row = res.rows[0];
     return row === undefined ? null : decisionFromRow(row);
