@@ -89,6 +89,11 @@ class WriterThread implements BatchSink<DecisionRecord> {
     return this.send({ id: ++this.nextId, kind: 'write', batch: packed });
   }
 
+  /** Starts the thread (idle, unreferenced) ahead of the first batch. */
+  warm(): void {
+    this.start();
+  }
+
   /** Closes the thread's connection and ends the thread. */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -203,7 +208,13 @@ export class SqliteDecisionLog implements DecisionLog {
     this.selectUnapplied = db.prepare('SELECT * FROM decisions WHERE (user_version IS NULL OR merchant_version IS NULL) AND decided_at < ? ORDER BY seq LIMIT ?');
     const script = options.writerThread ?? null;
     if (script !== null && db.memory) throw new TypeError('an in-memory decision log cannot be written by a writer thread (its connection cannot open the database)');
-    this.sink = script === null ? inThreadSink(db) : new WriterThread(script, db.name);
+    if (script === null) this.sink = inThreadSink(db);
+    else {
+      const thread = new WriterThread(script, db.name);
+      // Started now, not on the first write: the first answer must not wait for a thread to boot.
+      thread.warm();
+      this.sink = thread;
+    }
     this.buffer = new DecisionBuffer(this.sink, writer);
     this.seen = options.soleWriter === true ? this.loadSeen() : null;
   }
