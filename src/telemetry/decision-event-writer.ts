@@ -1,22 +1,22 @@
 import { writeSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { loggerOptions } from './logger';
 import { writeDecisionEvent, type DecisionEventRow } from './decision-events';
 import { readEventRows } from '../records/event-row-wire';
 import { userIdFields } from './user-id-field';
 import { lineChunks } from '../records/line-chunks';
-import { PIPE_ATOMIC_BYTES, Progress, type WriterData, type WriterMessage } from './threaded-decision-events';
+import { PIPE_ATOMIC_BYTES, type WriterData } from './threaded-decision-events';
+import { serveSink } from '../threads/serve-sink';
 
 /**
  * The decision events' writer thread (started by `createThreadedDecisionEvents`): formats each
  * row with the service's logger options and writes the lines to `fd` in writes of whole lines of at
  * most {@link PIPE_ATOMIC_BYTES}, which a pipe takes atomically, so they never interleave with the
- * lines other threads write to the same stdout. Records handled (written or dropped) and dropped
- * are counted in the shared `progress` array. `close` is answered once everything before it is out.
+ * lines other threads write to the same stdout. Each batch is answered with the number of its
+ * events the output refused; `close` is answered once everything before it is out.
  */
-function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
-  const progress = new Int32Array(data.progress);
+function main(data: WriterData): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   // The logger's lines go straight into one growing buffer as UTF-8, their ends noted: no string
   // concatenation, no separate byte-length scan, one copy.
@@ -50,7 +50,7 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
     return true;
   };
 
-  const writeRows = (rows: readonly DecisionEventRow[]): void => {
+  const writeRows = (rows: readonly DecisionEventRow[]): number => {
     used = 0;
     ends.length = 0;
     for (const row of rows) writeDecisionEvent(logger, row, userFields);
@@ -67,18 +67,10 @@ function main(port: NonNullable<typeof parentPort>, data: WriterData): void {
       start = cut;
     }
     // Rows the logger wrote nothing for (a level above info) are not events lost.
-    if (dropped > 0) Atomics.add(progress, Progress.Dropped, dropped);
-    Atomics.add(progress, Progress.Handled, rows.length);
+    return dropped;
   };
 
-  port.on('message', (m: WriterMessage) => {
-    if (m.kind === 'rows') writeRows(readEventRows(m.rows));
-    else {
-      port.postMessage('closed');
-      port.close();
-    }
-  });
+  serveSink<ArrayBuffer, number>('decision-event-writer', { handle: (rows) => writeRows(readEventRows(rows)), close: () => undefined });
 }
 
-if (parentPort === null) throw new Error('decision-event-writer runs only as a worker thread');
-main(parentPort, workerData as WriterData);
+main(workerData as WriterData);

@@ -1,31 +1,19 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { isSampled, type DecisionEvents } from './decision-events';
 import { writeEventRow } from '../records/event-row-wire';
 import type { UserIdPolicy } from './user-id-field';
 import { WireWriter } from '../records/wire-bytes';
+import { WorkerSink } from '../threads/worker-sink';
 
 /** Bytes a pipe writes atomically (POSIX PIPE_BUF on Linux): the writer never writes more at once. */
 export const PIPE_ATOMIC_BYTES = 4096;
 
-/** Slots of the shared progress counters. */
-export const enum Progress {
-  /** Rows the writer has finished with, written or dropped. */
-  Handled,
-  /** Rows whose lines the output refused (closed stdout, a full disk). */
-  Dropped,
-}
-
+/** What the writer thread is started with. */
 export interface WriterData {
   readonly fd: number;
   readonly level: string;
-  /** Int32 counters, indexed by {@link Progress}. */
-  readonly progress: SharedArrayBuffer;
   readonly userId: UserIdPolicy;
 }
-
-/** `rows`: event rows in their wire form (`event-row-wire.ts`), transferred. */
-export type WriterMessage = { readonly kind: 'rows'; readonly rows: ArrayBuffer } | { readonly kind: 'close' };
 
 /**
  * The built writer thread's script beside this module (`dist/src/telemetry/decision-event-writer.js`):
@@ -72,45 +60,24 @@ const FLUSH_MS = 4;
  * resolves when every event emitted before it has been written.
  */
 export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions): DecisionEvents {
-  const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
-  const counters = new Int32Array(progress);
-  const data: WriterData = { fd: opts.fd, level: opts.level, progress, userId: opts.userId };
+  const data: WriterData = { fd: opts.fd, level: opts.level, userId: opts.userId };
+  // Each batch of rows (their wire form, transferred) is answered with how many the output refused.
+  const thread = new WorkerSink<ArrayBuffer, number>({ script: opts.script, workerData: data, name: 'decision event writer', restart: false });
+  thread.warm();
   // Rows emitted and not yet sent, already in their wire form.
   const pending = new WireWriter(MAX_BATCH * 160);
   let pendingRows = 0;
   let timer: NodeJS.Timeout | null = null;
-  let posted = 0;
-  let droppedSeen = 0;
-  let closing: Promise<void> | null = null;
-  const worker = new Worker(opts.script, { workerData: data });
-  worker.unref();
+  /** Rows sent and not yet answered: with `pendingRows`, the backlog. */
+  let inFlight = 0;
   let failed = false;
-  let exited = false;
-  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.on('error', (err) => {
-    failed = true;
-    opts.onError(err);
-  });
-  worker.once('exit', (code) => {
-    exited = true;
-    if (code !== 0 && !failed) {
-      failed = true;
-      opts.onError(new Error(`decision event writer exited with code ${code}`));
-    }
-    // Rows sent that the thread never finished with are lost with it.
-    const lost = posted - Atomics.load(counters, Progress.Handled);
-    if (lost > 0) opts.onDropped(lost);
-    posted -= lost;
-  });
+  let closing: Promise<void> | null = null;
+  /** Every batch sent and not yet answered, so `close` can wait for them. */
+  const sent = new Set<Promise<void>>();
 
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    const dropped = Atomics.load(counters, Progress.Dropped);
-    if (dropped > droppedSeen) {
-      opts.onDropped(dropped - droppedSeen);
-      droppedSeen = dropped;
-    }
     if (pendingRows === 0) return;
     const rows = pending.finish();
     const count = pendingRows;
@@ -119,15 +86,30 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       opts.onDropped(count);
       return;
     }
-    const message: WriterMessage = { kind: 'rows', rows };
-    worker.postMessage(message, [rows]);
-    posted += count;
+    inFlight += count;
+    const done: Promise<void> = thread.send(rows, [rows]).then(
+      (refused) => {
+        if (refused > 0) opts.onDropped(refused);
+      },
+      (err: Error) => {
+        // Rows the thread never finished with are lost with it; it is not started again.
+        opts.onDropped(count);
+        if (!failed) {
+          failed = true;
+          opts.onError(err);
+        }
+      },
+    ).finally(() => {
+      inFlight -= count;
+      sent.delete(done);
+    });
+    sent.add(done);
   };
 
   return {
     emit(r, trace = null) {
       if (closing !== null || !isSampled(r, opts.sampleRate)) return;
-      if (posted - Atomics.load(counters, Progress.Handled) + pendingRows >= opts.maxBacklog) {
+      if (inFlight + pendingRows >= opts.maxBacklog) {
         opts.onDropped(1);
         return;
       }
@@ -141,13 +123,8 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
     close() {
       closing ??= (async () => {
         flush();
-        if (exited) return;
-        const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
-        worker.ref();
-        worker.postMessage({ kind: 'close' } satisfies WriterMessage);
-        await Promise.race([closed, exit]);
-        await exit;
-        flush();
+        await Promise.all([...sent]);
+        await thread.close();
       })();
       return closing;
     },

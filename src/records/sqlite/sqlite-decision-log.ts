@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { EntityRole } from '../../../features';
 import type { BatchSink } from '../buffered-writer';
 import type { WriteState } from '../buffered-writer';
@@ -11,6 +10,7 @@ import { unappliedDecisionRoles, type AppliedVersion, type DecisionLog, type Dec
 import type { DecisionRecord } from '../decision-record';
 import { forEachStoredRow, packDecisions, type PackedDecisions } from '../decision-wire';
 import { IdFilter } from '../id-filter';
+import { WorkerSink } from '../../threads/worker-sink';
 
 /** A `decisions` row as better-sqlite3 returns it: `seq` and the table's columns (see decision-fields.ts). */
 type Row = { readonly seq: number } & Readonly<Record<string, SqliteValue>>;
@@ -56,88 +56,33 @@ export function preparePackedDecisionInsert(db: Database.Database): (batch: Pack
   return db.transaction((batch: PackedDecisions) => forEachStoredRow(batch, insertRow));
 }
 
-/** Messages to the writer thread (sqlite-decision-writer.ts) and its replies. */
-export type WriterMessage = { readonly id: number; readonly kind: 'write'; readonly batch: PackedDecisions } | { readonly id: number; readonly kind: 'close' };
-export interface WriterReply {
-  readonly id: number;
-  readonly error?: string;
+/** What the writer thread (sqlite-decision-writer.ts) is started with. */
+export interface WriterThreadData {
+  readonly path: string;
 }
 
 /**
  * Writes batches in a worker thread with its own connection to the same file, so the inserts,
- * each commit's fsync and the WAL checkpoints they trigger never stall the event loop. Started on
- * the first write and again after a crash; it keeps the process alive only while a write is
- * waiting.
+ * each commit's fsync and the WAL checkpoints they trigger never stall the event loop. A thread
+ * that dies is started again on the next batch (BufferedWriter retries what it took with it).
  */
-class WriterThread implements BatchSink<DecisionRecord> {
-  private worker: Worker | null = null;
-  private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-
-  constructor(
-    private readonly script: string,
-    private readonly path: string,
-  ) {}
-
-  write(batch: readonly DecisionRecord[]): Promise<void> {
-    let packed: PackedDecisions;
-    try {
-      packed = packDecisions(batch);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    return this.send({ id: ++this.nextId, kind: 'write', batch: packed });
-  }
-
-  /** Starts the thread (idle, unreferenced) ahead of the first batch. */
-  warm(): void {
-    this.start();
-  }
-
-  /** Closes the thread's connection and ends the thread. */
-  async close(): Promise<void> {
-    const worker = this.worker;
-    if (worker === null) return;
-    await this.send({ id: ++this.nextId, kind: 'close' }).catch(() => undefined);
-    this.worker = null;
-    await worker.terminate();
-  }
-
-  private send(message: WriterMessage): Promise<void> {
-    const worker = this.start();
-    return new Promise<void>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(message.id, { resolve, reject });
+function writerThreadSink(script: string, path: string): BatchSink<DecisionRecord> & { warm(): void; close(): Promise<void> } {
+  const data: WriterThreadData = { path };
+  const thread = new WorkerSink<PackedDecisions, void>({ script, workerData: data, name: 'decision writer thread', restart: true });
+  return {
+    write(batch) {
+      let packed: PackedDecisions;
+      try {
+        packed = packDecisions(batch);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
       // A packed batch is moved, not copied: the records stay with BufferedWriter for a retry.
-      worker.postMessage(message, message.kind === 'write' ? [message.batch] : []);
-    });
-  }
-
-  private settle(id: number, err: Error | null): void {
-    const w = this.waiting.get(id);
-    if (w === undefined) return;
-    this.waiting.delete(id);
-    if (this.waiting.size === 0) this.worker?.unref();
-    if (err === null) w.resolve();
-    else w.reject(err);
-  }
-
-  private start(): Worker {
-    if (this.worker !== null) return this.worker;
-    const worker = new Worker(this.script, { workerData: { path: this.path } });
-    worker.unref();
-    worker.on('message', (reply: WriterReply) => this.settle(reply.id, reply.error === undefined ? null : new Error(reply.error)));
-    const fail = (err: Error) => {
-      if (this.worker !== worker) return;
-      // The next write starts a new thread; BufferedWriter retries what failed here.
-      this.worker = null;
-      for (const id of [...this.waiting.keys()]) this.settle(id, err);
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`decision writer thread exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
-  }
+      return thread.send(packed, [packed]);
+    },
+    warm: () => thread.warm(),
+    close: () => thread.close(),
+  };
 }
 
 /** Writes on this thread: for an in-memory database, or when the caller asks for no writer thread. */
@@ -210,7 +155,7 @@ export class SqliteDecisionLog implements DecisionLog {
     if (script !== null && db.memory) throw new TypeError('an in-memory decision log cannot be written by a writer thread (its connection cannot open the database)');
     if (script === null) this.sink = inThreadSink(db);
     else {
-      const thread = new WriterThread(script, db.name);
+      const thread = writerThreadSink(script, db.name);
       // Started now, not on the first write: the first answer must not wait for a thread to boot.
       thread.warm();
       this.sink = thread;
