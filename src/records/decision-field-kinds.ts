@@ -20,6 +20,8 @@ export interface Storage {
 /** One stored column of the decisions table. */
 export interface Column extends Storage {
   readonly name: string;
+  /** The column is a key: the database refuses a second row with the same value. */
+  readonly unique?: boolean;
 }
 
 /** How a value of type T crosses to a writer thread (see wire-bytes.ts). */

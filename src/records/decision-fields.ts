@@ -1,11 +1,10 @@
 import type { Transaction } from '../../features';
-import type { AppliedRules } from './decision-record';
 import { requestHash, requestHashOfCanonical, TRANSACTION_FIELDS, TRANSACTION_JSON_PREFIXES } from '../hashing/request-hash';
 import {
   boolean, column, float, floats, integer, nullableFloat, nullableFloats, nullableInteger, nullableJson, nullableText, text, textList,
   type Column, type JsonWireCodec, type Kind, type SqliteValue, type WireCodec,
 } from './decision-field-kinds';
-import type { Decision, DecisionRecord, DegradedReason } from './decision-record';
+import type { AppliedRules, Decision, DegradedReason, ShadowScore } from './decision-values';
 import type { WireReader, WireValue } from './wire-bytes';
 
 /**
@@ -103,7 +102,7 @@ function transactionColumns(t: Transaction, row: unknown[], at: number): void {
   row[at + 3] = JSON.stringify(t);
 }
 
-type Shadow = DecisionRecord['shadow'];
+type Shadow = ShadowScore | null;
 
 /** The challenger's score: its version and score, both NULL for none. On the wire, the version or null, then the score. */
 const shadow: FieldCodec<Shadow> = {
@@ -154,71 +153,104 @@ const rulesWire: JsonWireCodec<AppliedRules> = {
   readJson: (r) => `{"version":${JSON.stringify(TEXT.read(r))},"hash":${JSON.stringify(TEXT.read(r))},"hits":${HITS.readJson(r)}}`,
 };
 
-/** A field of the table: a record key and how it is stored. */
-interface TableEntry<K extends keyof DecisionRecord> {
-  readonly key: K;
-  /** Type-erased (the key and the codec were checked together when the entry was made). */
-  readonly codec: FieldCodec<unknown>;
-}
+/** A plain field: one column of `name`, held as `kind` holds it. */
+const plain = <T>(name: string, kind: Kind<T>): FieldCodec<T> => single(name, kind);
 
-/** A field as the stores use it: its key, its codec and where its columns start in {@link DECISION_COLUMNS}. */
-export interface DecisionField extends TableEntry<keyof DecisionRecord> {
-  readonly at: number;
-}
-
-function field<K extends keyof DecisionRecord>(key: K, codec: FieldCodec<DecisionRecord[K]>): TableEntry<K> {
-  return { key, codec: codec as unknown as FieldCodec<unknown> };
-}
-
-/** A plain field stored in one column. */
-const plain = <K extends keyof DecisionRecord>(key: K, name: string, kind: Kind<DecisionRecord[K]>) => field(key, single(name, kind));
+/** The field with its (single) column declared unique. */
+const unique = <T>(codec: FieldCodec<T>): FieldCodec<T> => ({ ...codec, columns: codec.columns.map((c) => ({ ...c, unique: true })) });
 
 /**
- * The decision record's fields, as data: every store of a record derives from this table (the
- * SQLite and PostgreSQL rows, the writer thread's wire form, the spill lines). To add a field:
- * a line here, the field in `DecisionRecord`, and its column in both schemas (sqlite-database.ts,
- * postgres-schema.ts; a test compares them with this table). A field added later is nullable:
- * rows and spill lines written before it read as null.
+ * The decision record's fields, as data: what the service decided for one transaction, kept for
+ * audit, retries and retraining, written to the decision log after the response (batched). The
+ * record's type ({@link DecisionRecord}) and every stored form derive from this table: the SQLite
+ * and PostgreSQL tables and rows, the writer thread's wire form, the spill lines. Adding a field is
+ * a line here and the code that fills it. A field added later must be nullable: rows and spill
+ * lines written before it read as null, and the stores add its column to an existing table.
+ * Property order is column and wire order.
  */
-const TABLE = [
-  plain('transactionId', 'transaction_id', text()),
-  field('transaction', transaction),
-  plain('eventTime', 'event_time', integer),
-  plain('features', 'features', floats),
-  plain('featureSpecHash', 'feature_spec_hash', text()),
-  plain('score', 'score', nullableFloat),
-  plain('decision', 'decision', text<Decision>()),
-  plain('modelVersion', 'model_version', nullableText()),
-  field('shadow', shadow),
-  plain('degraded', 'degraded', boolean),
-  plain('degradedReasons', 'degraded_reasons', textList<DegradedReason>()),
-  plain('latencyMs', 'latency_ms', float),
-  plain('decidedAt', 'decided_at', text()),
-  plain('client', 'client', nullableText()),
-  plain('userReadVersion', 'user_read_version', nullableInteger),
-  plain('merchantReadVersion', 'merchant_read_version', nullableInteger),
-  plain('userVersion', 'user_version', nullableInteger),
-  plain('merchantVersion', 'merchant_version', nullableInteger),
-  plain('contributions', 'contributions', nullableFloats),
-  plain('rules', 'rules', nullableJson<AppliedRules>('JSONB', rulesWire)),
-] as const;
+const TABLE = {
+  /** The payment backend's id of the transaction: the record's key (one record per id). */
+  transactionId: unique(plain('transaction_id', text())),
+  /**
+   * The validated transaction. A retry must equal it field by field (`sameTransaction`); the
+   * stored `request_hash` column (SHA-256 of its canonical JSON) is computed when it is written.
+   */
+  transaction,
+  /** The transaction's event time, epoch seconds. */
+  eventTime: plain('event_time', integer),
+  /** The served feature vector (float32, spec order). */
+  features: plain('features', floats),
+  featureSpecHash: plain('feature_spec_hash', text()),
+  /** P(fraud) from the model; null when no model scored. */
+  score: plain('score', nullableFloat),
+  /** The answer: the model's decision after the degraded policy and the guard-rail rules. */
+  decision: plain('decision', text<Decision>()),
+  modelVersion: plain('model_version', nullableText()),
+  /** The challenger's shadow score (logged, never returned). */
+  shadow,
+  degraded: plain('degraded', boolean),
+  degradedReasons: plain('degraded_reasons', textList<DegradedReason>()),
+  /** Server-side time from request start to the decision, milliseconds. */
+  latencyMs: plain('latency_ms', float),
+  /** Wall-clock time of the decision (ISO 8601). */
+  decidedAt: plain('decided_at', text()),
+  /**
+   * The authenticated client that asked (see src/auth; `anonymous` with AUTH=off); null in
+   * records written before clients were recorded.
+   */
+  client: plain('client', nullableText()),
+  /**
+   * Versions of the user's and the merchant's profile the features were computed from (see
+   * `ProfileStore`); null when that profile could not be read (the record is then degraded and
+   * its vector is not reproducible by a replay).
+   */
+  userReadVersion: plain('user_read_version', nullableInteger),
+  merchantReadVersion: plain('merchant_read_version', nullableInteger),
+  /**
+   * Versions at which this transaction's own change was merged into each profile: its place in
+   * that entity's history, which a replay follows. Null while unknown (the store did not answer);
+   * reconciliation merges it, idempotently, and records the version.
+   */
+  userVersion: plain('user_version', nullableInteger),
+  merchantVersion: plain('merchant_version', nullableInteger),
+  /**
+   * Each feature's exact TreeSHAP contribution to the model's margin (log-odds), spec order, then
+   * the bias as the last value: `sigmoid(Σ) = score`. Computed when the decision is a challenge or
+   * a decline by a tree-ensemble model; null otherwise (an approval's are computed when it is read).
+   */
+  contributions: plain('contributions', nullableFloats),
+  /**
+   * The guard-rail rule set in force (version, hash) and the rules that hit; null when no rule
+   * set was configured (or in records written before rules existed).
+   */
+  rules: plain('rules', nullableJson<AppliedRules>('JSONB', rulesWire)),
+};
 
-// Every key of DecisionRecord has a field: a compile error names the one missing.
-type Missing = Exclude<keyof DecisionRecord, (typeof TABLE)[number]['key']>;
-const complete: [Missing] extends [never] ? true : Missing = true;
-void complete;
+type Table = typeof TABLE;
+type ValueOf<C> = C extends FieldCodec<infer T> ? T : never;
+
+/** One decision: a value for each field of {@link TABLE}, documented there. */
+export type DecisionRecord = { readonly [K in keyof Table]: ValueOf<Table[K]> };
+
+/** A field as the stores use it: its key, its codec (type-erased) and where its columns start in {@link DECISION_COLUMNS}. */
+export interface DecisionField {
+  readonly key: keyof DecisionRecord;
+  readonly codec: FieldCodec<unknown>;
+  readonly at: number;
+}
 
 /** The table's fields, in order. */
 export const DECISION_FIELDS: readonly DecisionField[] = withOffsets(TABLE);
 
 /** Every stored column (but `seq`), in table order: the fields' columns one after the other. */
-export const DECISION_COLUMNS: readonly Column[] = TABLE.flatMap((f) => f.codec.columns);
+export const DECISION_COLUMNS: readonly Column[] = DECISION_FIELDS.flatMap((f) => f.codec.columns);
 
-function withOffsets(entries: readonly TableEntry<keyof DecisionRecord>[]): DecisionField[] {
+function withOffsets(table: Table): DecisionField[] {
   let at = 0;
-  return entries.map((f) => {
-    const placed = { key: f.key, codec: f.codec, at };
-    at += f.codec.columns.length;
+  return (Object.keys(table) as (keyof Table)[]).map((key) => {
+    const codec = table[key] as FieldCodec<unknown>;
+    const placed = { key, codec, at };
+    at += codec.columns.length;
     return placed;
   });
 }
@@ -237,6 +269,5 @@ export function asRecord<R extends DecisionRecord = DecisionRecord>(draft: Recor
 
 /** The codec of the field `key`, typed as the record's field (for other records made of these fields: the decision event row). */
 export function fieldCodec<K extends keyof DecisionRecord>(key: K): FieldCodec<DecisionRecord[K]> {
-  const f = DECISION_FIELDS.find((x) => x.key === key) as DecisionField;
-  return f.codec as FieldCodec<DecisionRecord[K]>;
+  return TABLE[key] as unknown as FieldCodec<DecisionRecord[K]>;
 }

@@ -10,9 +10,9 @@ import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } fr
 
 /**
  * The columns of the decision record's table (src/records/decision-fields.ts) must be exactly the
- * columns the hand-written DDL creates, with the declared type and nullability, in both
- * databases: new ones, and ones created by the first release and migrated since. A field added
- * to the table without its column (or its migration) fails here.
+ * columns the databases hold, with the declared type and nullability, in both databases: new
+ * ones, and ones created by the first release and migrated since (the DDL and the migration are
+ * derived from the table, decision-table-sql.ts).
  */
 
 /** The `decisions` columns of the first release: a database of that time has these alone. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { addDecisionColumnsSql, createDecisionsTableSql } from '../decision-table-sql';
 import { resolvePool, withClient, type PostgresConnectionOptions, type ResolvedPool } from './postgres-pool';
 
 /** Schema names the adapters accept: a plain SQL identifier (quoted anyway), at most 63 bytes. */
@@ -50,26 +51,8 @@ export function postgresSchemaSql(schema: string): string {
   const s = quoteSchema(schema);
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${s}.decisions (
-  seq               BIGSERIAL PRIMARY KEY,
-  transaction_id    TEXT NOT NULL UNIQUE,
-  request_hash      TEXT NOT NULL,
-  event_time        BIGINT NOT NULL,
-  user_id           TEXT NOT NULL,
-  merchant_id       TEXT NOT NULL,
-  transaction_json  JSON NOT NULL,
-  features          BYTEA NOT NULL,
-  feature_spec_hash TEXT NOT NULL,
-  score             DOUBLE PRECISION,
-  decision          TEXT NOT NULL,
-  model_version     TEXT,
-  shadow_version    TEXT,
-  shadow_score      DOUBLE PRECISION,
-  degraded          BOOLEAN NOT NULL,
-  degraded_reasons  TEXT[] NOT NULL,
-  latency_ms        DOUBLE PRECISION NOT NULL,
-  decided_at        TEXT NOT NULL
-);
+${createDecisionsTableSql('postgres', `${s}.decisions`)}
+${addDecisionColumnsSql('postgres', `${s}.decisions`, null).join('\n')}
 CREATE INDEX IF NOT EXISTS decisions_event_time ON ${s}.decisions (event_time);
 CREATE TABLE IF NOT EXISTS ${s}.labels (
   seq                 BIGSERIAL PRIMARY KEY,
@@ -82,10 +65,6 @@ CREATE TABLE IF NOT EXISTS ${s}.labels (
   UNIQUE (transaction_id, source)
 );
 CREATE INDEX IF NOT EXISTS labels_reported_at ON ${s}.labels (reported_at_seconds);
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS user_read_version BIGINT;
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS merchant_read_version BIGINT;
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS user_version BIGINT;
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
 CREATE INDEX IF NOT EXISTS decisions_unapplied ON ${s}.decisions (seq) WHERE user_version IS NULL OR merchant_version IS NULL;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_id TEXT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_id TEXT;
@@ -93,9 +72,7 @@ ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS event_time BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS fraud_change SMALLINT NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS user_version BIGINT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS merchant_version BIGINT;
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS client TEXT;
 ALTER TABLE ${s}.labels ADD COLUMN IF NOT EXISTS client TEXT;
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS contributions BYTEA;
 CREATE INDEX IF NOT EXISTS labels_unapplied ON ${s}.labels (seq) WHERE fraud_change <> 0 AND (user_version IS NULL OR merchant_version IS NULL);
 CREATE INDEX IF NOT EXISTS decisions_decided_at ON ${s}.decisions (decided_at);
 CREATE INDEX IF NOT EXISTS labels_received_at ON ${s}.labels (received_at);
@@ -107,7 +84,6 @@ CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
   cut_at    TEXT NOT NULL,
   PRIMARY KEY (role, entity_id)
 );
-ALTER TABLE ${s}.decisions ADD COLUMN IF NOT EXISTS rules JSONB;
 CREATE TABLE IF NOT EXISTS ${s}.list_entries (
   list       TEXT NOT NULL,
   value      TEXT NOT NULL,

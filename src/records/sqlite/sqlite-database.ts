@@ -1,28 +1,10 @@
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { addDecisionColumnsSql, createDecisionsTableSql } from '../decision-table-sql';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS decisions (
-  seq               INTEGER PRIMARY KEY AUTOINCREMENT,
-  transaction_id    TEXT NOT NULL UNIQUE,
-  request_hash      TEXT NOT NULL,
-  event_time        INTEGER NOT NULL,
-  user_id           TEXT NOT NULL,
-  merchant_id       TEXT NOT NULL,
-  transaction_json  TEXT NOT NULL,
-  features          BLOB NOT NULL,
-  feature_spec_hash TEXT NOT NULL,
-  score             REAL,
-  decision          TEXT NOT NULL,
-  model_version     TEXT,
-  shadow_version    TEXT,
-  shadow_score      REAL,
-  degraded          INTEGER NOT NULL,
-  degraded_reasons  TEXT NOT NULL,
-  latency_ms        REAL NOT NULL,
-  decided_at        TEXT NOT NULL
-);
+${createDecisionsTableSql('sqlite', 'decisions')}
 CREATE INDEX IF NOT EXISTS decisions_event_time ON decisions (event_time);
 CREATE TABLE IF NOT EXISTS labels (
   seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -37,22 +19,15 @@ CREATE TABLE IF NOT EXISTS labels (
 CREATE INDEX IF NOT EXISTS labels_reported_at ON labels (reported_at_seconds);
 `;
 
-/** Columns added after the first schema: (table, column, definition). */
+/** Label-store columns added after the first schema: (table, column, definition). The decisions table's come from its field table. */
 const ADDED_COLUMNS: readonly (readonly [string, string, string])[] = [
-  ['decisions', 'user_read_version', 'INTEGER'],
-  ['decisions', 'merchant_read_version', 'INTEGER'],
-  ['decisions', 'user_version', 'INTEGER'],
-  ['decisions', 'merchant_version', 'INTEGER'],
   ['labels', 'user_id', 'TEXT'],
   ['labels', 'merchant_id', 'TEXT'],
   ['labels', 'event_time', 'INTEGER'],
   ['labels', 'fraud_change', 'INTEGER NOT NULL DEFAULT 0'],
   ['labels', 'user_version', 'INTEGER'],
   ['labels', 'merchant_version', 'INTEGER'],
-  ['decisions', 'client', 'TEXT'],
   ['labels', 'client', 'TEXT'],
-  ['decisions', 'contributions', 'BLOB'],
-  ['decisions', 'rules', 'TEXT'],
 ];
 
 /** Indexes over the added columns (created after them), and tables added since. */
@@ -87,8 +62,9 @@ CREATE INDEX IF NOT EXISTS list_entries_revision ON list_entries (revision);
  * before profiles had versions keep null versions: they are not part of any entity's history.
  */
 function migrate(db: Database.Database): void {
-  const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
-  for (const [table, column, definition] of ADDED_COLUMNS) if (!has(table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  const columns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  for (const sql of addDecisionColumnsSql('sqlite', 'decisions', columns('decisions'))) db.exec(sql);
+  for (const [table, column, definition] of ADDED_COLUMNS) if (!columns(table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   db.exec(ADDED_INDEXES);
 }
 

@@ -28,7 +28,7 @@ describe('postgresSchemaSql', () => {
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "s1".labels (');
     expect(sql).toContain('ON "s1".decisions (event_time)');
     expect(sql).toContain('ON "s1".labels (reported_at_seconds)');
-    expect(sql).toContain('transaction_id    TEXT NOT NULL UNIQUE');
+    expect(sql).toContain('transaction_id TEXT NOT NULL UNIQUE');
     expect(sql).toContain('UNIQUE (transaction_id, source)');
   });
 });
