@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { createAuth } from './auth/create-auth';
@@ -190,6 +191,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       commitTimeoutMs: config.DECISION_LOG_COMMIT_TIMEOUT_MS,
     },
     featureSpecHash: specHash,
+    replica: `${hostname()}/${process.pid}`,
     now,
     wallClock,
     onBackgroundError: onError,

@@ -74,7 +74,7 @@ export async function writeServedHistory(pool: Pool, schema: string, sim: Simula
       m.version += 1;
       batch.push({
         transactionId: txn.transactionId, transaction: txn, eventTime: t, features, contributions: null, featureSpecHash: specHash, score: 0.01, decision: 'approve', modelVersion: 'history', rules: null,
-        shadow: null, degraded: false, degradedReasons: [], latencyMs: 1, decidedAt: new Date(t * 1000).toISOString(), client: 'history',
+        shadow: null, degraded: false, degradedReasons: [], latencyMs: 1, decidedAt: new Date(t * 1000).toISOString(), client: 'history', servedBy: null,
         userReadVersion: u.version - 1, merchantReadVersion: m.version - 1, userVersion: u.version, merchantVersion: m.version,
       });
       byId.set(txn.transactionId, { userId: txn.userId, merchantId: txn.merchantId, eventTime: t, fraud: false });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { transactionTime, type Transaction } from '../../features';
 import type { DecisionLog } from '../records/decision-log';
 import type { DecisionRecord } from '../records/decision-record';
@@ -17,6 +18,8 @@ const ANSWER = JSON.stringify({ decision: 'approve' });
 const ANSWER_BYTES = Buffer.byteLength(ANSWER);
 const STEP_VERSION = 1;
 const APPLIED_VERSION = 2;
+/** The name a record carries, as the service's replicas name themselves. */
+const REPLICA = `${hostname()}/${process.pid}`;
 
 /** The versions a step's raw reply carries (`{status, version, applied, …}`), or nulls. */
 function versionsOf(reply: unknown): readonly [number | null, number | null] {
@@ -75,6 +78,7 @@ export function createTopologyBaselineServer(deps: TopologyBaselineDeps): Server
             degradedReasons: [],
             latencyMs: 0,
             decidedAt: new Date().toISOString(),
+            servedBy: REPLICA,
             client: 'bench',
             userReadVersion,
             merchantReadVersion,

@@ -277,6 +277,7 @@ export function createApp(deps: AppDeps): express.Express {
         decidedAt: record.decidedAt,
         latencyMs: record.latencyMs,
         client: record.client,
+        servedBy: record.servedBy,
         transaction: record.transaction,
         featureSpecHash: record.featureSpecHash,
         features: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number.isNaN(record.features[i]) ? null : record.features[i]])),

@@ -224,6 +224,12 @@ const TABLE = {
    * set was configured (or in records written before rules existed).
    */
   rules: plain('rules', nullableJson<AppliedRules>('JSONB', rulesWire)),
+  /**
+   * The replica that decided (`<host name>/<process id>`; in Kubernetes the host name is the
+   * pod's), so a record, a retry answered from it and the replica's logs and metrics can be put
+   * together. Null in records written before replicas were recorded.
+   */
+  servedBy: plain('served_by', nullableText()),
 };
 
 type Table = typeof TABLE;

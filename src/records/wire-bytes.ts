@@ -164,6 +164,8 @@ export class WireReader {
         const n = this.view.getUint16(this.at, true);
         const start = this.at + 2;
         this.at = start + n;
+        // Buffer#toString clamps its end: a string cut short must fail here, not read short.
+        if (this.at > this.bytes.length) throw new RangeError('wire: read past the end');
         // One native call (an ASCII string's bytes are its latin1 text): about half the time of
         // String.fromCharCode.apply, which first makes an argument list of the bytes.
         return this.text.toString('latin1', start, this.at);

@@ -87,6 +87,8 @@ export interface ScoringDeps {
   readonly stageSpans: boolean;
   readonly policy: ScoringPolicy;
   readonly featureSpecHash: string;
+  /** This replica's name, recorded in each decision it makes (`servedBy`). */
+  readonly replica: string;
   /** Monotonic clock in ms (performance.now in production). */
   readonly now: () => number;
   /** Wall clock for audit timestamps. */
@@ -548,6 +550,7 @@ export class ScoringService {
       latencyMs: t4 - ctx.startedAt,
       decidedAt: this.decidedAt(),
       client: ctx.client,
+      servedBy: deps.replica,
       ...ctx.versions,
     };
     return this.deliver(record, ctx.reconcile, span, stages);

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
 import { formatRfc3339 } from '../../features';
+import { quoteSchema } from '../../src/records/postgres/postgres-schema';
 import { dropTestSchema, postgresAvailable, postgresTestUrl, testSchemaName } from '../contract/support/postgres-test-database';
 import { waitFor } from '../contract/support/wait-for';
 import { redisBinariesAvailable, startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-servers';
@@ -131,6 +133,17 @@ async function retrain(t: Topology, end: number): Promise<{ code: number; result
   return { code: r.code, result: JSON.parse(r.out) as RetrainJson, err: r.err };
 }
 
+/** How many records each replica decided, by the name it records in them (`servedBy`). */
+async function servedBy(t: Topology): Promise<Record<string, number>> {
+  const pool = new Pool({ connectionString: pgUrl, max: 1 });
+  try {
+    const { rows } = await pool.query<{ served_by: string; n: number }>(`SELECT served_by, count(*)::int AS n FROM ${quoteSchema(t.env.DATABASE_SCHEMA as string)}.decisions GROUP BY served_by`);
+    return Object.fromEntries(rows.map((r) => [r.served_by, r.n]));
+  } finally {
+    await pool.end();
+  }
+}
+
 /** What every run must show: no failed request, every label accepted across replicas, identical duplicates. */
 /** Answers that took the spill path on any replica (their commit missed the deadline). */
 async function commitTimeouts(t: Topology): Promise<number> {
@@ -250,6 +263,10 @@ describeIf('three replicas on a local Redis Cluster (three masters) and PostgreS
     const { store, replay } = await storeAndReplay(t);
     expect(store.length).toBeGreaterThan(500);
     expect(store).toEqual(replay);
+    // Each record names the replica that decided it: all three, and no other.
+    const served = await servedBy(t);
+    expect(Object.keys(served).sort()).toEqual(t.replicas.map((r) => `${hostname()}/${r.child.pid as number}`).sort());
+    expect(Object.values(served).every((n) => n > 0.2 * rows.length)).toBe(true);
     const r = await retrain(t, end);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
     expect(r.result.parity).toMatchObject({ mismatches: 0, gaps: { count: 0 } });

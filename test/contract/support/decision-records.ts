@@ -35,6 +35,7 @@ export function decisionRecord(id: string, eventTime: number, overrides: Partial
     latencyMs: 3.25,
     decidedAt: '2024-05-01T12:00:00.000Z',
     client: 'payments',
+    servedBy: 'replica-a/1',
     userReadVersion: eventTime,
     merchantReadVersion: 2 * eventTime,
     userVersion: eventTime + 1,

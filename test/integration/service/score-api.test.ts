@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import fc from 'fast-check';
 import { postJson, startTestService, type TestService } from '../../support/service';
 
@@ -130,7 +131,8 @@ describe('POST /v1/score', () => {
     const res = await fetch(`${svc.url}/v1/decisions/audit-1`);
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ transactionId: 'audit-1', transaction: txn({ transactionId: 'audit-1' }), featureSpecHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // servedBy: the replica that decided, here this process (the service runs in it).
+    expect(body).toMatchObject({ transactionId: 'audit-1', transaction: txn({ transactionId: 'audit-1' }), featureSpecHash: expect.stringMatching(/^[0-9a-f]{64}$/), servedBy: `${hostname()}/${process.pid}` });
     expect((body.features as Record<string, unknown>).amount).toBeCloseTo(42.5, 5);
     expect((await fetch(`${svc.url}/v1/decisions/nope`)).status).toBe(404);
   });

@@ -47,4 +47,14 @@ describe('wire bytes', () => {
     expect(() => new WireReader(new ArrayBuffer(0)).value()).toThrow('wire: read past the end');
     expect(() => new WireReader(new Uint8Array([200]).buffer).value()).toThrow('found tag 200');
   });
+
+  it('refuse a string cut short, whatever its encoding', () => {
+    for (const text of ['replica-a/1', 'réplica-ä/1']) {
+      const w = new WireWriter();
+      w.value(text);
+      const bytes = w.finish();
+      expect(new WireReader(bytes).value()).toBe(text);
+      for (let n = 1; n < bytes.byteLength; n++) expect(() => new WireReader(bytes.slice(0, n)).value()).toThrow(expect.objectContaining({ name: 'RangeError' }));
+    }
+  });
 });

@@ -23,6 +23,7 @@ const record = (over: Partial<LoggedDecision> = {}): LoggedDecision => ({
   latencyMs: 1,
   decidedAt: '2018-09-01T10:00:00.010Z',
   client: null,
+  servedBy: null,
   userReadVersion: 1,
   merchantReadVersion: 1,
   userVersion: 2,

@@ -26,6 +26,7 @@ describe('ECS logging', () => {
       latencyMs: 1.5,
       decidedAt: '2026-01-01T00:00:00Z',
       client: 'payments',
+      servedBy: null,
       userReadVersion: 0,
       merchantReadVersion: 0,
       userVersion: 1,

@@ -29,6 +29,7 @@ function record(i: number): DecisionRecord {
     latencyMs: 0.25 + i / 100,
     decidedAt: '2026-01-01T00:00:00Z',
     client: 'payments',
+    servedBy: 'replica-a/1',
     userReadVersion: i, merchantReadVersion: i, userVersion: i + 1, merchantVersion: i + 1,
   };
 }

@@ -47,7 +47,7 @@ class History {
     const r: DecisionRecord = {
       transactionId: t.transactionId, transaction: t, eventTime: transactionTime(t), features: computeFeatures(t, u?.state ?? null, m?.state ?? null), featureSpecHash: 's', contributions: null, rules: null,
       score: 0.1, decision: 'approve', modelVersion: 'v', shadow: null, degraded: u === null || m === null,
-      degradedReasons: u === null || m === null ? ['profile_store_timeout'] : [], latencyMs: 1, decidedAt: '2024-01-01T00:00:00.000Z', client: 'test',
+      degradedReasons: u === null || m === null ? ['profile_store_timeout'] : [], latencyMs: 1, decidedAt: '2024-01-01T00:00:00.000Z', client: 'test', servedBy: null,
       userReadVersion: u?.version ?? null, merchantReadVersion: m?.version ?? null, userVersion: u?.appliedVersion ?? null, merchantVersion: m?.appliedVersion ?? null,
       ...over,
     };
