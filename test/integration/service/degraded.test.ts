@@ -124,6 +124,17 @@ describe('degraded policy', () => {
       expect(r.body).toMatchObject({ degraded: true, decision: 'challenge' });
       const big = await postJson(`${svc.url}/v1/score`, txn('p-2', { amountMinor: 90_000 }));
       expect(big.body).toMatchObject({ degraded: true, decision: 'decline' });
+      // A degraded answer names no reasons while it waits (its degradedReasons say why); read
+      // later, its decision is explained from the logged vector.
+      expect([r.body.reasons, big.body.reasons]).toEqual([[], []]);
+      const read = (await (await fetch(`${svc.url}/v1/decisions/p-2`)).json()) as { explanation: { source: string; reasons: { code: string }[] } };
+      expect(read.explanation.source).toBe('computed');
+      expect(read.explanation.reasons.map((x) => x.code)).toContain('AMOUNT_LARGE');
+      // The same payment with its profiles read is explained while it waits.
+      store.mode = 'ok';
+      const informed = await postJson(`${svc.url}/v1/score`, txn('p-3', { amountMinor: 90_000 }));
+      expect(informed.body).toMatchObject({ degraded: false, decision: 'decline' });
+      expect((informed.body.reasons as { code: string }[]).map((x) => x.code)).toContain('AMOUNT_LARGE');
     } finally {
       await svc.close();
     }
