@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { createAuth } from './auth/create-auth';
@@ -34,6 +33,7 @@ import { createLogger } from './telemetry/logger';
 import { createServiceMetrics, initializeSeries, type ServiceMetrics } from './telemetry/metrics';
 import { createTracing, type Tracing } from './telemetry/tracing';
 import { DriftMonitor } from './telemetry/drift-monitor';
+import { replicaName } from './telemetry/replica-name';
 import { createEventTimeCheck } from './validation/event-time-check';
 import { createValidators } from './validation/validators';
 
@@ -191,7 +191,7 @@ async function wire(config: Config, { logger, metrics, tracing, onError, errorLo
       commitTimeoutMs: config.DECISION_LOG_COMMIT_TIMEOUT_MS,
     },
     featureSpecHash: specHash,
-    replica: `${hostname()}/${process.pid}`,
+    replica: replicaName(),
     now,
     wallClock,
     onBackgroundError: onError,

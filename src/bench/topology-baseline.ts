@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { hostname } from 'node:os';
 import { transactionTime, type Transaction } from '../../features';
 import type { DecisionLog } from '../records/decision-log';
 import type { DecisionRecord } from '../records/decision-record';
 import type { RedisProfileStore } from '../store/redis-profile-store';
+import { replicaName } from '../telemetry/replica-name';
 
 /** What the topology baseline talks to: the same Redis and PostgreSQL the service would. */
 export interface TopologyBaselineDeps {
@@ -19,7 +19,7 @@ const ANSWER_BYTES = Buffer.byteLength(ANSWER);
 const STEP_VERSION = 1;
 const APPLIED_VERSION = 2;
 /** The name a record carries, as the service's replicas name themselves. */
-const REPLICA = `${hostname()}/${process.pid}`;
+const REPLICA = replicaName();
 
 /** The versions a step's raw reply carries (`{status, version, applied, …}`), or nulls. */
 function versionsOf(reply: unknown): readonly [number | null, number | null] {

@@ -72,8 +72,6 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
   let inFlight = 0;
   let failed = false;
   let closing: Promise<void> | null = null;
-  /** Every batch sent and not yet answered, so `close` can wait for them. */
-  const sent = new Set<Promise<void>>();
 
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
@@ -87,7 +85,7 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       return;
     }
     inFlight += count;
-    const done: Promise<void> = thread.send(rows, [rows]).then(
+    void thread.send(rows, [rows]).then(
       (refused) => {
         if (refused > 0) opts.onDropped(refused);
       },
@@ -101,9 +99,7 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
       },
     ).finally(() => {
       inFlight -= count;
-      sent.delete(done);
     });
-    sent.add(done);
   };
 
   return {
@@ -123,7 +119,7 @@ export function createThreadedDecisionEvents(opts: ThreadedDecisionEventsOptions
     close() {
       closing ??= (async () => {
         flush();
-        await Promise.all([...sent]);
+        // The sink answers every batch sent before `close` first, so their counts are in by then.
         await thread.close();
       })();
       return closing;
