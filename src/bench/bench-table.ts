@@ -84,6 +84,7 @@ export function formatBenchTable(r: BenchReport): string {
   }
   lines.push('');
   lines.push('scoring = fraud_scoring_duration_seconds (profile fetch to decision, excluding HTTP); "<= 1 ms" is exact (a bucket bound).');
+  lines.push('commit = the wait of a durable answer for its record\'s commit after the decision (none with DECISION_DURABILITY=async).');
   lines.push('spilled = answers whose record missed its commit deadline and was persisted to the spill file instead (fraud_decision_log_commit_timeouts_total).');
   if (r.service.reusedTransactions > 0) lines.push(`note: ${r.service.reusedTransactions} requests reused load transactions under new ids (the load period ran out)`);
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import { fractionAtOrBelow, histogramDelta, histogramQuantile, parseHistogram, type HistogramSeries } from './prometheus-histograms';
 
 /** The scoring stages the service times (fraud_scoring_stage_duration_seconds{stage}). */
-export const STAGES = ['validate', 'store', 'features', 'model', 'decision'] as const;
+export const STAGES = ['validate', 'store', 'features', 'model', 'decision', 'commit'] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** Quantiles of one server-side timer over a step, ms (estimated from histogram buckets). */

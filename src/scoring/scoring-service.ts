@@ -599,7 +599,9 @@ export class ScoringService {
       return Promise.resolve(withShadow)
         .then((final) => this.durable(final, reconcile, commit, traceIds))
         .finally(() => {
-          if (stages !== null) this.stageSpan('fraud.decision_log', stages, logStart, deps.now());
+          const logEnd = deps.now();
+          deps.metrics.stage.commit.observe((logEnd - logStart) / 1000);
+          if (stages !== null) this.stageSpan('fraud.decision_log', stages, logStart, logEnd);
           span.end();
         });
     }

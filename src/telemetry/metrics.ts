@@ -2,10 +2,14 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Decision, DegradedReason } from '../records/decision-record';
 import { LeanHistogram, type HistogramChild } from './lean-histogram';
 
-/** Scoring stages timed on the hot path. */
-export type Stage = 'validate' | 'store' | 'features' | 'model' | 'decision';
+/**
+ * Stages of a scored request, timed on the hot path. `commit` is how long a durable answer
+ * (`DECISION_DURABILITY=sync`) waits for its decision record to be committed, or persisted to the
+ * spill file past the commit deadline, after the decision: the rest of the request's server time.
+ */
+export type Stage = 'validate' | 'store' | 'features' | 'model' | 'decision' | 'commit';
 
-const STAGES: readonly Stage[] = ['validate', 'store', 'features', 'model', 'decision'];
+const STAGES: readonly Stage[] = ['validate', 'store', 'features', 'model', 'decision', 'commit'];
 const DECISIONS: readonly Decision[] = ['approve', 'challenge', 'decline'];
 
 /** The service's metrics, registered on one registry; children with fixed labels are bound at start. */

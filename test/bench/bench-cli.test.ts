@@ -80,11 +80,14 @@ describe('fraudctl bench (smoke)', () => {
       expect(target.saturation.connections).toBe(target.saturationConnections);
     }
     for (const step of report.service.fixed) {
-      expect(Object.keys(step.server.stages)).toEqual(['validate', 'store', 'features', 'model', 'decision']);
+      expect(Object.keys(step.server.stages)).toEqual(['validate', 'store', 'features', 'model', 'decision', 'commit']);
       // Every answered request of the step was timed server-side (plus the few still in flight when
-      // autocannon stopped counting, at most one per connection).
-      expect(step.server.stages.model?.count).toBeGreaterThanOrEqual(step.requests);
-      expect(step.server.stages.model?.count).toBeLessThanOrEqual(step.requests + step.connections);
+      // autocannon stopped counting, at most one per connection); answers are durable, so each
+      // waited for its commit.
+      for (const stage of ['model', 'commit'] as const) {
+        expect(step.server.stages[stage]?.count).toBeGreaterThanOrEqual(step.requests);
+        expect(step.server.stages[stage]?.count).toBeLessThanOrEqual(step.requests + step.connections);
+      }
       expect(step.server.scoring.p99Ms).toBeGreaterThan(0);
       // A counter delta over the step: answers whose record missed its commit deadline (none is negative).
       expect(Number.isInteger(step.server.commitTimeouts) && step.server.commitTimeouts >= 0).toBe(true);

@@ -42,4 +42,20 @@ describe('telemetry', () => {
       await svc.close();
     }
   });
+
+  it('times the wait of each durable answer for its commit (the commit stage); asynchronous answers do not wait', async () => {
+    const commitCount = async (url: string) => Number(/fraud_scoring_stage_duration_seconds_count\{stage="commit"\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    for (const [durability, waits] of [['sync', 3], ['async', 0]] as const) {
+      const svc = await startTestService({ DECISION_DURABILITY: durability });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const r = await postJson(`${svc.url}/v1/score`, { transactionId: `c-${i}`, timestamp: '2018-09-01T10:00:00Z', userId: 'c1', merchantId: 'm1', amountMinor: 1_000, currency: 'EUR' });
+          expect(r.status).toBe(200);
+        }
+        expect(await commitCount(svc.url)).toBe(waits);
+      } finally {
+        await svc.close();
+      }
+    }
+  });
 });
