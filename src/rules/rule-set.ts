@@ -153,11 +153,14 @@ export interface RuleInput {
   readonly degraded: boolean;
 }
 
-/** The CEL variables of `input` (one object per evaluation; the lists are shared, never copied). */
+/**
+ * The CEL variables of `input` (one object per evaluation; the lists are shared, never copied).
+ * `features` is built when a rule first reads it: a rule set that never names it (the default
+ * one) costs no map of every feature per request.
+ */
 export function activationOf(input: RuleInput, lists: Readonly<Record<string, ListEntries>>): RuleActivation {
   const t = input.txn;
-  const features: Record<string, number> = {};
-  for (let i = 0; i < FEATURE_NAMES.length; i++) features[FEATURE_NAMES[i] as string] = input.features[i] as number;
+  let features: Record<string, number> | null = null;
   return {
     txn: {
       transactionId: t.transactionId,
@@ -171,7 +174,13 @@ export function activationOf(input: RuleInput, lists: Readonly<Record<string, Li
       userCountry: t.userCountry ?? '',
     },
     amount: referenceCents(t.amountMinor, t.currency, transactionTime(t)),
-    features,
+    get features() {
+      if (features === null) {
+        features = {};
+        for (let i = 0; i < FEATURE_NAMES.length; i++) features[FEATURE_NAMES[i] as string] = input.features[i] as number;
+      }
+      return features;
+    },
     score: input.score ?? Number.NaN,
     scored: input.score !== null,
     decision: input.decision,

@@ -112,6 +112,24 @@ describe('evaluateRules', () => {
     expect(evaluateRules(s, activationOf(input({ score: 0.9 }), {}), 'decline').hits).toEqual(['not-velocity', 'high-score']);
   });
 
+  it('builds the features map only for a rule set that reads it, once per evaluation', () => {
+    let reads = 0;
+    const counted = new Proxy(new Float32Array(FEATURE_COUNT), {
+      get: (target, key) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+    evaluateRules(rules, activationOf(input({ features: counted }), NO_LISTS), 'approve'); // the default set names no feature
+    expect(reads).toBe(0);
+    const s = set([
+      { id: 'a', when: 'features.user_count_1h >= 5.0', outcome: { floor: 'challenge' } },
+      { id: 'b', when: 'features.user_count_1h < 0.0', outcome: { floor: 'challenge' } },
+    ]);
+    evaluateRules(s, activationOf(input({ features: counted }), {}), 'approve');
+    expect(reads).toBe(FEATURE_COUNT);
+  });
+
   it('a rule failing at run time counts as not hit and is reported', () => {
     const s = set([
       { id: 'div', when: 'txn.amountMinor / 0.0 > 1.0 && txn.userId.size() / 0 > 1', outcome: { force: 'decline' } },
