@@ -1,8 +1,9 @@
+import { STAGES, type Stage } from '../telemetry/metrics';
 import { fractionAtOrBelow, histogramDelta, histogramQuantile, parseHistogram, type HistogramSeries } from './prometheus-histograms';
 
-/** The scoring stages the service times (fraud_scoring_stage_duration_seconds{stage}). */
-export const STAGES = ['validate', 'store', 'features', 'model', 'decision', 'commit'] as const;
-export type StageName = (typeof STAGES)[number];
+/** The scoring stages the service times (fraud_scoring_stage_duration_seconds{stage}), as the service names them. */
+export { STAGES };
+export type StageName = Stage;
 
 /** Quantiles of one server-side timer over a step, ms (estimated from histogram buckets). */
 export interface TimerSummary {

@@ -7,9 +7,9 @@ import { LeanHistogram, type HistogramChild } from './lean-histogram';
  * (`DECISION_DURABILITY=sync`) waits for its decision record to be committed, or persisted to the
  * spill file past the commit deadline, after the decision: the rest of the request's server time.
  */
-export type Stage = 'validate' | 'store' | 'features' | 'model' | 'decision' | 'commit';
+export const STAGES = ['validate', 'store', 'features', 'model', 'decision', 'commit'] as const;
+export type Stage = (typeof STAGES)[number];
 
-const STAGES: readonly Stage[] = ['validate', 'store', 'features', 'model', 'decision', 'commit'];
 const DECISIONS: readonly Decision[] = ['approve', 'challenge', 'decline'];
 
 /** The service's metrics, registered on one registry; children with fixed labels are bound at start. */
